@@ -1,0 +1,62 @@
+"""Reads for accounts: profiles with the viewer's relation to them, user search."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.http import Http404
+
+from tangerine.accounts.models import Block, User
+from tangerine.follows.models import Follow
+
+
+def user_qs_for_viewer(*, viewer: User | None) -> QuerySet[User]:
+    """Active, unsuspended users with ``is_following`` / ``is_blocked`` for ``viewer``.
+
+    One query: the relation flags are EXISTS subqueries and the profile image is joined.
+    """
+    qs = User.objects.filter(is_active=True, suspended_at__isnull=True).select_related(
+        "profile_image"
+    )
+    if viewer is not None and viewer.is_authenticated:
+        qs = qs.annotate(
+            is_following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            is_blocked=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
+        )
+    else:
+        qs = qs.annotate(is_following=Value(False), is_blocked=Value(False))
+    return qs
+
+
+def user_get_by_handle(*, handle: str, viewer: User | None = None) -> User:
+    """The visible user with this handle (any case), or 404."""
+    user = user_qs_for_viewer(viewer=viewer).filter(handle__iexact=handle).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def user_list(*, viewer: User, search: str = "") -> QuerySet[User]:
+    """Users matching ``search`` by handle or display name; handle prefix matches first."""
+    qs = user_qs_for_viewer(viewer=viewer)
+    search = search.strip()
+    if search:
+        qs = qs.filter(handle__icontains=search) | qs.filter(display_name__icontains=search)
+        qs = qs.annotate(
+            rank=Case(
+                When(handle__iexact=search, then=Value(0)),
+                When(handle__istartswith=search, then=Value(1)),
+                When(display_name__istartswith=search, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        ).order_by("rank", "handle")
+    else:
+        qs = qs.order_by("-created_at", "-id")
+    return qs
+
+
+def user_ids_blocked_between(*, viewer: User | None) -> QuerySet[Block]:
+    """Blocks in either direction involving ``viewer`` (for filtering content)."""
+    if viewer is None or not viewer.is_authenticated:
+        return Block.objects.none()
+    return Block.objects.filter(blocker=viewer) | Block.objects.filter(blocked=viewer)

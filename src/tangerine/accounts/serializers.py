@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tangerine.accounts.models import HANDLE_MAX_LENGTH, User, handle_validator
+from tangerine.core.validators import validate_http_url
+from tangerine.images.models import Image
+from tangerine.images.serializers import ImageRefSerializer
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    """A public profile. Never includes the e-mail address."""
+
+    profile_image = ImageRefSerializer(read_only=True, allow_null=True)
+    is_following = serializers.BooleanField(read_only=True, default=False)
+    is_blocked = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = User
+        fields = [
+            "uuid",
+            "handle",
+            "display_name",
+            "bio",
+            "link_1",
+            "link_2",
+            "profile_image",
+            "follower_count",
+            "following_count",
+            "is_following",
+            "is_blocked",
+            "is_staff",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class MeSerializer(UserSerializer):
+    """The owner's view of their own account: adds the e-mail address."""
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "email"]
+        read_only_fields = fields
+
+
+class UserBriefSerializer(serializers.ModelSerializer[User]):
+    """How an author appears on a post, comment or message."""
+
+    profile_image = ImageRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["handle", "display_name", "profile_image"]
+        read_only_fields = fields
+
+
+class TokenPairSerializer(serializers.Serializer[dict[str, Any]]):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class AuthResultSerializer(TokenPairSerializer):
+    user = MeSerializer()
+
+
+class RegistrationSerializer(serializers.Serializer[dict[str, Any]]):
+    email = serializers.EmailField(max_length=254)
+    handle = serializers.CharField(
+        min_length=3, max_length=HANDLE_MAX_LENGTH, validators=[handle_validator]
+    )
+    password1 = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    password2 = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["password1"] != attrs["password2"]:
+            raise serializers.ValidationError({"password2": ["The two passwords differ."]})
+        return attrs
+
+
+class LoginSerializer(serializers.Serializer[dict[str, Any]]):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class RefreshSerializer(serializers.Serializer[dict[str, Any]]):
+    refresh = serializers.CharField(max_length=2048)
+
+
+class PasswordChangeSerializer(serializers.Serializer[dict[str, Any]]):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password1 = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password2 = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["new_password1"] != attrs["new_password2"]:
+            raise serializers.ValidationError({"new_password2": ["The two passwords differ."]})
+        return attrs
+
+
+class PasswordResetSerializer(serializers.Serializer[dict[str, Any]]):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(PasswordChangeSerializer):
+    old_password = None  # type: ignore[assignment]
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class GoogleLoginSerializer(serializers.Serializer[dict[str, Any]]):
+    id_token = serializers.CharField(max_length=4096, required=False)
+    code = serializers.CharField(max_length=2048, required=False)
+    redirect_uri = serializers.URLField(max_length=500, required=False)
+    code_verifier = serializers.CharField(max_length=128, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("id_token")) == bool(attrs.get("code")):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send either id_token or code."]}
+            )
+        if attrs.get("code") and not attrs.get("redirect_uri"):
+            raise serializers.ValidationError({"redirect_uri": ["Required with a code."]})
+        return attrs
+
+
+class DetailSerializer(serializers.Serializer[dict[str, Any]]):
+    detail = serializers.CharField()
+
+
+class UserUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    handle = serializers.CharField(
+        min_length=3, max_length=HANDLE_MAX_LENGTH, validators=[handle_validator]
+    )
+    display_name = serializers.CharField(max_length=50, allow_blank=True)
+    bio = serializers.CharField(max_length=500, allow_blank=True)
+    link_1 = serializers.URLField(max_length=500, allow_blank=True, validators=[validate_http_url])
+    link_2 = serializers.URLField(max_length=500, allow_blank=True, validators=[validate_http_url])
+    profile_image = serializers.UUIDField(allow_null=True)
+
+    def validate_profile_image(self, value: Any) -> Image | None:
+        if value is None:
+            return None
+        user = self.context["request"].user
+        image = Image.objects.filter(uuid=value, owner=user).first()
+        if image is None:
+            raise serializers.ValidationError("No such image of yours.")
+        if image.status == Image.Status.FAILED:
+            raise serializers.ValidationError("This image could not be processed.")
+        return image

@@ -1,0 +1,253 @@
+"""Writes for accounts: registration, login, tokens, passwords, profiles, blocks and mutes."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from rest_framework.exceptions import ValidationError
+
+from tangerine.accounts.google import GoogleIdentity
+from tangerine.accounts.models import RESERVED_HANDLES, Block, Mute, SocialAccount, User
+from tangerine.accounts.tokens import refresh_parse, refresh_revoke
+from tangerine.core import exports, ratelimit
+from tangerine.core.exceptions import Unauthorized
+from tangerine.core.realtime import publish_on_commit, user_group
+
+
+def handle_check_available(*, handle: str, exclude: User | None = None) -> None:
+    """Raise a field error if ``handle`` is reserved or taken (case-insensitively)."""
+    if handle.lower() in RESERVED_HANDLES:
+        raise ValidationError({"handle": ["This handle is reserved."]})
+    taken = User.objects.filter(handle__iexact=handle)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError({"handle": ["This handle is already taken."]})
+
+
+def _validate_password(password: str, user: User | None, field: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError({field: list(exc.messages)}) from exc
+
+
+@transaction.atomic
+def user_register(
+    *, email: str, handle: str, password: str, display_name: str = "", address: str
+) -> User:
+    """Create an account. Limited per client address; e-mail and handle are unique."""
+    ratelimit.enforce(scope="registration", keys=[f"addr:{address}"])
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": ["An account with this e-mail already exists."]})
+    handle_check_available(handle=handle)
+    candidate = User(email=email, handle=handle, display_name=display_name or handle)
+    _validate_password(password, candidate, "password1")
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email, handle=handle, password=password, display_name=candidate.display_name
+            )
+    except IntegrityError as exc:  # a parallel registration took the e-mail or handle
+        raise ValidationError({"handle": ["This handle or e-mail is already taken."]}) from exc
+
+
+def user_login(*, email: str, password: str, address: str) -> User:
+    """Check e-mail and password, with an atomic limit per account and per address.
+
+    Every failure answers the same, whether or not the e-mail exists.
+    """
+    email = email.strip().lower()
+    ratelimit.enforce(scope="login", keys=[f"acct:{email}", f"addr:{address}"])
+    user = authenticate(username=email, password=password)
+    if user is None or not isinstance(user, User) or user.is_suspended:
+        raise Unauthorized("E-mail or password is incorrect.", code="invalid_credentials")
+    return user
+
+
+def user_logout(*, user: User, refresh: str) -> None:
+    """Revoke the given refresh token (it must be the caller's) and close the caller's sockets."""
+    token = refresh_parse(raw=refresh)
+    if token.get("sub") != str(user.uuid):
+        raise ValidationError({"refresh": ["This refresh token belongs to another session."]})
+    refresh_revoke(token=token)
+    publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+
+
+def user_revoke_all_tokens(*, user: User) -> None:
+    """Invalidate every access and refresh token issued to ``user`` so far."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+    publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Change the password (the old one is required) and revoke all other sessions."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["The current password is incorrect."]})
+    _validate_password(new_password, user, "new_password2")
+    user.set_password(new_password)
+    user.save(update_fields=["password", "updated_at"])
+    user_revoke_all_tokens(user=user)
+
+
+def password_reset_request(*, email: str, address: str) -> None:
+    """E-mail a reset link if the account exists; the answer is the same either way."""
+    email = email.strip().lower()
+    ratelimit.enforce(scope="password_reset", keys=[f"acct:{email}", f"addr:{address}"])
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.uuid))
+    token = default_token_generator.make_token(user)
+    link = f"{settings.PUBLIC_BASE_URL}/reset-password?uid={uid}&token={token}"
+    send_mail(
+        subject="감귤마켓 비밀번호 재설정 / Reset your Tangerine Market password",
+        message=(
+            f"안녕하세요 @{user.handle}님,\n\n아래 링크에서 새 비밀번호를 설정하세요.\n"
+            f"Set a new password here:\n{link}\n\n"
+            f"uid: {uid}\ntoken: {token}\n\n"
+            "요청하지 않았다면 이 메일을 무시하세요. If you did not ask for this, ignore it."
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
+    invalid = ValidationError({"token": ["This reset link is invalid or has expired."]})
+    try:
+        user_uuid = force_str(urlsafe_base64_decode(uid))
+        user = User.objects.select_for_update().get(uuid=user_uuid, is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist, DjangoValidationError):
+        raise invalid from None
+    if not default_token_generator.check_token(user, token):
+        raise invalid
+    _validate_password(new_password, user, "new_password2")
+    user.set_password(new_password)
+    user.save(update_fields=["password", "updated_at"])
+    user_revoke_all_tokens(user=user)
+
+
+def _handle_from_email(email: str) -> str:
+    base = "".join(ch for ch in email.split("@")[0] if ch.isalnum() or ch == "_")[:20]
+    if len(base) < 3 or base.lower() in RESERVED_HANDLES:
+        base = f"user_{base}"[:20]
+    handle = base
+    while User.objects.filter(handle__iexact=handle).exists():
+        handle = f"{base}_{secrets.token_hex(3)}"
+    return handle
+
+
+@transaction.atomic
+def user_google_login(*, identity: GoogleIdentity) -> User:
+    """The user linked to this Google identity, linking or creating one on first sign-in.
+
+    An existing account is linked only because Google verified the e-mail address (the
+    identity is refused upstream otherwise).
+    """
+    link = SocialAccount.objects.select_related("user").filter(
+        provider="google", subject=identity.subject
+    )
+    if (found := link.first()) is not None:
+        user = found.user
+    else:
+        if not identity.email_verified:
+            raise Unauthorized("Google did not confirm this e-mail address.")
+        user = User.objects.filter(email__iexact=identity.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=identity.email,
+                handle=_handle_from_email(identity.email),
+                password=None,
+                display_name=identity.name,
+            )
+        SocialAccount.objects.create(user=user, provider="google", subject=identity.subject)
+    if not user.is_active or user.is_suspended:
+        raise Unauthorized("This account is not active.")
+    return user
+
+
+_PROFILE_FIELDS = ("display_name", "bio", "link_1", "link_2", "profile_image", "handle")
+
+
+@transaction.atomic
+def user_update(*, user: User, data: dict[str, Any]) -> User:
+    """Edit one's own profile. Only profile fields are writable."""
+    if "handle" in data and data["handle"].lower() != user.handle.lower():
+        handle_check_available(handle=data["handle"], exclude=user)
+    for field in _PROFILE_FIELDS:
+        if field in data:
+            setattr(user, field, data[field])
+    user.full_clean(exclude=["password", "email"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything it owns; fix the other side's follow counters."""
+    from tangerine.follows.services import follows_delete_for_user
+
+    follows_delete_for_user(user=user)
+    publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+    user.delete()
+
+
+def block_create(*, blocker: User, blocked: User) -> None:
+    """Block a user: no more follows either way."""
+    from tangerine.follows.services import follow_delete
+
+    if blocker.pk == blocked.pk:
+        raise ValidationError({"handle": ["You cannot block yourself."]})
+    with transaction.atomic():
+        Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+        follow_delete(follower=blocker, followee=blocked)
+        follow_delete(follower=blocked, followee=blocker)
+
+
+def block_delete(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def mute_create(*, muter: User, muted: User) -> None:
+    if muter.pk == muted.pk:
+        raise ValidationError({"handle": ["You cannot mute yourself."]})
+    Mute.objects.get_or_create(muter=muter, muted=muted)
+
+
+def mute_delete(*, muter: User, muted: User) -> None:
+    Mute.objects.filter(muter=muter, muted=muted).delete()
+
+
+def _export_account(user: User) -> dict[str, Any]:
+    return {
+        "uuid": str(user.uuid),
+        "email": user.email,
+        "handle": user.handle,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "link_1": user.link_1,
+        "link_2": user.link_2,
+        "created_at": user.created_at.isoformat(),
+        "blocked": list(
+            Block.objects.filter(blocker=user).values_list("blocked__handle", flat=True)
+        ),
+        "muted": list(Mute.objects.filter(muter=user).values_list("muted__handle", flat=True)),
+    }
+
+
+exports.register(name="account", exporter=_export_account)

@@ -1,0 +1,270 @@
+"""Thin views for /api/accounts/: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import JsonResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tangerine.accounts import google, selectors, services
+from tangerine.accounts.models import User
+from tangerine.accounts.serializers import (
+    AuthResultSerializer,
+    DetailSerializer,
+    GoogleLoginSerializer,
+    LoginSerializer,
+    MeSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
+    RefreshSerializer,
+    RegistrationSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from tangerine.accounts.tokens import token_rotate, tokens_for_user
+from tangerine.core import exports
+from tangerine.core.ratelimit import client_address
+
+
+class ServiceUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "An outside service could not be reached. Try again later."
+    default_code = "service_unavailable"
+
+
+def _auth_result(user: User, http_status: int = status.HTTP_200_OK) -> Response:
+    me = selectors.user_qs_for_viewer(viewer=user).get(pk=user.pk)
+    body = {**tokens_for_user(user=user), "user": MeSerializer(me).data}
+    return Response(body, status=http_status)
+
+
+class RegistrationView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=RegistrationSerializer, responses={201: AuthResultSerializer})
+    def post(self, request: Request) -> Response:
+        data = RegistrationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(
+            email=data.validated_data["email"],
+            handle=data.validated_data["handle"],
+            password=data.validated_data["password1"],
+            display_name=data.validated_data.get("display_name", ""),
+            address=client_address(request),
+        )
+        return _auth_result(user, status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=LoginSerializer, responses={200: AuthResultSerializer})
+    def post(self, request: Request) -> Response:
+        data = LoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_login(
+            email=data.validated_data["email"],
+            password=data.validated_data["password"],
+            address=client_address(request),
+        )
+        return _auth_result(user)
+
+
+class GoogleLoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=GoogleLoginSerializer, responses={200: AuthResultSerializer})
+    def post(self, request: Request) -> Response:
+        data = GoogleLoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            id_token = data.validated_data.get("id_token") or google.google_exchange_code(
+                code=data.validated_data["code"],
+                redirect_uri=data.validated_data["redirect_uri"],
+                code_verifier=data.validated_data.get("code_verifier"),
+            )
+            identity = google.google_verify_id_token(id_token=id_token)
+        except google.GoogleUnavailableError as exc:
+            raise ServiceUnavailable from exc
+        user = services.user_google_login(identity=identity)
+        return _auth_result(user)
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RefreshSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = RefreshSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_logout(user=request.user, refresh=data.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRefreshView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
+    def post(self, request: Request) -> Response:
+        data = RefreshSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _, pair = token_rotate(raw=data.validated_data["refresh"])
+        return Response(pair)
+
+
+class PasswordChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: AuthResultSerializer})
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_password_change(
+            user=request.user,
+            old_password=data.validated_data["old_password"],
+            new_password=data.validated_data["new_password1"],
+        )
+        # Every other session is now logged out; this one continues with a new pair.
+        return _auth_result(request.user)
+
+
+class PasswordResetView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=PasswordResetSerializer, responses={200: DetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_request(
+            email=data.validated_data["email"], address=client_address(request)
+        )
+        return Response({"detail": "If this address has an account, we sent a reset link."})
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={200: DetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_confirm(
+            uid=data.validated_data["uid"],
+            token=data.validated_data["token"],
+            new_password=data.validated_data["new_password1"],
+        )
+        return Response({"detail": "Your password has been changed."})
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        me = selectors.user_qs_for_viewer(viewer=request.user).get(pk=request.user.pk)
+        return Response(MeSerializer(me).data)
+
+
+@extend_schema(parameters=[OpenApiParameter("search", str, description="handle or display name")])
+class UserListView(ListAPIView[User]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = UserSerializer
+
+    def get_queryset(self) -> Any:
+        search = self.request.query_params.get("search", "")[:100]
+        return selectors.user_list(viewer=self.request.user, search=search)
+
+
+class UserDetailView(APIView):
+    def _get_own(self, request: Request, handle: str) -> User:
+        user = selectors.user_get_by_handle(handle=handle, viewer=request.user)
+        if user.pk != request.user.pk:
+            raise PermissionDenied("You can only change your own account.")
+        return user
+
+    @extend_schema(responses={200: UserSerializer})
+    def get(self, request: Request, handle: str) -> Response:
+        user = selectors.user_get_by_handle(handle=handle, viewer=request.user)
+        serializer = MeSerializer if user.pk == request.user.pk else UserSerializer
+        return Response(serializer(user).data)
+
+    def _update(self, request: Request, handle: str, *, partial: bool) -> Response:
+        user = self._get_own(request, handle)
+        data = UserUpdateSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        services.user_update(user=user, data=data.validated_data)
+        fresh = selectors.user_qs_for_viewer(viewer=request.user).get(pk=user.pk)
+        return Response(MeSerializer(fresh).data)
+
+    @extend_schema(request=UserUpdateSerializer, responses={200: MeSerializer})
+    def put(self, request: Request, handle: str) -> Response:
+        return self._update(request, handle, partial=False)
+
+    @extend_schema(request=UserUpdateSerializer, responses={200: MeSerializer})
+    def patch(self, request: Request, handle: str) -> Response:
+        return self._update(request, handle, partial=True)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        services.user_delete(user=self._get_own(request, handle))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _RelationView(APIView):
+    """POST makes the relation to the user named in the URL, DELETE removes it."""
+
+    permission_classes = [IsAuthenticated]
+    create = staticmethod(services.block_create)
+    remove = staticmethod(services.block_delete)
+    source, target = "blocker", "blocked"
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    def post(self, request: Request, handle: str) -> Response:
+        other = selectors.user_get_by_handle(handle=handle, viewer=request.user)
+        self.create(**{self.source: request.user, self.target: other})
+        fresh = selectors.user_get_by_handle(handle=handle, viewer=request.user)
+        return Response(UserSerializer(fresh).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        other = selectors.user_get_by_handle(handle=handle, viewer=request.user)
+        self.remove(**{self.source: request.user, self.target: other})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockView(_RelationView):
+    pass
+
+
+class MuteView(_RelationView):
+    create = staticmethod(services.mute_create)
+    remove = staticmethod(services.mute_delete)
+    source, target = "muter", "muted"
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict[str, Any]})
+    def get(self, request: Request) -> JsonResponse:
+        response = JsonResponse(exports.export_all(request.user), json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="tangerine-export.json"'
+        return response

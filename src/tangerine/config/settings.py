@@ -1,0 +1,309 @@
+"""The one settings module. Environments differ only by environment variables.
+
+Each variable is documented where it is read. Defaults run the product on a laptop with no set-up
+(SQLite, in-memory channel layer, local file storage, Milvus Lite); production sets
+``DEBUG=false`` and must then provide ``SECRET_KEY`` and ``JWT_SIGNING_KEY``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+
+from tangerine.config.env import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_optional,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+# Runtime data of the embedded defaults (SQLite file, uploads, Milvus Lite file).
+VAR_DIR = Path(env_str("TANGERINE_VAR_DIR", str(BASE_DIR / "var")))
+
+# DEBUG: development conveniences (serving /media/, verbose errors in logs). Off in production.
+DEBUG = env_bool("DEBUG", default=False)
+
+# SECRET_KEY: Django's signing key. Required when DEBUG is off.
+if DEBUG:
+    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+else:
+    SECRET_KEY = env_str("SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ConfigurationError("SECRET_KEY must be at least 50 characters long.")
+
+# JWT_SIGNING_KEY: a key used only for JWTs (defaults to SECRET_KEY in development only).
+JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", SECRET_KEY if DEBUG else None)
+
+# ALLOWED_HOSTS: comma-separated host names this server answers for.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+# CORS_ALLOWED_ORIGINS / CSRF_TRUSTED_ORIGINS: browser origins allowed to call the API directly
+# (the web app proxies through its own origin, so none are needed by default).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# NUM_PROXIES: how many reverse proxies stand in front of Django; DRF's throttling then trusts
+# exactly that many X-Forwarded-For entries and no more.
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "channels",
+    "tangerine.core",
+    "tangerine.accounts",
+    "tangerine.images",
+    "tangerine.posts",
+    "tangerine.follows",
+    "tangerine.products",
+    "tangerine.chats",
+    "tangerine.reports",
+    "tangerine.search",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tangerine.config.urls"
+ASGI_APPLICATION = "tangerine.config.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: e.g. postgres://user@127.0.0.1:5432/tangerine; defaults to a SQLite file.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several threads (the ASGI server's sync pool) write at once: wait instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# CACHE_URL: redis://host:port/db for a shared cache (rate limits across processes); in-process
+# memory by default.
+_cache_url = env_optional("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# PASSWORD_HASHERS_FAST: tests only; a fast hasher keeps the suite quick.
+if env_bool("PASSWORD_HASHERS_FAST", default=False):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LANGUAGE_CODE = "ko"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# The embedded defaults keep their files here; create it so a fresh clone runs as is.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# MEDIA_ROOT / MEDIA_URL: local file storage of the embedded default.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+# PUBLIC_BASE_URL: the origin the browser uses (the web app), for links in e-mails.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:3000").rstrip("/")
+
+# EMAIL_URL: smtp://user:password@host:587?tls=true; console output by default.
+_email_url = env_optional("EMAIL_URL")
+if _email_url:
+    _parts = urlsplit(_email_url)
+    if _parts.scheme not in {"smtp", "smtps"}:
+        raise ConfigurationError("EMAIL_URL must start with smtp:// or smtps://.")
+    _query = parse_qs(_parts.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _parts.hostname or "localhost"
+    EMAIL_PORT = _parts.port or (465 if _parts.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_parts.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_parts.password or "")
+    EMAIL_USE_SSL = _parts.scheme == "smtps"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and _query.get("tls", ["true"])[0].lower() == "true"
+else:
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tangerine Market <no-reply@tangerine.local>")
+
+# CHANNEL_LAYER_URL: memory:// (one process), redis://host:port/db, redis+pubsub://..., or
+# pulsar://host:6650 (our channels_pulsar layer).
+CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "memory://")
+
+
+def _channel_layers(url: str) -> dict[str, dict[str, object]]:
+    scheme = urlsplit(url).scheme
+    if scheme == "memory":
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    if scheme in {"redis", "rediss"}:
+        return {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [url], "prefix": env_str("CHANNEL_LAYER_PREFIX", "asgi")},
+            }
+        }
+    if scheme in {"redis+pubsub", "rediss+pubsub"}:
+        return {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [url.replace("+pubsub", "", 1)]},
+            }
+        }
+    if scheme in {"pulsar", "pulsar+ssl"}:
+        return {
+            "default": {
+                "BACKEND": "channels_pulsar.PulsarChannelLayer",
+                "CONFIG": {
+                    "service_url": url,
+                    "prefix": env_str("CHANNEL_LAYER_PREFIX", "asgi"),
+                },
+            }
+        }
+    raise ConfigurationError(f"CHANNEL_LAYER_URL has an unknown scheme: {url!r}.")
+
+
+CHANNEL_LAYERS = _channel_layers(CHANNEL_LAYER_URL)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tangerine.accounts.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "tangerine.core.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tangerine.core.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("THROTTLE_ANON", "300/min"),
+        "user": env_str("THROTTLE_USER", "1200/min"),
+    },
+    "NUM_PROXIES": NUM_PROXIES,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+if DEBUG:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
+        "rest_framework.renderers.BrowsableAPIRenderer"
+    )
+
+# Atomic limits for sensitive endpoints: "<count>/<seconds>" per account and per client address.
+AUTH_RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "10/300"),
+    "registration": env_str("RATE_LIMIT_REGISTRATION", "10/3600"),
+    "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env_int("JWT_ACCESS_SECONDS", 300, minimum=30)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 14, minimum=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": JWT_SIGNING_KEY,
+    "AUDIENCE": env_str("JWT_AUDIENCE", "tangerine-api"),
+    "ISSUER": env_str("JWT_ISSUER", "tangerine"),
+    "USER_ID_FIELD": "uuid",
+    "USER_ID_CLAIM": "sub",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_TYPE_CLAIM": "token_type",
+    "JTI_CLAIM": "jti",
+    "LEEWAY": 5,
+}
+
+# Google sign-in. GOOGLE_CLIENT_ID is the OAuth client id (the audience of ID tokens);
+# GOOGLE_CLIENT_SECRET is needed for the authorization-code flow. The endpoint URLs are
+# Google's by default and only change in tests (a local fake) or behind an egress proxy.
+GOOGLE_CLIENT_ID = env_optional("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env_optional("GOOGLE_CLIENT_SECRET")
+GOOGLE_JWKS_URL = env_str("GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs")
+GOOGLE_TOKEN_URL = env_str("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+GOOGLE_ISSUERS = env_list("GOOGLE_ISSUERS", ["https://accounts.google.com", "accounts.google.com"])
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tangerine Market API",
+    "DESCRIPTION": (
+        "감귤마켓: promote products sold in outside stores, post, comment, like, follow, chat, "
+        "report abuse and search by meaning. Authenticate with `Authorization: Bearer <access>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# Security headers; production (DEBUG off) is expected behind TLS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# SERVE_MEDIA: let Django serve MEDIA_ROOT at /media/ (development; on by default with DEBUG).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)

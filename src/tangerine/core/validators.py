@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+
+
+def validate_http_url(value: str) -> None:
+    """Only http and https links may be stored (no javascript:, data:, file: ...)."""
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationError("Enter an http:// or https:// link.", code="invalid_url")

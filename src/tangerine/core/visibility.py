@@ -1,0 +1,31 @@
+"""Visibility rules shared by every kind of user content.
+
+Content is visible to a viewer when it is not hidden by moderation, its author is active and not
+suspended, and no block stands between the author and the viewer. Staff see hidden content (they
+must, to moderate it). Each content model's QuerySet chains ``visible_to(viewer)`` from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+
+def filter_visible(qs: QuerySet[Any], *, viewer: Any, author_field: str) -> QuerySet[Any]:
+    """Apply the shared rules to ``qs`` whose author is reached through ``author_field``."""
+    from tangerine.accounts.models import Block
+
+    is_staff = bool(viewer is not None and viewer.is_authenticated and viewer.is_staff)
+    if not is_staff:
+        qs = qs.filter(
+            hidden_at__isnull=True,
+            **{f"{author_field}__is_active": True, f"{author_field}__suspended_at__isnull": True},
+        )
+    if viewer is not None and viewer.is_authenticated:
+        blocked = Block.objects.filter(
+            Q(blocker=viewer, blocked=OuterRef(author_field))
+            | Q(blocked=viewer, blocker=OuterRef(author_field))
+        )
+        qs = qs.filter(~Exists(blocked))
+    return qs

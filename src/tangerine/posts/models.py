@@ -1,0 +1,181 @@
+"""Posts, tags, comments, replies and likes.
+
+Counters (``like_count``, ``comment_count``, ``reply_count``) are stored and changed with ``F()``
+in the same transaction as the row that changes them; uniqueness constraints make likes
+idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from tangerine.core.models import BaseModel
+from tangerine.core.visibility import filter_visible
+
+TITLE_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 5000
+COMMENT_MAX_LENGTH = 1000
+TAG_MAX_LENGTH = 30
+MAX_TAGS = 10
+MAX_IMAGES = 10
+
+
+class Category(models.TextChoices):
+    DAILY = "daily", "일상"
+    FASHION = "fashion", "패션"
+    BEAUTY = "beauty", "뷰티"
+    FOOD = "food", "푸드"
+    DIGITAL = "digital", "디지털"
+    HOME = "home", "리빙"
+    HOBBY = "hobby", "취미"
+    PETS = "pets", "반려동물"
+    OTHER = "other", "기타"
+
+
+class Tag(models.Model):
+    """A normalised tag (lower case, no leading #, inner spaces removed)."""
+
+    name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def published(self) -> PostQuerySet:
+        return self.filter(status=Post.Status.PUBLISHED)
+
+    def visible_to(self, viewer: Any) -> PostQuerySet:
+        """Published posts (and the viewer's own drafts) that the viewer may see."""
+        qs = self
+        if viewer is not None and viewer.is_authenticated:
+            qs = qs.filter(models.Q(status=Post.Status.PUBLISHED) | models.Q(author=viewer))
+        else:
+            qs = qs.filter(status=Post.Status.PUBLISHED)
+        return filter_visible(qs, viewer=viewer, author_field="author")
+
+
+class Post(BaseModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PUBLISHED = "published"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    category = models.CharField(max_length=16, choices=Category.choices, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED)
+    images = models.ManyToManyField("images.Image", through="PostImage", related_name="+")
+    view_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    # Comments and replies together, as users count "comments" under a post.
+    comment_count = models.PositiveIntegerField(default=0)
+    # Set by moderation: the post is gone for everyone but staff.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="post_latest"),
+            models.Index(fields=["author", "-created_at", "-id"], name="post_author_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:40]
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_images")
+    image = models.ForeignKey("images.Image", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "image"], name="post_image_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.position}"
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible_to(self, viewer: Any) -> CommentQuerySet:
+        return filter_visible(self, viewer=viewer, author_field="author")
+
+
+class Comment(BaseModel):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    text = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    like_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["post", "created_at", "id"], name="comment_post_order"),
+            models.Index(fields=["author", "-created_at", "-id"], name="comment_author_latest"),
+        ]
+
+
+class Reply(BaseModel):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies"
+    )
+    text = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    like_count = models.PositiveIntegerField(default=0)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        indexes = [
+            models.Index(fields=["comment", "created_at", "id"], name="reply_comment_order"),
+        ]
+
+
+class PostLike(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_likes"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="post_like_unique")]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="post_like_user")]
+
+
+class CommentLike(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="comment_like_unique")
+        ]
+
+
+class ReplyLike(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reply_likes"
+    )
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="likes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "reply"], name="reply_like_unique")]
