@@ -61,3 +61,6 @@ class ProductImage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "image"], name="product_image_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}#{self.position}"
