@@ -307,3 +307,28 @@ if not DEBUG:
 
 # SERVE_MEDIA: let Django serve MEDIA_ROOT at /media/ (development; on by default with DEBUG).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+
+# TASKS_BACKEND: how background jobs run: thread (in-process, default), immediate (tests),
+# database (durable; run `manage.py run_worker`). See core/tasks.py.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "thread")
+if TASKS_BACKEND not in {"thread", "immediate", "database"}:
+    raise ConfigurationError("TASKS_BACKEND must be thread, immediate or database.")
+TASKS_THREADS = env_int("TASKS_THREADS", 2, minimum=1)
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
+
+# --- reports ---
+# RATE_LIMIT_REPORT: reports one user may file, "<count>/<seconds>" (atomic, per account).
+AUTH_RATE_LIMITS["report"] = env_str("RATE_LIMIT_REPORT", "20/3600")
+# REPORT_STATS_MAX_DAYS: the longest date range GET /api/reports/stats/ accepts.
+REPORT_STATS_MAX_DAYS = env_int("REPORT_STATS_MAX_DAYS", 366, minimum=1)
+
+# --- chats ---
+# CHAT_WS_TICKET_SECONDS: how long a one-time WebSocket ticket from /api/chats/ws-ticket/ lives.
+CHAT_WS_TICKET_SECONDS = env_int("CHAT_WS_TICKET_SECONDS", 30, minimum=1)
+# CHAT_RATE_BURST / CHAT_RATE_PER_SECOND: per-connection token bucket for message.send frames.
+CHAT_RATE_BURST = env_int("CHAT_RATE_BURST", 10, minimum=1)
+CHAT_RATE_PER_SECOND = env_int("CHAT_RATE_PER_SECOND", 5, minimum=1)
+# CHAT_MAX_FRAME_BYTES: larger client frames are refused with an error frame.
+CHAT_MAX_FRAME_BYTES = env_int("CHAT_MAX_FRAME_BYTES", 16384, minimum=1024)
+# CHAT_ROOM_MAX_MEMBERS: the most members one room may have.
+CHAT_ROOM_MAX_MEMBERS = env_int("CHAT_ROOM_MAX_MEMBERS", 100, minimum=2)

@@ -19,3 +19,7 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The job queue lives in its own module; import it so Django registers the model.
+from tangerine.core.models_jobs import Job  # noqa: E402, F401
