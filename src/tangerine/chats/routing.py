@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from tangerine.chats.consumers import ChatConsumer
 
 # WebSocket routes, mounted under the ASGI router with origin checks (config/asgi.py).
-websocket_urlpatterns: list[URLPattern] = []
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/chat/", ChatConsumer.as_asgi()),  # type: ignore[arg-type]
+]

@@ -1,0 +1,253 @@
+"""The chat WebSocket: one socket per user carries every room of that user.
+
+The consumer is as thin as a view: it parses frames, calls services and selectors through
+``database_sync_to_async`` and relays channel-layer events. Protocol: docs/chat.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from tangerine.accounts.models import User
+from tangerine.chats import events, selectors, services, tickets
+from tangerine.chats.models import CLIENT_ID_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH
+from tangerine.chats.serializers import message_payload
+from tangerine.core.realtime import user_group
+
+logger = logging.getLogger(__name__)
+
+# Close codes (4000-4999 are the application's).
+CLOSE_SESSION_REVOKED = 4001  # logout, password change, account deletion or deactivation
+CLOSE_NO_ROOMS = 4004  # the user was removed from (or left) their last room
+CLOSE_INVALID_TICKET = 4401  # missing, unknown, expired or already used ticket
+
+
+class TokenBucket:
+    """``burst`` frames at once, refilled at ``rate`` per second (one per connection)."""
+
+    def __init__(self, *, burst: int, rate: float) -> None:
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.rate = rate
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.extra = extra
+
+
+def _room_field(frame: dict[str, Any]) -> str:
+    try:
+        return str(selectors.parse_uuid(frame.get("room")))
+    except Http404 as exc:
+        raise FrameError("not_found", "No such room.") from exc
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    user: User | None = None
+
+    async def connect(self) -> None:
+        self.user = None
+        self.rooms: set[str] = set()
+        self.send_bucket = TokenBucket(
+            burst=settings.CHAT_RATE_BURST, rate=settings.CHAT_RATE_PER_SECOND
+        )
+        # Other frames (room.read) are cheap but still capped, more generously.
+        self.frame_bucket = TokenBucket(
+            burst=settings.CHAT_RATE_BURST * 3, rate=settings.CHAT_RATE_PER_SECOND * 3
+        )
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        ticket = (query.get("ticket") or [None])[0]
+        user = await database_sync_to_async(tickets.ws_ticket_consume)(ticket=ticket)
+        if user is None:
+            # Accept, then close with a reason a browser can read (a refused handshake has none).
+            await self.accept()
+            await self._send_json(
+                {
+                    "type": "error",
+                    "code": "invalid_ticket",
+                    "detail": "The ticket is missing, expired or already used.",
+                }
+            )
+            await self.close(code=CLOSE_INVALID_TICKET)
+            return
+        self.user = user
+        self.user_group = user_group(user.uuid)
+        # Join the user's group first: a membership change made while the room list loads
+        # still reaches this socket as an event.
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        room_uuids = await database_sync_to_async(selectors.room_uuids_for_user)(user_id=user.pk)
+        for room_uuid in room_uuids:
+            await self._join(room_uuid)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.user is None:
+            return
+        for room_uuid in list(self.rooms):
+            await self.channel_layer.group_discard(events.room_group(room_uuid), self.channel_name)
+        self.rooms.clear()
+        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def _join(self, room_uuid: str) -> None:
+        self.rooms.add(room_uuid)
+        await self.channel_layer.group_add(events.room_group(room_uuid), self.channel_name)
+
+    async def _leave(self, room_uuid: str) -> None:
+        self.rooms.discard(room_uuid)
+        await self.channel_layer.group_discard(events.room_group(room_uuid), self.channel_name)
+
+    async def _send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    async def _error(self, code: str, detail: str, **extra: Any) -> None:
+        await self._send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    # --- frames from the client ---
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.user is None:
+            return
+        if text_data is None:
+            await self._error("unsupported", "Frames are JSON text, not binary.")
+            return
+        if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
+            await self._error("frame_too_large", "The frame is too large.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("malformed", "The frame is not valid JSON.")
+            return
+        if not isinstance(frame, dict):
+            await self._error("malformed", "A frame is a JSON object with a type.")
+            return
+        kind = frame.get("type")
+        try:
+            if kind == "message.send":
+                await self._on_message_send(self.user, frame)
+            elif kind == "room.read":
+                await self._on_room_read(self.user, frame)
+            else:
+                raise FrameError("unknown_type", "Unknown frame type.")
+        except FrameError as error:
+            await self._error(error.code, error.detail, **error.extra)
+
+    async def _on_message_send(self, user: User, frame: dict[str, Any]) -> None:
+        client_id = frame.get("client_id")
+        if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX_LENGTH:
+            raise FrameError(
+                "invalid", f"client_id is a string of 1 to {CLIENT_ID_MAX_LENGTH} characters."
+            )
+        if not self.send_bucket.take():
+            raise FrameError("rate_limited", "Too many messages; slow down.", client_id=client_id)
+        room_uuid = _room_field(frame)
+        text = frame.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise FrameError("invalid", "A message needs some text.", client_id=client_id)
+        if len(text) > MESSAGE_TEXT_MAX_LENGTH:
+            raise FrameError(
+                "text_too_long",
+                f"A message has at most {MESSAGE_TEXT_MAX_LENGTH} characters.",
+                client_id=client_id,
+            )
+        try:
+            result = await database_sync_to_async(services.message_send)(
+                sender=user, room_uuid=room_uuid, text=text, client_id=client_id
+            )
+        except Http404 as exc:
+            raise FrameError("not_found", "No such room.", client_id=client_id) from exc
+        except ValidationError as exc:
+            raise FrameError("invalid", " ".join(exc.messages), client_id=client_id) from exc
+        payload = await database_sync_to_async(message_payload)(result.message)
+        # The database commit is done: acknowledge, then ring the room's bell once.
+        await self._send_json({"type": "message.ack", "client_id": client_id, "message": payload})
+        if result.created:
+            await self.channel_layer.group_send(
+                events.room_group(room_uuid),
+                events.message_event(room_uuid=room_uuid, message=payload),
+            )
+
+    async def _on_room_read(self, user: User, frame: dict[str, Any]) -> None:
+        if not self.frame_bucket.take():
+            raise FrameError("rate_limited", "Too many frames; slow down.")
+        room_uuid = _room_field(frame)
+        seq = frame.get("seq")
+        if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0):
+            raise FrameError("invalid", "seq is a non-negative integer.")
+        try:
+            await database_sync_to_async(services.membership_mark_read)(
+                user=user, room_uuid=room_uuid, seq=seq
+            )
+        except Http404 as exc:
+            raise FrameError("not_found", "No such room.") from exc
+        # The service tells every socket of this user (this one included) through their group.
+
+    # --- events from the channel layer ---
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        # Room groups are left as soon as a removal is known; this check also drops a message
+        # that was already in flight when the removal arrived.
+        if event["room"] in self.rooms:
+            await self._send_json(
+                {"type": "message", "room": event["room"], "message": event["message"]}
+            )
+
+    async def chat_room_joined(self, event: dict[str, Any]) -> None:
+        room_uuid = event["room"]
+        if room_uuid not in self.rooms:
+            await self._join(room_uuid)
+        await self._send_json({"type": "room.joined", "room": room_uuid})
+
+    async def chat_room_left(self, event: dict[str, Any]) -> None:
+        room_uuid = event["room"]
+        had_rooms = bool(self.rooms)
+        await self._leave(room_uuid)
+        await self._send_json({"type": "room.left", "room": room_uuid})
+        if had_rooms and not self.rooms:
+            await self.close(code=CLOSE_NO_ROOMS)
+
+    async def chat_room_members(self, event: dict[str, Any]) -> None:
+        if event["room"] in self.rooms:
+            await self._send_json(
+                {
+                    "type": "room.members",
+                    "room": event["room"],
+                    "joined": event.get("joined", []),
+                    "left": event.get("left", []),
+                }
+            )
+
+    async def chat_room_read(self, event: dict[str, Any]) -> None:
+        await self._send_json({"type": "room.read", "room": event["room"], "seq": event["seq"]})
+
+    async def notification(self, event: dict[str, Any]) -> None:
+        """Notifications for this user share the socket (DESIGN.md)."""
+        await self._send_json(event)
+
+    async def session_revoked(self, event: dict[str, Any]) -> None:
+        await self._send_json({"type": "session.revoked"})
+        await self.close(code=CLOSE_SESSION_REVOKED)

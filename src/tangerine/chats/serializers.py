@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tangerine.accounts.models import HANDLE_MAX_LENGTH
+from tangerine.chats.models import (
+    HIDDEN_MESSAGE_TEXT,
+    ROOM_NAME_MAX_LENGTH,
+    Membership,
+    Message,
+    Room,
+)
+from tangerine.chats.services import MAX_HANDLES_PER_REQUEST
+from tangerine.images.serializers import ImageRefSerializer
+
+
+class MessageSenderSerializer(serializers.Serializer[Any]):
+    handle = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
+class MessageSerializer(serializers.ModelSerializer[Message]):
+    """A message as history and socket frames show it.
+
+    A hidden message keeps its place in the sequence but shows a placeholder text, except to
+    staff (``context["viewer"]``).
+    """
+
+    room = serializers.UUIDField(source="room.uuid", read_only=True)
+    sender = MessageSenderSerializer(read_only=True)
+    text = serializers.SerializerMethodField()
+    hidden = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = ["uuid", "room", "sender", "text", "hidden", "seq", "client_id", "created_at"]
+        read_only_fields = fields
+
+    def get_text(self, message: Message) -> str:
+        viewer = self.context.get("viewer")
+        if message.hidden_at is not None and not getattr(viewer, "is_staff", False):
+            return HIDDEN_MESSAGE_TEXT
+        return message.text
+
+    def get_hidden(self, message: Message) -> bool:
+        return message.hidden_at is not None
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """The JSON-ready payload of a just-stored message (for ``message.ack`` and ``message``)."""
+    return dict(MessageSerializer(message).data)
+
+
+class MemberSerializer(serializers.ModelSerializer[Membership]):
+    handle = serializers.CharField(source="user.handle", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    profile_image = ImageRefSerializer(source="user.profile_image", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ["handle", "display_name", "profile_image", "joined_at", "last_read_seq"]
+        read_only_fields = fields
+
+
+class RoomSerializer(serializers.ModelSerializer[Room]):
+    """A room from one member's point of view (``unread_count`` is theirs).
+
+    Expects a queryset from ``selectors.room_qs_for_member``.
+    """
+
+    members = MemberSerializer(source="member_list", many=True, read_only=True)
+    last_message = serializers.SerializerMethodField()
+    unread_count = serializers.SerializerMethodField()
+    last_seq = serializers.IntegerField(read_only=True)
+    last_read_seq = serializers.IntegerField(source="my_last_read_seq", read_only=True)
+
+    class Meta:
+        model = Room
+        fields = [
+            "uuid",
+            "name",
+            "members",
+            "last_message",
+            "unread_count",
+            "last_seq",
+            "last_read_seq",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MessageSerializer(allow_null=True))
+    def get_last_message(self, room: Room) -> dict[str, Any] | None:
+        message = room.last_message
+        if message is None:
+            return None
+        message.room = room  # already loaded: no query for the room's uuid
+        return dict(MessageSerializer(message, context=self.context).data)
+
+    def get_unread_count(self, room: Room) -> int:
+        # Sending marks a room read for the sender, so everything after the mark is someone
+        # else's message: the count is arithmetic, not a query.
+        return max(0, room.last_seq - (room.my_last_read_seq or 0))
+
+
+class RoomCreateSerializer(serializers.Serializer[Any]):
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=HANDLE_MAX_LENGTH),
+        min_length=1,
+        max_length=MAX_HANDLES_PER_REQUEST,
+    )
+    name = serializers.CharField(
+        max_length=ROOM_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class RoomInviteSerializer(serializers.Serializer[Any]):
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=HANDLE_MAX_LENGTH),
+        min_length=1,
+        max_length=MAX_HANDLES_PER_REQUEST,
+    )
+
+
+class RoomReadSerializer(serializers.Serializer[Any]):
+    seq = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+
+class RoomReadResultSerializer(serializers.Serializer[Any]):
+    room = serializers.UUIDField()
+    last_read_seq = serializers.IntegerField()
+
+
+class WsTicketSerializer(serializers.Serializer[Any]):
+    ticket = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the ticket stays valid.")

@@ -1,0 +1,198 @@
+"""Thin views for /api/chats/: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tangerine.chats import selectors, services, tickets
+from tangerine.chats.models import Message, Room
+from tangerine.chats.serializers import (
+    MessageSerializer,
+    RoomCreateSerializer,
+    RoomInviteSerializer,
+    RoomReadResultSerializer,
+    RoomReadSerializer,
+    RoomSerializer,
+    WsTicketSerializer,
+)
+from tangerine.core.pagination import CursorPagination
+
+
+class RoomCursorPagination(CursorPagination):
+    ordering = ("-updated_at", "-id")
+
+
+class HistoryPagination(CursorPagination):
+    """Newest first by sequence number; ``seq`` is unique within a room."""
+
+    ordering = ("-seq",)
+
+
+class CatchUpPagination(CursorPagination):
+    """Oldest first after ``?after_seq=``: replays what a reconnecting client missed."""
+
+    ordering = ("seq",)
+
+
+def _room_for(request: Request, room_uuid: object) -> Room:
+    return selectors.access_room_for_member(user=request.user, room_uuid=room_uuid)  # type: ignore[arg-type]
+
+
+class RoomListCreateView(ListAPIView[Room]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = RoomSerializer
+    pagination_class = RoomCursorPagination
+
+    def get_queryset(self) -> Any:
+        return selectors.room_qs_for_member(user=self.request.user)  # type: ignore[arg-type]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "viewer": self.request.user}
+
+    @extend_schema(summary="My rooms, newest activity first")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a room with members",
+        request=RoomCreateSerializer,
+        responses={201: RoomSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = RoomCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        room = services.room_create(
+            creator=request.user,  # type: ignore[arg-type]
+            handles=data.validated_data["members"],
+            name=data.validated_data["name"],
+        )
+        room = _room_for(request, room.uuid)
+        body = RoomSerializer(room, context={"viewer": request.user}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class RoomDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="A room (members only)", responses={200: RoomSerializer})
+    def get(self, request: Request, uuid: str) -> Response:
+        room = _room_for(request, uuid)
+        return Response(RoomSerializer(room, context={"viewer": request.user}).data)
+
+
+class RoomMembersView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Invite users to a room",
+        request=RoomInviteSerializer,
+        responses={200: RoomSerializer},
+    )
+    def post(self, request: Request, uuid: str) -> Response:
+        data = RoomInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.room_invite(
+            inviter=request.user,  # type: ignore[arg-type]
+            room_uuid=uuid,
+            handles=data.validated_data["members"],
+        )
+        room = _room_for(request, uuid)
+        return Response(RoomSerializer(room, context={"viewer": request.user}).data)
+
+
+class RoomLeaveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Leave a room", request=None, responses={204: None})
+    def post(self, request: Request, uuid: str) -> Response:
+        services.room_leave(user=request.user, room_uuid=uuid)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoomReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Mark a room read up to a sequence number (default: everything)",
+        request=RoomReadSerializer,
+        responses={200: RoomReadResultSerializer},
+    )
+    def post(self, request: Request, uuid: str) -> Response:
+        data = RoomReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        mark = services.membership_mark_read(
+            user=request.user,  # type: ignore[arg-type]
+            room_uuid=uuid,
+            seq=data.validated_data.get("seq"),
+        )
+        return Response({"room": str(selectors.parse_uuid(uuid)), "last_read_seq": mark})
+
+
+class RoomMessagesView(ListAPIView[Message]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = MessageSerializer
+
+    def _after_seq(self) -> int | None:
+        raw = self.request.query_params.get("after_seq")
+        if raw is None:
+            return None
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise ValidationError({"after_seq": ["A non-negative integer."]}) from exc
+        if value < 0:
+            raise ValidationError({"after_seq": ["A non-negative integer."]})
+        return value
+
+    @property
+    def paginator(self) -> Any:
+        if not hasattr(self, "_chat_paginator"):
+            after = self._after_seq()
+            self._chat_paginator = HistoryPagination() if after is None else CatchUpPagination()
+        return self._chat_paginator
+
+    def get_queryset(self) -> Any:
+        room = _room_for(self.request, self.kwargs["uuid"])
+        return selectors.message_qs_for_room(room=room, after_seq=self._after_seq())
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "viewer": self.request.user}
+
+    @extend_schema(
+        summary="History, newest first (or oldest first after after_seq)",
+        parameters=[
+            OpenApiParameter(
+                "after_seq",
+                int,
+                description="Only messages after this sequence number, oldest first "
+                "(catch up after a reconnect).",
+            )
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class WsTicketView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="A one-time ticket for opening /ws/chat/",
+        request=None,
+        responses={200: WsTicketSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        if not request.user.is_authenticated:  # pragma: no cover - the permission refuses first
+            raise Http404
+        ticket, ttl = tickets.ws_ticket_issue(user=request.user)  # type: ignore[arg-type]
+        return Response({"ticket": ticket, "expires_in": ttl})
