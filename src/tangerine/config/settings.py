@@ -332,3 +332,9 @@ CHAT_RATE_PER_SECOND = env_int("CHAT_RATE_PER_SECOND", 5, minimum=1)
 CHAT_MAX_FRAME_BYTES = env_int("CHAT_MAX_FRAME_BYTES", 16384, minimum=1024)
 # CHAT_ROOM_MAX_MEMBERS: the most members one room may have.
 CHAT_ROOM_MAX_MEMBERS = env_int("CHAT_ROOM_MAX_MEMBERS", 100, minimum=2)
+
+# --- posts ---
+# OpenAPI: the post status enum gets a readable, stable name (several models have a "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostStatusEnum"] = "tangerine.posts.models.Post.Status"
+# Name the report status enum in the OpenAPI schema (it collides with the post/image "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReportStatusEnum"] = "tangerine.reports.models.Status"

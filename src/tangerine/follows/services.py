@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from rest_framework.exceptions import ValidationError
 
-from tangerine.accounts.models import User
+from tangerine.accounts.models import Block, User
 from tangerine.follows.models import Follow
 
 
 def follow_create(*, follower: User, followee: User) -> bool:
-    """Follow ``followee``; True if a new follow was made (following twice changes nothing)."""
+    """Follow ``followee``; True if a new follow was made (following twice changes nothing).
+
+    Refused (400 on ``handle``) for oneself and when a block stands between the two users.
+    """
     if follower.pk == followee.pk:
         raise ValidationError({"handle": ["You cannot follow yourself."]})
+    # Either side's block forbids the follow; one message for both directions, so the answer
+    # does not tell who blocked whom.
+    if Block.objects.filter(
+        Q(blocker=follower, blocked=followee) | Q(blocker=followee, blocked=follower)
+    ).exists():
+        raise ValidationError({"handle": ["You cannot follow this user."]})
     try:
         with transaction.atomic():
             Follow.objects.create(follower=follower, followee=followee)

@@ -145,6 +145,7 @@ class Reply(BaseModel):
         verbose_name_plural = "replies"
         indexes = [
             models.Index(fields=["comment", "created_at", "id"], name="reply_comment_order"),
+            models.Index(fields=["author", "-created_at", "-id"], name="reply_author_latest"),
         ]
 
 
@@ -169,6 +170,7 @@ class CommentLike(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "comment"], name="comment_like_unique")
         ]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="comment_like_user")]
 
 
 class ReplyLike(BaseModel):
@@ -179,3 +181,4 @@ class ReplyLike(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "reply"], name="reply_like_unique")]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="reply_like_user")]

@@ -1,0 +1,95 @@
+"""Thin views for /api/follows/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tangerine.accounts.selectors import user_get_by_handle
+from tangerine.accounts.serializers import UserSerializer
+from tangerine.follows import selectors, services
+from tangerine.follows.serializers import FollowCreateSerializer
+from tangerine.posts.pagination import NewestFirstCursorPagination, cursor_page_of
+
+
+class FollowCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=FollowCreateSerializer,
+        responses={201: UserSerializer, 200: UserSerializer},
+        description="Follow a user: 201 when a new follow was made, 200 if already following.",
+    )
+    def post(self, request: Request) -> Response:
+        data = FollowCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        handle = data.validated_data["handle"]
+        followee = user_get_by_handle(handle=handle, viewer=request.user)
+        created = services.follow_create(follower=request.user, followee=followee)
+        fresh = user_get_by_handle(handle=handle, viewer=request.user)
+        return Response(
+            UserSerializer(fresh).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class _PeopleView(APIView):
+    """A cursor page of users (newest follow first) with ``is_following`` for the viewer."""
+
+    permission_classes = [AllowAny]
+    side = "followee"
+
+    def rows(self, viewer: Any, user: Any) -> Any:
+        raise NotImplementedError
+
+    @extend_schema(responses={200: cursor_page_of(UserSerializer)})
+    def get(self, request: Request, handle: str) -> Response:
+        user = user_get_by_handle(handle=handle, viewer=request.user)
+        paginator = NewestFirstCursorPagination()
+        page = paginator.paginate_queryset(self.rows(request.user, user), request, view=self)
+        people = []
+        for follow in page or []:
+            person = getattr(follow, self.side)
+            person.is_following = follow.person_is_following
+            people.append(person)
+        return paginator.get_paginated_response(UserSerializer(people, many=True).data)
+
+
+class FollowingView(_PeopleView):
+    side = "followee"
+
+    def rows(self, viewer: Any, user: Any) -> Any:
+        return selectors.following_of(viewer=viewer, user=user)
+
+
+class FollowersView(_PeopleView):
+    side = "follower"
+
+    def rows(self, viewer: Any, user: Any) -> Any:
+        return selectors.followers_of(viewer=viewer, user=user)
+
+
+class UnfollowView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        other = selectors.user_get_any(handle=handle)
+        services.follow_delete(follower=request.user, followee=other)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RemoveFollowerView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        other = selectors.user_get_any(handle=handle)
+        services.follow_delete(follower=other, followee=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,322 @@
+"""Reads for posts, comments, replies and likes.
+
+Every queryset starts from ``visible_to(viewer)``, so hidden content, suspended authors, blocks
+in either direction and other people's drafts never reach a list. ``liked`` is an EXISTS
+annotation for the viewer (a constant ``False`` for anonymous visitors), never a query per row.
+Lists are ordered for ``core.pagination.CursorPagination`` (newest first on ``created_at, id``)
+or its oldest-first variant for comments and replies.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from typing import Any
+
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
+
+from tangerine.accounts.models import Mute, User
+from tangerine.follows.models import Follow
+from tangerine.posts.models import (
+    Comment,
+    CommentLike,
+    Post,
+    PostImage,
+    PostLike,
+    Reply,
+    ReplyLike,
+    Tag,
+)
+
+
+def _authenticated(viewer: Any) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def parse_uuid(value: Any) -> uuid_lib.UUID:
+    """A uuid from a URL or query parameter; a malformed one is 404 like an unknown one."""
+    try:
+        return uuid_lib.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404 from None
+
+
+def liked_by(like_model: type[Any], field: str, viewer: Any, ref: str = "pk") -> Any:
+    """``EXISTS(like by viewer on the outer row)``, or constant False for anonymous viewers."""
+    if not _authenticated(viewer):
+        return Value(False, output_field=BooleanField())
+    return Exists(like_model.objects.filter(user=viewer, **{field: OuterRef(ref)}))
+
+
+def is_following(viewer: Any, ref: str) -> Any:
+    """``EXISTS(viewer follows the user at ref)``, or constant False for anonymous viewers."""
+    if not _authenticated(viewer):
+        return Value(False, output_field=BooleanField())
+    return Exists(Follow.objects.filter(follower=viewer, followee=OuterRef(ref)))
+
+
+# ---- posts ------------------------------------------------------------------------------
+
+
+def post_prefetches(prefix: str = "") -> list[Prefetch[Any]]:
+    """Tags (by name) and images (by position): one query each for a whole page."""
+    return [
+        Prefetch(f"{prefix}tags", queryset=Tag.objects.order_by("name")),
+        Prefetch(
+            f"{prefix}post_images",
+            queryset=PostImage.objects.select_related("image").order_by("position"),
+        ),
+    ]
+
+
+def post_qs(*, viewer: Any) -> QuerySet[Post]:
+    """Posts the viewer may see, with author, profile image, tags, images and ``liked``.
+
+    Queries when evaluated: 1 (posts joined with author and profile image, ``liked`` and the
+    block checks as EXISTS) + 1 (tags) + 1 (images).
+    """
+    return (
+        Post.objects.visible_to(viewer)
+        .select_related("author__profile_image")
+        .prefetch_related(*post_prefetches())
+        .annotate(liked=liked_by(PostLike, "post", viewer))
+    )
+
+
+def _not_muted(qs: QuerySet[Any], viewer: Any, author_ref: str) -> QuerySet[Any]:
+    if not _authenticated(viewer):
+        return qs
+    return qs.filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef(author_ref))))
+
+
+def post_list_latest(*, viewer: Any) -> QuerySet[Post]:
+    """Latest published posts of everyone, without users the viewer muted.
+
+    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images).
+    """
+    qs = post_qs(viewer=viewer).filter(status=Post.Status.PUBLISHED)
+    return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
+
+
+def post_list_for_user(*, viewer: Any, author: User) -> QuerySet[Post]:
+    """A user's latest posts; their drafts too when the viewer is that user.
+
+    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images).
+    """
+    return post_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
+
+
+def post_list_for_feed(*, viewer: User) -> QuerySet[Post]:
+    """Home feed: published posts of the users the viewer follows and the viewer's own,
+    without muted users.
+
+    Queries for a page: 1 (page of posts; following and muting are EXISTS subqueries) +
+    1 (tags) + 1 (images).
+    """
+    follows = Follow.objects.filter(follower=viewer, followee=OuterRef("author"))
+    qs = post_qs(viewer=viewer).filter(status=Post.Status.PUBLISHED)
+    qs = qs.filter(Q(author=viewer) | Exists(follows))
+    return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
+
+
+def post_get(*, viewer: Any, uuid: Any) -> Post:
+    """The post if the viewer may see it, else 404 (drafts of others, hidden, blocked)."""
+    post = post_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def post_get_visible(*, viewer: Any, uuid: Any) -> Post:
+    """The bare post row (no joins) if visible to the viewer, else 404: for writes on it."""
+    post = Post.objects.visible_to(viewer).filter(uuid=parse_uuid(uuid)).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def access_post_for_edit(*, user: User, uuid: Any) -> Post:
+    """The post to edit or delete: 404 if the user cannot see it, 403 if not its author."""
+    post = post_get(viewer=user, uuid=uuid)
+    if post.author_id != user.pk:
+        raise PermissionDenied("Only the author can change this post.")
+    return post
+
+
+# ---- comments and replies ---------------------------------------------------------------
+
+
+def _post_visible(viewer: Any, ref: str) -> Any:
+    return Exists(Post.objects.visible_to(viewer).filter(pk=OuterRef(ref)))
+
+
+def comment_qs(*, viewer: Any) -> QuerySet[Comment]:
+    """Comments the viewer may see on posts the viewer may see, with author and ``liked``.
+
+    One query: the post's visibility and the viewer's like are EXISTS subqueries.
+    """
+    return (
+        Comment.objects.visible_to(viewer)
+        .filter(_post_visible(viewer, "post_id"))
+        .select_related("author__profile_image", "post")
+        .annotate(liked=liked_by(CommentLike, "comment", viewer))
+    )
+
+
+def comment_list_for_post(*, viewer: Any, post: Post) -> QuerySet[Comment]:
+    """Comments of a post, oldest first (a conversation reads top-down).
+
+    Queries for a page: 1.
+    """
+    return comment_qs(viewer=viewer).filter(post=post).order_by("created_at", "id")
+
+
+def comment_list_for_user(*, viewer: Any, author: User) -> QuerySet[Comment]:
+    """A user's comments, newest first. Queries for a page: 1."""
+    return comment_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
+
+
+def comment_get(*, viewer: Any, uuid: Any) -> Comment:
+    comment = comment_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def access_comment_for_edit(*, user: User, uuid: Any) -> Comment:
+    """404 if the user cannot see the comment, 403 unless they wrote it."""
+    comment = comment_get(viewer=user, uuid=uuid)
+    if comment.author_id != user.pk:
+        raise PermissionDenied("Only the author can edit this comment.")
+    return comment
+
+
+def access_comment_for_delete(*, user: User, uuid: Any) -> Comment:
+    """404 if the user cannot see the comment, 403 unless they wrote it or the post."""
+    comment = comment_get(viewer=user, uuid=uuid)
+    if user.pk not in (comment.author_id, comment.post.author_id):
+        raise PermissionDenied("Only the author or the post's author can delete this comment.")
+    return comment
+
+
+def reply_qs(*, viewer: Any) -> QuerySet[Reply]:
+    """Replies the viewer may see, under visible comments of visible posts, with ``liked``.
+
+    One query: the comment's and post's visibility and the like are EXISTS subqueries.
+    """
+    visible_comments = Comment.objects.visible_to(viewer).filter(
+        pk=OuterRef("comment_id"), post__in=Post.objects.visible_to(viewer)
+    )
+    return (
+        Reply.objects.visible_to(viewer)
+        .filter(Exists(visible_comments))
+        .select_related("author__profile_image", "comment__post")
+        .annotate(liked=liked_by(ReplyLike, "reply", viewer))
+    )
+
+
+def reply_list_for_comment(*, viewer: Any, comment: Comment) -> QuerySet[Reply]:
+    """Replies of a comment, oldest first. Queries for a page: 1."""
+    return reply_qs(viewer=viewer).filter(comment=comment).order_by("created_at", "id")
+
+
+def reply_get(*, viewer: Any, uuid: Any) -> Reply:
+    reply = reply_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
+    if reply is None:
+        raise Http404
+    return reply
+
+
+def access_reply_for_edit(*, user: User, uuid: Any) -> Reply:
+    reply = reply_get(viewer=user, uuid=uuid)
+    if reply.author_id != user.pk:
+        raise PermissionDenied("Only the author can edit this reply.")
+    return reply
+
+
+def access_reply_for_delete(*, user: User, uuid: Any) -> Reply:
+    """The reply's author, or the author of the post it sits under, may delete it."""
+    reply = reply_get(viewer=user, uuid=uuid)
+    if user.pk not in (reply.author_id, reply.comment.post.author_id):
+        raise PermissionDenied("Only the author or the post's author can delete this reply.")
+    return reply
+
+
+# ---- likes ------------------------------------------------------------------------------
+
+
+def _visible_user_filter(viewer: Any, ref: str) -> Q:
+    """Q on a related user at ``ref``: active, not suspended, no block with the viewer."""
+    from tangerine.accounts.models import Block
+
+    q = Q(**{f"{ref}__is_active": True, f"{ref}__suspended_at__isnull": True})
+    if _authenticated(viewer):
+        blocked = Block.objects.filter(
+            Q(blocker=viewer, blocked=OuterRef(ref)) | Q(blocked=viewer, blocker=OuterRef(ref))
+        )
+        q &= ~Exists(blocked)
+    return q
+
+
+def likers_of(*, viewer: Any, like_model: type[Any], field: str, target: Any) -> QuerySet[Any]:
+    """Like rows on ``target`` with their (visible) users and ``user_is_following``, newest
+    first.
+
+    Queries for a page: 1 (likes joined with users and profile images; the viewer's follow is
+    an EXISTS subquery).
+    """
+    return (
+        like_model.objects.filter(**{field: target})
+        .filter(_visible_user_filter(viewer, "user"))
+        .select_related("user__profile_image")
+        .annotate(user_is_following=is_following(viewer, "user"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def liked_posts_of(*, viewer: Any, user: User) -> QuerySet[PostLike]:
+    """PostLike rows of ``user`` on posts the viewer may see, newest like first, with the post,
+    its author and the viewer's own ``target_liked``.
+
+    Queries for a page: 1 (likes joined with post, author and profile image) + 1 (tags) +
+    1 (images).
+    """
+    return (
+        PostLike.objects.filter(user=user)
+        .filter(_post_visible(viewer, "post_id"))
+        .select_related("post__author__profile_image")
+        .prefetch_related(*post_prefetches("post__"))
+        .annotate(target_liked=liked_by(PostLike, "post", viewer, ref="post_id"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def liked_comments_of(*, viewer: Any, user: User) -> QuerySet[CommentLike]:
+    """CommentLike rows of ``user`` on comments the viewer may see, newest like first.
+
+    Queries for a page: 1.
+    """
+    visible = comment_qs(viewer=viewer).filter(pk=OuterRef("comment_id"))
+    return (
+        CommentLike.objects.filter(user=user)
+        .filter(Exists(visible))
+        .select_related("comment__author__profile_image", "comment__post")
+        .annotate(target_liked=liked_by(CommentLike, "comment", viewer, ref="comment_id"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def liked_replies_of(*, viewer: Any, user: User) -> QuerySet[ReplyLike]:
+    """ReplyLike rows of ``user`` on replies the viewer may see, newest like first.
+
+    Queries for a page: 1.
+    """
+    visible = reply_qs(viewer=viewer).filter(pk=OuterRef("reply_id"))
+    return (
+        ReplyLike.objects.filter(user=user)
+        .filter(Exists(visible))
+        .select_related("reply__author__profile_image", "reply__comment__post")
+        .annotate(target_liked=liked_by(ReplyLike, "reply", viewer, ref="reply_id"))
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,162 @@
+"""Request and response bodies for posts, comments, replies and likes (SPEC.md field names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.images.serializers import ImageRefSerializer
+from tangerine.posts.models import (
+    COMMENT_MAX_LENGTH,
+    MAX_IMAGES,
+    MAX_TAGS,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Category,
+    Comment,
+    Post,
+    Reply,
+)
+
+# Raw tags may repeat (they are deduplicated), so allow some slack before normalising; the
+# normalised list is held to MAX_TAGS by the service.
+RAW_TAGS_MAX = MAX_TAGS * 2
+RAW_TAG_MAX_LENGTH = 64
+
+
+# ---- posts ------------------------------------------------------------------------------
+
+
+class PostWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, default="")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=RAW_TAG_MAX_LENGTH, allow_blank=True),
+        max_length=RAW_TAGS_MAX,
+        default=list,
+        help_text=(
+            f"At most {MAX_TAGS} after normalising (lower case, no leading #, no spaces, "
+            "duplicates dropped), each at most 30 characters."
+        ),
+    )
+    category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=Post.Status.choices, default=Post.Status.PUBLISHED)
+    images = serializers.ListField(
+        child=serializers.UUIDField(),
+        max_length=MAX_IMAGES,
+        default=list,
+        help_text="Uuids of the author's own uploaded images, in display order.",
+    )
+
+
+class PostSerializer(serializers.ModelSerializer[Post]):
+    author = UserBriefSerializer(read_only=True)
+    tags = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
+    liked = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Post
+        fields = [
+            "uuid",
+            "author",
+            "title",
+            "text",
+            "tags",
+            "category",
+            "status",
+            "images",
+            "view_count",
+            "like_count",
+            "comment_count",
+            "liked",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, post: Post) -> list[str]:
+        return [tag.name for tag in post.tags.all()]
+
+    @extend_schema_field(ImageRefSerializer(many=True))
+    def get_images(self, post: Post) -> Any:
+        return ImageRefSerializer([pi.image for pi in post.post_images.all()], many=True).data
+
+
+# ---- comments and replies ---------------------------------------------------------------
+
+
+class CommentCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    post = serializers.UUIDField()
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+
+
+class TextSerializer(serializers.Serializer[dict[str, Any]]):
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+
+
+class CommentSerializer(serializers.ModelSerializer[Comment]):
+    post = serializers.UUIDField(source="post.uuid", read_only=True)
+    author = UserBriefSerializer(read_only=True)
+    liked = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "uuid",
+            "post",
+            "author",
+            "text",
+            "like_count",
+            "liked",
+            "reply_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.ModelSerializer[Reply]):
+    comment = serializers.UUIDField(source="comment.uuid", read_only=True)
+    post = serializers.UUIDField(source="comment.post.uuid", read_only=True)
+    author = UserBriefSerializer(read_only=True)
+    liked = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Reply
+        fields = [
+            "uuid",
+            "comment",
+            "post",
+            "author",
+            "text",
+            "like_count",
+            "liked",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# ---- likes ------------------------------------------------------------------------------
+
+
+class PostLikeCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    post = serializers.UUIDField()
+
+
+class CommentLikeCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    comment = serializers.UUIDField()
+
+
+class ReplyLikeCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    reply = serializers.UUIDField()
+
+
+class LikeStateSerializer(serializers.Serializer[dict[str, Any]]):
+    like_count = serializers.IntegerField()
+    liked = serializers.BooleanField()

@@ -1,0 +1,150 @@
+"""Post writes: create, edit, delete, count a view."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from rest_framework.exceptions import ValidationError
+
+from tangerine.accounts.models import User
+from tangerine.images.models import Image
+from tangerine.posts.models import MAX_IMAGES, MAX_TAGS, TAG_MAX_LENGTH, Post, PostImage, Tag
+
+logger = logging.getLogger(__name__)
+
+# A viewer counts once per post in this window (seconds).
+VIEW_WINDOW_SECONDS = 3600
+
+
+def tags_normalise(raw: Iterable[str]) -> list[str]:
+    """Lower-case, strip leading ``#``, drop all whitespace, drop empties, dedupe (order kept).
+
+    Raises a ``tags`` field error for more than ``MAX_TAGS`` tags or a tag longer than
+    ``TAG_MAX_LENGTH`` characters (after normalising).
+    """
+    seen: dict[str, None] = {}
+    for item in raw:
+        name = "".join(str(item).split()).lstrip("#").lower()
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                {"tags": [f"A tag has at most {TAG_MAX_LENGTH} characters: {name[:40]}..."]}
+            )
+        seen.setdefault(name, None)
+    if len(seen) > MAX_TAGS:
+        raise ValidationError({"tags": [f"A post has at most {MAX_TAGS} tags."]})
+    return list(seen)
+
+
+def _tags_get_or_create(names: Sequence[str]) -> list[Tag]:
+    if not names:
+        return []
+    # ignore_conflicts makes parallel posts with a new tag safe: both end with the same row.
+    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+    by_name = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return [by_name[name] for name in names]
+
+
+def images_for_post(*, author: User, uuids: Sequence[Any]) -> list[Image]:
+    """The author's own, not failed images with these uuids, in the given order (dupes dropped).
+
+    Raises an ``images`` field error for another user's image, an unknown or a failed one.
+    """
+    ordered = list(dict.fromkeys(str(u) for u in uuids))
+    if len(ordered) > MAX_IMAGES:
+        raise ValidationError({"images": [f"A post has at most {MAX_IMAGES} images."]})
+    if not ordered:
+        return []
+    found = {str(img.uuid): img for img in Image.objects.filter(uuid__in=ordered, owner=author)}
+    missing = [u for u in ordered if u not in found]
+    if missing:
+        raise ValidationError({"images": [f"No such image of yours: {missing[0]}."]})
+    failed = [u for u in ordered if found[u].status == Image.Status.FAILED]
+    if failed:
+        raise ValidationError({"images": [f"This image could not be processed: {failed[0]}."]})
+    return [found[u] for u in ordered]
+
+
+def _set_images(post: Post, images: list[Image]) -> None:
+    PostImage.objects.filter(post=post).delete()
+    PostImage.objects.bulk_create(
+        [PostImage(post=post, image=image, position=i) for i, image in enumerate(images)]
+    )
+
+
+@transaction.atomic
+def post_create(
+    *,
+    author: User,
+    text: str,
+    title: str = "",
+    tags: Iterable[str] = (),
+    category: str = "",
+    status: str = Post.Status.PUBLISHED,
+    images: Sequence[Any] = (),
+) -> Post:
+    """Create a post. ``tags`` are normalised here; ``images`` are image uuids of the author."""
+    names = tags_normalise(tags)
+    image_rows = images_for_post(author=author, uuids=images)
+    post = Post(author=author, title=title, text=text, category=category, status=status)
+    post.full_clean(exclude=["author"])
+    post.save()
+    post.tags.set(_tags_get_or_create(names))
+    _set_images(post, image_rows)
+    return post
+
+
+_EDITABLE = ("title", "text", "category", "status")
+
+
+@transaction.atomic
+def post_update(*, post: Post, data: dict[str, Any]) -> Post:
+    """Change the given fields of ``post`` (the caller checked authorship).
+
+    ``data`` may hold title, text, category, status, tags (raw) and images (uuids); absent keys
+    keep their value.
+    """
+    for field in _EDITABLE:
+        if field in data:
+            setattr(post, field, data[field])
+    post.full_clean(exclude=["author"])
+    post.save()
+    if "tags" in data:
+        post.tags.set(_tags_get_or_create(tags_normalise(data["tags"])))
+    if "images" in data:
+        _set_images(post, images_for_post(author=post.author, uuids=data["images"]))
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post) -> None:
+    """Delete the post; comments, replies, likes and image links go with it (cascade)."""
+    post.delete()
+
+
+def post_view_count(*, post: Post, viewer_key: str) -> bool:
+    """Count one view of ``post`` by ``viewer_key`` at most once per window; True if counted.
+
+    Never raises and never waits on a locked row for long: a view is worth less than the
+    response. On PostgreSQL the update gives up after a short lock timeout.
+    """
+    try:
+        key = f"post-view:{post.pk}:{viewer_key}"
+        if not cache.add(key, 1, timeout=VIEW_WINDOW_SECONDS):
+            return False
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 1)
+    # Any failure (cache down, lock timeout) only loses a view; the response must not fail.
+    except Exception:
+        logger.warning("Could not count a view of post %s", post.pk, exc_info=True)
+        return False
+    return True

@@ -1,0 +1,145 @@
+"""Thin views for /api/comments/ and /api/replies/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tangerine.accounts.selectors import user_get_by_handle
+from tangerine.posts import selectors, services
+from tangerine.posts.models import Comment, Reply
+from tangerine.posts.pagination import (
+    NewestFirstCursorPagination,
+    OldestFirstCursorPagination,
+    cursor_page_of,
+)
+from tangerine.posts.serializers import (
+    CommentCreateSerializer,
+    CommentSerializer,
+    ReplySerializer,
+    TextSerializer,
+)
+
+
+def required_param(request: Request, name: str) -> str:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise ValidationError({name: ["This query parameter is required."]})
+    return value[:200]
+
+
+class CommentListCreateView(ListAPIView[Comment]):
+    """GET ``?post=uuid``: the post's comments, oldest first (cursor). POST: comment."""
+
+    serializer_class = CommentSerializer
+    pagination_class = OldestFirstCursorPagination
+
+    def get_queryset(self) -> Any:
+        post = selectors.post_get_visible(
+            viewer=self.request.user, uuid=required_param(self.request, "post")
+        )
+        return selectors.comment_list_for_post(viewer=self.request.user, post=post)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("post", str, required=True, description="post uuid")],
+        responses={200: cursor_page_of(CommentSerializer)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
+    def post(self, request: Request) -> Response:
+        data = CommentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get_visible(viewer=request.user, uuid=data.validated_data["post"])
+        comment = services.comment_create(
+            post=post, author=request.user, text=data.validated_data["text"]
+        )
+        fresh = selectors.comment_get(viewer=request.user, uuid=comment.uuid)
+        return Response(CommentSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("handle", str, required=True, description="the user's handle")]
+)
+class CommentUserListView(ListAPIView[Comment]):
+    """A user's comments, newest first (cursor)."""
+
+    serializer_class = CommentSerializer
+    pagination_class = NewestFirstCursorPagination
+
+    def get_queryset(self) -> Any:
+        author = user_get_by_handle(
+            handle=required_param(self.request, "handle"), viewer=self.request.user
+        )
+        return selectors.comment_list_for_user(viewer=self.request.user, author=author)
+
+
+class CommentDetailView(APIView):
+    @extend_schema(responses={200: CommentSerializer})
+    def get(self, request: Request, uuid: str) -> Response:
+        comment = selectors.comment_get(viewer=request.user, uuid=uuid)
+        return Response(CommentSerializer(comment).data)
+
+    @extend_schema(request=TextSerializer, responses={200: CommentSerializer})
+    def patch(self, request: Request, uuid: str) -> Response:
+        comment = selectors.access_comment_for_edit(user=request.user, uuid=uuid)
+        data = TextSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.comment_update(comment=comment, text=data.validated_data["text"])
+        return Response(CommentSerializer(comment).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, uuid: str) -> Response:
+        comment = selectors.access_comment_for_delete(user=request.user, uuid=uuid)
+        services.comment_delete(comment=comment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentRepliesView(ListAPIView[Reply]):
+    """GET: the comment's replies, oldest first (cursor). POST: reply."""
+
+    serializer_class = ReplySerializer
+    pagination_class = OldestFirstCursorPagination
+
+    def get_queryset(self) -> Any:
+        comment = selectors.comment_get(viewer=self.request.user, uuid=self.kwargs["uuid"])
+        return selectors.reply_list_for_comment(viewer=self.request.user, comment=comment)
+
+    @extend_schema(request=TextSerializer, responses={201: ReplySerializer})
+    def post(self, request: Request, uuid: str) -> Response:
+        comment = selectors.comment_get(viewer=request.user, uuid=uuid)
+        data = TextSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reply = services.reply_create(
+            comment=comment, author=request.user, text=data.validated_data["text"]
+        )
+        fresh = selectors.reply_get(viewer=request.user, uuid=reply.uuid)
+        return Response(ReplySerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class ReplyDetailView(APIView):
+    @extend_schema(responses={200: ReplySerializer})
+    def get(self, request: Request, uuid: str) -> Response:
+        return Response(ReplySerializer(selectors.reply_get(viewer=request.user, uuid=uuid)).data)
+
+    @extend_schema(request=TextSerializer, responses={200: ReplySerializer})
+    def patch(self, request: Request, uuid: str) -> Response:
+        reply = selectors.access_reply_for_edit(user=request.user, uuid=uuid)
+        data = TextSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.reply_update(reply=reply, text=data.validated_data["text"])
+        return Response(ReplySerializer(reply).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, uuid: str) -> Response:
+        reply = selectors.access_reply_for_delete(user=request.user, uuid=uuid)
+        services.reply_delete(reply=reply)
+        return Response(status=status.HTTP_204_NO_CONTENT)
