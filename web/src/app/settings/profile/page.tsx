@@ -1,0 +1,104 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { useUpdateProfile } from "@/api/accounts";
+import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import type { ImageRef, Me } from "@/api/types";
+import { Button } from "@/components/ui/button";
+import { Card, PageTitle } from "@/components/ui/card";
+import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
+import { ImageUploader } from "@/components/images/image-uploader";
+import { Avatar } from "@/components/ui/responsive-image";
+import { useT } from "@/i18n";
+import { useRequireAuth } from "@/lib/use-require-auth";
+import { isHttpUrl } from "@/lib/validators";
+
+function ProfileForm({ me }: { me: Me }) {
+  const t = useT();
+  const router = useRouter();
+  const update = useUpdateProfile(me.handle);
+  const [form, setForm] = useState({
+    display_name: me.display_name,
+    bio: me.bio,
+    link_1: me.link_1,
+    link_2: me.link_2,
+  });
+  const [picture, setPicture] = useState<ImageRef | null>(me.profile_image);
+  const [localError, setLocalError] = useState<ApiError | null>(null);
+  const error = localError ?? (update.error ? toApiError(update.error) : null);
+  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [name]: e.target.value }));
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const fields: Record<string, string[]> = {};
+    for (const name of ["link_1", "link_2"] as const) {
+      if (!isHttpUrl(form[name].trim())) fields[name] = [t("profile.linkInvalid")];
+    }
+    if (Object.keys(fields).length) {
+      setLocalError({ status: 400, code: "invalid", detail: "", fields });
+      return;
+    }
+    setLocalError(null);
+    update.mutate(
+      {
+        display_name: form.display_name.trim(),
+        bio: form.bio,
+        link_1: form.link_1.trim(),
+        link_2: form.link_2.trim(),
+        profile_image: picture?.uuid ?? null,
+      },
+      { onSuccess: (saved) => router.push(`/u/${saved.handle}`) },
+    );
+  };
+
+  return (
+    <Card className="mx-auto max-w-lg">
+      <PageTitle>{t("profile.editTitle")}</PageTitle>
+      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+        {error && !Object.keys(error.fields).length && (
+          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        )}
+        <div className="flex items-center gap-4">
+          <Avatar user={{ ...me, profile_image: picture }} size={72} />
+          <div className="flex flex-col gap-1">
+            <span className="text-sm font-medium text-stone-700">{t("profile.picture")}</span>
+            <ImageUploader max={1} onUploaded={(img) => setPicture(img)} />
+            {picture && (
+              <Button variant="link" size="sm" className="h-auto px-0" onClick={() => setPicture(null)}>
+                {t("profile.removePicture")}
+              </Button>
+            )}
+            {fieldErrors(error, "profile_image")?.map((m) => (
+              <p key={m} className="text-xs text-red-600">{m}</p>
+            ))}
+          </div>
+        </div>
+        <TextField label={t("auth.displayName")} name="display_name" value={form.display_name}
+          onChange={set("display_name")} errors={fieldErrors(error, "display_name")} maxLength={50} />
+        <TextAreaField label={t("profile.bio")} name="bio" value={form.bio}
+          onChange={set("bio")} errors={fieldErrors(error, "bio")} maxLength={500} />
+        <TextField label={t("profile.link1")} name="link_1" type="url" inputMode="url" value={form.link_1}
+          onChange={set("link_1")} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_1")} />
+        <TextField label={t("profile.link2")} name="link_2" type="url" inputMode="url" value={form.link_2}
+          onChange={set("link_2")} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_2")} />
+        <div className="flex items-center justify-between">
+          <Link href="/settings/password" className="text-sm text-orange-600 hover:underline">
+            {t("profile.changePassword")}
+          </Link>
+          <Button type="submit" disabled={update.isPending}>
+            {update.isPending ? t("common.saving") : t("common.save")}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+export default function EditProfilePage() {
+  const me = useRequireAuth();
+  if (!me) return null;
+  return <ProfileForm me={me} />;
+}
