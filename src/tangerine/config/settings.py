@@ -338,3 +338,48 @@ CHAT_ROOM_MAX_MEMBERS = env_int("CHAT_ROOM_MAX_MEMBERS", 100, minimum=2)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostStatusEnum"] = "tangerine.posts.models.Post.Status"
 # Name the report status enum in the OpenAPI schema (it collides with the post/image "status").
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReportStatusEnum"] = "tangerine.reports.models.Status"
+
+# --- images and products ---
+# IMAGE_STORAGE: where uploads and variants live: "local" (disk; default) or "s3" (any S3 API).
+IMAGE_STORAGE = env_str("IMAGE_STORAGE", "local")
+if IMAGE_STORAGE not in {"local", "s3"}:
+    raise ConfigurationError("IMAGE_STORAGE must be local or s3.")
+# IMAGE_PRIVATE_ROOT: local storage of originals; never under MEDIA_ROOT, so never served.
+IMAGE_PRIVATE_ROOT = Path(env_str("IMAGE_PRIVATE_ROOT", str(VAR_DIR / "private")))
+if IMAGE_PRIVATE_ROOT.resolve() == MEDIA_ROOT.resolve() or MEDIA_ROOT.resolve() in (
+    IMAGE_PRIVATE_ROOT.resolve().parents
+):
+    raise ConfigurationError("IMAGE_PRIVATE_ROOT must not lie inside MEDIA_ROOT (it is served).")
+# IMAGE_MAX_UPLOAD_BYTES: the largest upload a grant allows (content-length-range upper bound).
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+# IMAGE_MAX_PIXELS: images whose header states more pixels are refused before decoding
+# (OpenCV's own cap, OPENCV_IO_MAX_IMAGE_PIXELS, is 50 MP; this cannot raise it).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, minimum=1)
+# IMAGE_GRANT_SECONDS: how long an upload grant (presigned POST) stays valid.
+IMAGE_GRANT_SECONDS = env_int("IMAGE_GRANT_SECONDS", 300, minimum=10)
+# RATE_LIMIT_IMAGE_UPLOAD: upload grants one user may ask for, "<count>/<seconds>" (atomic).
+AUTH_RATE_LIMITS["image_upload"] = env_str("RATE_LIMIT_IMAGE_UPLOAD", "60/3600")
+# S3_*: the S3 API used when IMAGE_STORAGE=s3. Credentials also via S3_..._FILE, or boto3's
+# default chain when unset. S3_ENDPOINT_URL for MinIO/other clones (empty for AWS).
+S3_BUCKET = env_str("S3_BUCKET", "tangerine-images")
+S3_REGION = env_str("S3_REGION", "us-east-1")
+S3_ENDPOINT_URL = env_optional("S3_ENDPOINT_URL")
+S3_ACCESS_KEY_ID = env_optional("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_optional("S3_SECRET_ACCESS_KEY")
+# S3_ADDRESSING_STYLE: "path" (MinIO, moto) or "virtual" (AWS default) or "auto".
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "auto")
+# S3_CUSTOM_DOMAIN: a CDN host serving the variants publicly; without it variant URLs are
+# presigned GETs valid for S3_URL_EXPIRE_SECONDS and the bucket stays private.
+S3_CUSTOM_DOMAIN = env_optional("S3_CUSTOM_DOMAIN")
+S3_URL_EXPIRE_SECONDS = env_int("S3_URL_EXPIRE_SECONDS", 6 * 3600, minimum=60)
+# PRODUCT_RECOMMEND_DAYS: products this recent rank first in /api/products/recommend/.
+PRODUCT_RECOMMEND_DAYS = env_int("PRODUCT_RECOMMEND_DAYS", 30, minimum=1)
+# PREVIEW_ALLOW_LOOPBACK: let link previews fetch 127.0.0.0/8 and ::1 (tests only; never prod).
+PREVIEW_ALLOW_LOOPBACK = env_bool("PREVIEW_ALLOW_LOOPBACK", default=False)
+# PREVIEW_MAX_BYTES: the most of a store page a link preview reads.
+PREVIEW_MAX_BYTES = env_int("PREVIEW_MAX_BYTES", 1024 * 1024, minimum=1024)
+# PREVIEW_CONNECT_TIMEOUT / PREVIEW_TOTAL_TIMEOUT: seconds for connecting / the whole preview.
+PREVIEW_CONNECT_TIMEOUT = float(env_str("PREVIEW_CONNECT_TIMEOUT", "3"))
+PREVIEW_TOTAL_TIMEOUT = float(env_str("PREVIEW_TOTAL_TIMEOUT", "5"))
+# RATE_LIMIT_PRODUCT_PREVIEW: link previews one user may ask for, "<count>/<seconds>" (atomic).
+AUTH_RATE_LIMITS["product_preview"] = env_str("RATE_LIMIT_PRODUCT_PREVIEW", "30/300")

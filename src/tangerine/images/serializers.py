@@ -2,18 +2,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.images.models import Image
+from tangerine.images.services import ALLOWED_CONTENT_TYPES, FILENAME_MAX_LENGTH
+from tangerine.integrations.storage import image_storage
 
 
 class ImageVariantSerializer(serializers.Serializer[dict[str, Any]]):
     url = serializers.CharField()
     width = serializers.IntegerField()
     height = serializers.IntegerField(required=False)
-    format = serializers.CharField()
+    format = serializers.ChoiceField(choices=["jpeg", "webp"])
+
+
+def variants_for(image: Image) -> list[dict[str, Any]]:
+    """Served variants with their URLs; nothing until the image is ready (never the original)."""
+    if image.status != Image.Status.READY:
+        return []
+    storage = image_storage()
+    return [
+        {
+            "url": storage.variant_url(key=variant["key"]),
+            "width": variant["width"],
+            "height": variant.get("height"),
+            "format": variant["format"],
+        }
+        for variant in image.variants
+    ]
 
 
 class ImageRefSerializer(serializers.ModelSerializer[Image]):
@@ -28,14 +45,40 @@ class ImageRefSerializer(serializers.ModelSerializer[Image]):
 
     @extend_schema_field(ImageVariantSerializer(many=True))
     def get_variants(self, image: Image) -> list[dict[str, Any]]:
-        if image.status != Image.Status.READY:
-            return []
-        return [
-            {
-                "url": default_storage.url(variant["key"]),
-                "width": variant["width"],
-                "height": variant.get("height"),
-                "format": variant["format"],
-            }
-            for variant in image.variants
-        ]
+        return variants_for(image)
+
+
+class ImageSerializer(ImageRefSerializer):
+    """``GET /api/images/{uuid}/``: status, the failure reason if any, and the variants."""
+
+    error = serializers.SerializerMethodField()
+
+    class Meta(ImageRefSerializer.Meta):
+        fields = ["uuid", "status", "error", "width", "height", "variants"]
+        read_only_fields = fields
+
+    def get_error(self, image: Image) -> str | None:
+        return image.error or None if image.status == Image.Status.FAILED else None
+
+
+class UploadGrantInputSerializer(serializers.Serializer[dict[str, Any]]):
+    filename = serializers.CharField(max_length=FILENAME_MAX_LENGTH)
+    content_type = serializers.ChoiceField(
+        choices=list(ALLOWED_CONTENT_TYPES),
+        error_messages={
+            "invalid_choice": f"Only {', '.join(ALLOWED_CONTENT_TYPES)} images may be uploaded."
+        },
+    )
+    size = serializers.IntegerField(min_value=1)
+
+
+class UploadGrantSerializer(serializers.Serializer[dict[str, Any]]):
+    uuid = serializers.UUIDField()
+    url = serializers.CharField(
+        help_text="Where to POST the multipart form (relative to the API origin for local storage)."
+    )
+    fields = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Form fields to send, in this order, before the `file` field.",
+    )
+    expires_at = serializers.DateTimeField()

@@ -17,6 +17,24 @@ DESCRIPTION_MAX_LENGTH = 3000
 LINK_MAX_LENGTH = 1000
 # Integer minor units: 10^12 KRW is far beyond any real listing and fits a 64-bit column.
 PRICE_MAX = 10**12
+MAX_IMAGES = 10
+# ISO 4217 codes a price may be given in, with the number of digits of each minor unit.
+CURRENCY_EXPONENTS = {
+    "KRW": 0,
+    "USD": 2,
+    "EUR": 2,
+    "JPY": 0,
+    "CNY": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "TWD": 2,
+    "SGD": 2,
+    "AUD": 2,
+    "CAD": 2,
+    "VND": 0,
+    "THB": 2,
+}
+CURRENCIES = tuple(CURRENCY_EXPONENTS)
 
 
 class ProductQuerySet(models.QuerySet["Product"]):
@@ -32,7 +50,9 @@ class Product(BaseModel):
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     price = models.PositiveBigIntegerField(validators=[MaxValueValidator(PRICE_MAX)])
     # ISO 4217 code; ``price`` is in that currency's minor unit (KRW has none: 1 = ₩1).
-    currency = models.CharField(max_length=3, default="KRW")
+    currency = models.CharField(
+        max_length=3, default="KRW", choices=[(code, code) for code in CURRENCIES]
+    )
     link = models.URLField(max_length=LINK_MAX_LENGTH, validators=[validate_http_url])
     images = models.ManyToManyField("images.Image", through="ProductImage", related_name="+")
     like_count = models.PositiveIntegerField(default=0)

@@ -1,0 +1,85 @@
+"""The background job that validates an upload and writes its variants."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+
+from tangerine.core.tasks import task
+from tangerine.images.models import Image
+from tangerine.images.services import image_mark_failed
+from tangerine.integrations import imaging
+from tangerine.integrations.storage import image_storage
+
+logger = logging.getLogger(__name__)
+
+
+def _variant_key(image: Image, variant: imaging.Variant) -> str:
+    # A new key per variant, never the upload's: the original is never served.
+    return f"images/{image.uuid}/{variant.width}w.{variant.extension}"
+
+
+@task
+def image_process(*, image_id: int) -> None:
+    """Validate the stored upload of image ``image_id`` and produce its variants.
+
+    Any refusal ends as ``status=failed`` with a reason; nothing is raised for bad input, so a
+    bad file never crashes the worker nor is retried. The original is deleted afterwards in
+    every case (on success its pixels live on in the variants only).
+    """
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None or image.status not in {Image.Status.PENDING, Image.Status.PROCESSING}:
+        return  # deleted meanwhile, or already done by an earlier run
+    storage = image_storage()
+    try:
+        size = storage.original_size(key=image.key)
+        if size is None:
+            raise imaging.ImageRejectedError(
+                "upload_missing", "Nothing was uploaded for this image."
+            )
+        if size < 1 or size > settings.IMAGE_MAX_UPLOAD_BYTES:
+            # S3 clones may ignore the policy's content-length-range: check what was stored.
+            limit = settings.IMAGE_MAX_UPLOAD_BYTES
+            raise imaging.ImageRejectedError(
+                "too_large", f"The upload is {size} bytes; at most {limit} are allowed."
+            )
+        data = storage.original_read(key=image.key)
+        result = imaging.process(data, max_pixels=settings.IMAGE_MAX_PIXELS)
+        variants = []
+        for variant in result.variants:
+            key = _variant_key(image, variant)
+            storage.variant_save(key=key, data=variant.data)
+            variants.append(
+                {
+                    "key": key,
+                    "width": variant.width,
+                    "height": variant.height,
+                    "format": variant.format,
+                }
+            )
+    except imaging.ImageRejectedError as exc:
+        image_mark_failed(image_id=image.pk, code=exc.code, message=exc.message)
+    except Exception:
+        logger.exception("Processing image %s failed unexpectedly", image.pk)
+        image_mark_failed(
+            image_id=image.pk,
+            code="processing_error",
+            message="The image could not be processed. Please upload it again.",
+        )
+    else:
+        Image.objects.filter(pk=image.pk).update(
+            status=Image.Status.READY,
+            width=result.width,
+            height=result.height,
+            size=size,
+            variants=variants,
+            error="",
+            updated_at=timezone.now(),
+        )
+    finally:
+        try:
+            storage.original_delete(key=image.key)
+        except Exception:
+            logger.exception("Could not delete the original of image %s", image.pk)
