@@ -52,3 +52,34 @@ def make_chat_message(*, sender: User, members: list[User], text: str = "Pay me 
     for user in {sender, *members}:
         membership_model.objects.create(room=room, user=user)
     return message_model.objects.create(room=room, sender=sender, text=text, seq=1, client_id="c-1")
+
+
+def make_report(
+    *,
+    reporter: User,
+    target_id: int,
+    target_type: str = "post",
+    reason: str = "spam",
+    status: str = "pending",
+    created_at: Any = None,
+    closed_at: Any = None,
+    target_user: User | None = None,
+) -> Any:
+    """A report row with chosen timestamps (for statistics and list sizes)."""
+    from tangerine.reports.models import Report
+
+    report = Report.objects.create(
+        reporter=reporter,
+        target_type=target_type,
+        target_id=target_id,
+        target_ref=str(target_id),
+        target_user=target_user,
+        reason=reason,
+        status=status,
+        closed_at=closed_at,
+        evidence={"text": "frozen"},
+    )
+    if created_at is not None:  # created_at is auto_now_add: set it afterwards
+        Report.objects.filter(pk=report.pk).update(created_at=created_at)
+        report.created_at = created_at
+    return report

@@ -239,12 +239,12 @@ def report_update(
     new_assignee = report.assignee if assignee is UNSET else _assignee_from_handle(assignee)
     assign_changes = assignee is not UNSET and new_assignee != report.assignee
     status_changes = status is not None and status != report.status
+    if status is not None and status == report.status and not (assign_changes or note):
+        raise _invalid("status", f"The report is already {status}.")
     if not (assign_changes or status_changes or note or actions):
         raise exceptions.ValidationError(
             {"non_field_errors": ["Nothing to change: send status, actions, note or assignee."]}
         )
-    if status is not None and status == report.status and not (assign_changes or note):
-        raise _invalid("status", f"The report is already {status}.")
     if status_changes and status not in TRANSITIONS[report.status]:
         allowed = ", ".join(sorted(TRANSITIONS[report.status]))
         raise _invalid("status", f"A {report.status} report can move to: {allowed}.")
