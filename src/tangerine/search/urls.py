@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from tangerine.search import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("events/", views.EventsView.as_view(), name="search-events"),
+    path("posts/recommend/", views.PostRecommendView.as_view(), name="posts-recommend"),
+]

@@ -1,0 +1,183 @@
+"""Search, viewing events and post recommendations (thin views: see selectors and services)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from tangerine.core import ratelimit
+from tangerine.search import selectors, services
+from tangerine.search.serializers import (
+    EVENTS_MAX,
+    EventSerializer,
+    PageQuerySerializer,
+    PostHitSerializer,
+    ProductHitSerializer,
+    RecommendedPostSerializer,
+    RecommendPageSerializer,
+    SearchQuerySerializer,
+    SearchResponseSerializer,
+    UserHitSerializer,
+)
+
+HIT_SERIALIZERS: dict[str, Any] = {
+    "post": PostHitSerializer,
+    "product": ProductHitSerializer,
+    "user": UserHitSerializer,
+}
+
+
+def _page_links(request: Request, *, page: int, page_size: int, count: int, extra: dict[str, str]):  # type: ignore[no-untyped-def]
+    url = request.build_absolute_uri()
+    for key, value in extra.items():
+        url = replace_query_param(url, key, value)
+    next_url = replace_query_param(url, "page", page + 1) if page * page_size < count else None
+    if page <= 1:
+        previous = None
+    elif page == 2:
+        previous = remove_query_param(url, "page")
+    else:
+        previous = replace_query_param(url, "page", page - 1)
+    return next_url, previous
+
+
+def viewer_key(request: Request) -> str:
+    if request.user.is_authenticated:
+        return f"u:{request.user.uuid}"
+    address = ratelimit.client_address(request)
+    return "a:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[SearchQuerySerializer],
+        responses={200: SearchResponseSerializer},
+        description=(
+            "Ranked posts, products and users. Posts and products: dense (e5 embeddings in "
+            "Milvus) fused with keyword BM25 (Kiwi tokens). Users: handle and display name, "
+            "prefix then fuzzy. Each requested kind is its own page-number section; `next` "
+            "links page only that kind. `dense` false / `degraded` true: keyword-only."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        page, page_size = data["page"], data["page_size"]
+        result = selectors.search(
+            q=data["q"], kinds=data["type"], viewer=request.user, page=page, page_size=page_size
+        )
+        body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": not result.dense}
+        for kind, section in result.sections.items():
+            next_url, previous = _page_links(
+                request, page=page, page_size=page_size, count=section.count, extra={"type": kind}
+            )
+            body[kind] = {
+                "count": section.count,
+                "page": page,
+                "next": next_url,
+                "previous": previous,
+                "results": HIT_SERIALIZERS[kind](section.hits, many=True).data,
+            }
+        return Response(body)
+
+
+class EventsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=EventSerializer(many=True),
+        responses={202: OpenApiResponse(description="Accepted.")},
+        description=(
+            f"One event object or a list of at most {EVENTS_MAX}. Each counts one view per "
+            "viewer and hour; `dwell_ms` (0 to 3 600 000) feeds recommendations. Targets must "
+            "exist and be visible to the viewer (else 400 with a message per event)."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        key = viewer_key(request)
+        ratelimit.enforce(scope="events", keys=[key])
+        raw = request.data
+        many = isinstance(raw, list)
+        if many and not raw:
+            raise serializers.ValidationError({"non_field_errors": ["No events."]})
+        if many and len(raw) > EVENTS_MAX:
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"At most {EVENTS_MAX} events per request."]}
+            )
+        items = EventSerializer(data=raw, many=many)
+        items.is_valid(raise_exception=True)
+        rows = items.validated_data if many else [items.validated_data]
+        targets = _resolve_targets(request, rows, many=many)
+        events = [
+            services.EventIn(kind=row["kind"], object_id=targets[(row["kind"], row["target"])],
+                             dwell_ms=row["dwell_ms"])
+            for row in rows
+        ]  # fmt: skip
+        services.events_record(events=events, user=request.user, viewer_key=key)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+def _resolve_targets(request: Request, rows: list[dict[str, Any]], *, many: bool) -> dict:  # type: ignore[type-arg]
+    """Map (kind, uuid) to ids of items the viewer may see; 400 naming each unknown target."""
+    found: dict[tuple[str, Any], int] = {}
+    for kind, base in (
+        ("post", selectors.visible_posts(request.user)),
+        ("product", selectors.visible_products(request.user)),
+    ):
+        uuids = {row["target"] for row in rows if row["kind"] == kind}
+        if uuids:
+            for pk, uuid in base.filter(uuid__in=uuids).values_list("pk", "uuid"):
+                found[(kind, uuid)] = pk
+    errors = {}
+    for index, row in enumerate(rows):
+        if (row["kind"], row["target"]) not in found:
+            message = [f"No {row['kind']} with this uuid."]
+            errors[f"{index}.target" if many else "target"] = message
+    if errors:
+        raise serializers.ValidationError(errors)
+    return found
+
+
+class PostRecommendView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[PageQuerySerializer],
+        responses={200: RecommendPageSerializer},
+        description=(
+            "Logged in: posts nearest the viewer's taste (likes, comments, dwell time; recent "
+            "weighs more), unseen and not their own, then popular recent posts. Visitors: "
+            "popular recent posts. Each result has a `reason`."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = PageQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page, page_size = params.validated_data["page"], params.validated_data["page_size"]
+        items, count, personal, dense = selectors.post_recommendations(
+            viewer=request.user, page=page, page_size=page_size
+        )
+        next_url, previous = _page_links(
+            request, page=page, page_size=page_size, count=count, extra={}
+        )
+        return Response(
+            {
+                "count": count,
+                "next": next_url,
+                "previous": previous,
+                "personal": personal,
+                "degraded": not dense,
+                "results": RecommendedPostSerializer(items, many=True).data,
+            }
+        )

@@ -1,0 +1,46 @@
+"""Search fixtures: the hash embedder (fast plumbing) and a Milvus Lite file per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tangerine.integrations import embeddings, milvus
+
+UNREACHABLE_MILVUS = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def search_backends(settings: Any, tmp_path: Path) -> Iterator[None]:
+    settings.EMBEDDING_BACKEND = "hash"
+    settings.MILVUS_URI = str(tmp_path / "milvus.db")
+    settings.MILVUS_COLLECTION = "items"
+    settings.MILVUS_RETRY_SECONDS = 30
+    milvus.reset()
+    embeddings.clear_query_cache()
+    yield
+    milvus.reset()
+
+
+@pytest.fixture
+def milvus_down(settings: Any) -> None:
+    """The vector store is unreachable (nothing listens on the discard port)."""
+    milvus.reset()
+    settings.MILVUS_URI = UNREACHABLE_MILVUS
+
+
+@pytest.fixture
+def make_post(db: None) -> Callable[..., Any]:
+    from tests.search.factories import make_post as factory
+
+    return factory
+
+
+@pytest.fixture
+def make_product(db: None) -> Callable[..., Any]:
+    from tests.search.factories import make_product as factory
+
+    return factory
