@@ -25,14 +25,14 @@ class _ReadOnly:
         return False
 
 
-class NoteInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
+class NoteInline(_ReadOnly, admin.TabularInline):
     model = ReportNote
     extra = 0
     fields = ("created_at", "author", "text")
     readonly_fields = fields
 
 
-class AuditInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
+class AuditInline(_ReadOnly, admin.TabularInline):
     model = AuditLog
     extra = 0
     fields = ("created_at", "actor_handle", "action", "from_status", "to_status", "reason")
@@ -41,7 +41,7 @@ class AuditInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Report)
-class ReportAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReportAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = (
         "uuid",
         "target_type",
@@ -78,7 +78,7 @@ class ReportAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditLogAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ("created_at", "actor_handle", "action", "from_status", "to_status", "report")
     list_filter = ("action", "to_status", "created_at")
     search_fields = ("actor_handle", "report__uuid", "reason")
@@ -98,7 +98,7 @@ class AuditLogAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ModerationWarning)
-class ModerationWarningAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+class ModerationWarningAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ("created_at", "user", "reason", "report")
     list_select_related = ("user", "report")
     readonly_fields = ("uuid", "user", "report", "reason", "message", "created_at")

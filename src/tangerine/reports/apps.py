@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "tangerine.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from tangerine.reports import exports
+
+        exports.register()

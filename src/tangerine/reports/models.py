@@ -139,7 +139,7 @@ class AppendOnlyError(Exception):
 
 
 class AuditLogQuerySet(models.QuerySet["AuditLog"]):
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only: rows cannot be deleted.")
 
     def update(self, **kwargs: Any) -> NoReturn:
