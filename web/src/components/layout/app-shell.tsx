@@ -25,6 +25,15 @@ interface NavItem {
   match: (path: string) => boolean;
 }
 
+function TangerineLogo() {
+  return (
+    <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden>
+      <circle cx="12" cy="13.5" r="8.5" fill="#f97316" />
+      <path d="M12 5c0-2 1.5-3 3.5-3-0.3 2-1.6 3-3.5 3z" fill="#16a34a" />
+    </svg>
+  );
+}
+
 function LanguageSwitch() {
   const t = useT();
   const { locale, setLocale } = useLocale();
@@ -72,7 +81,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <header className="sticky top-0 z-20 border-b border-stone-200 bg-white/90 backdrop-blur">
         <div className="mx-auto flex h-14 max-w-5xl items-center gap-4 px-4">
           <Link href="/" className="flex items-center gap-1.5 text-lg font-extrabold text-orange-500">
-            <span aria-hidden>🍊</span>
+            <TangerineLogo />
             {t("app.name")}
           </Link>
           <nav aria-label="main" className="ml-4 hidden flex-1 items-center gap-1 md:flex">
