@@ -130,28 +130,39 @@ class Transport:
     def is_subscribed(self, topic: str) -> bool:
         return topic in self._consumers
 
-    def subscribe(self, topic: str, subscription: str, *, shared: bool = False) -> Any:
+    def subscribe(
+        self, topic: str, subscription: str, *, shared: bool = False, earliest: bool = False
+    ) -> Any:
         """Attach the layer's listener to ``topic`` (idempotent); returns the consumer.
 
         Exclusive subscriptions are used for a process's own topics (inbox and groups);
-        ``shared`` is for normal channels, where several worker processes split the work.
+        ``shared`` is for normal channels, where several worker processes split the work;
+        ``earliest`` makes a new subscription start at the oldest retained message.
         """
         with self._lock:
             consumer = self._consumers.get(topic)
             if consumer is None:
-                consumer = self._require_client().subscribe(
-                    topic,
-                    subscription,
-                    consumer_type=(
-                        pulsar.ConsumerType.Shared if shared else pulsar.ConsumerType.Exclusive
-                    ),
-                    message_listener=self._listener,
-                    receiver_queue_size=self._receiver_queue_size,
-                    initial_position=pulsar.InitialPosition.Latest,
-                    negative_ack_redelivery_delay_ms=1000,
-                )
+                consumer = self._subscribe(topic, subscription, shared, earliest)
                 self._consumers[topic] = consumer
             return consumer
+
+    def _subscribe(self, topic: str, subscription: str, shared: bool, earliest: bool) -> Any:
+        position = pulsar.InitialPosition.Earliest if earliest else pulsar.InitialPosition.Latest
+        try:
+            return self._require_client().subscribe(
+                topic,
+                subscription,
+                consumer_type=(
+                    pulsar.ConsumerType.Shared if shared else pulsar.ConsumerType.Exclusive
+                ),
+                message_listener=self._listener,
+                receiver_queue_size=self._receiver_queue_size,
+                initial_position=position,
+                negative_ack_redelivery_delay_ms=1000,
+            )
+        except Exception as exc:  # pulsar raises its own hierarchy; callers get one type
+            # pulsar-lite 0.2 times out here for a second consumer on one subscription.
+            raise PulsarLayerError(exc, topic) from exc
 
     def unsubscribe(self, topic: str, *, keep_subscription: bool = False) -> None:
         """Detach from ``topic``. Unless ``keep_subscription``, the durable subscription is
@@ -169,25 +180,6 @@ class Transport:
             except Exception:  # the broker may already have dropped it; nothing to undo
                 with contextlib.suppress(Exception):
                     consumer.close()
-
-    def ensure_subscription(self, topic: str, subscription: str) -> None:
-        """Create a durable shared subscription without consuming from it.
-
-        Pulsar keeps messages only for existing subscriptions, so a sender creates the worker
-        subscription of a normal channel before its first send: messages sent before any
-        worker started are then kept, as Redis would keep them.
-        """
-        with self._lock:
-            if topic in self._consumers:
-                return
-            consumer = self._require_client().subscribe(
-                topic,
-                subscription,
-                consumer_type=pulsar.ConsumerType.Shared,
-                receiver_queue_size=1,
-                initial_position=pulsar.InitialPosition.Latest,
-            )
-            consumer.close()
 
     def close(self) -> None:
         """Close producers, consumers and the client; joins pulsar-client's threads."""

@@ -154,7 +154,6 @@ class PulsarChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels is
         self._pending: dict[str, asyncio.Future[Any]] = {}  # control request id -> reply
         self._seen = RecentIds(dedup_window)
         self._flushed_at = 0.0
-        self._worker_subs_ensured: set[str] = set()
         # Subscribe/unsubscribe decisions are serialised separately so the listener thread is
         # never blocked behind a slow broker call made for another group.
         self._sub_lock = threading.RLock()
@@ -210,7 +209,6 @@ class PulsarChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels is
             _open_layers.discard(self)
             with self._lock:
                 self._paused.clear()
-                self._worker_subs_ensured.clear()
 
     async def flush(self) -> None:
         """Forget every buffered message and group membership of this instance, delete its
@@ -224,7 +222,6 @@ class PulsarChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels is
             self._buffers.clear()
             self._groups.clear()
             self._paused.clear()
-            self._worker_subs_ensured.clear()
         if self._transport.started:
             await self._blocking(self._unsubscribe_all_but_inbox)
 
@@ -265,12 +262,11 @@ class PulsarChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels is
         if owner is not None:
             topic = self._topic_base + "inbox-" + owner
         else:
+            # No subscription is created here: a worker reads its channel from the earliest
+            # retained message, so messages sent before it started wait in the topic (set the
+            # namespace retention to at least ``expiry``). Touching the workers' subscription
+            # from the sender would also make pulsar-lite refuse the real worker.
             topic = self._channel_topic(channel)
-            if topic not in self._worker_subs_ensured:
-                await self._blocking(
-                    self._transport.ensure_subscription, topic, self._worker_subscription
-                )
-                self._worker_subs_ensured.add(topic)
         await self._publish(topic, self._envelope(Kind.CHANNEL, channel, message), channel)
 
     async def _publish(self, topic: str, envelope: Envelope, channel: str) -> None:
@@ -313,7 +309,7 @@ class PulsarChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels is
     async def _ensure_worker_consumer(self, channel: str) -> None:
         topic = self._channel_topic(channel)
         if not self._transport.is_subscribed(topic):
-            subscribe = functools.partial(self._transport.subscribe, shared=True)
+            subscribe = functools.partial(self._transport.subscribe, shared=True, earliest=True)
             await self._blocking(subscribe, topic, self._worker_subscription)
 
     def _pop_locked(self, channel: str) -> dict[str, Any] | None:
@@ -503,9 +499,7 @@ class PulsarChannelLayer(BaseChannelLayer):  # type: ignore[misc]  # channels is
                 envelope.expires_at,
                 envelope.body,
             )
-            topic = self._channel_topic(channel)
-            self._transport.ensure_subscription(topic, self._worker_subscription)
-            self._transport.publish_nowait(topic, encode(forward))
+            self._transport.publish_nowait(self._channel_topic(channel), encode(forward))
 
     def _control_locked(self, envelope: Envelope) -> None:
         body = envelope.body
