@@ -48,3 +48,36 @@ def test_database_refuses_two_open_reports_from_one_reporter_on_one_target(bob: 
     # Closed ones do not count.
     make_report(reporter=bob, target_id=7, status="resolved")
     make_report(reporter=bob, target_id=7, status="rejected")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_duplicate_reports_create_exactly_one(alice: User, bob: User) -> None:
+    import threading
+
+    from django.db import connection
+
+    from tangerine.reports.models import Report
+    from tests.conftest import client_for
+    from tests.reports.factories import make_post
+
+    post = make_post(author=alice)
+    body = {"target_type": "post", "target": str(post.uuid), "reason": "spam"}
+    barrier = threading.Barrier(8)
+    codes: list[int] = []
+
+    def attempt() -> None:
+        client = client_for(bob)
+        barrier.wait()
+        try:
+            codes.append(client.post("/api/reports/", body, format="json").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201] + [409] * 7
+    assert Report.objects.filter(reporter=bob).count() == 1
