@@ -15,11 +15,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Comment, Reply
-from tangerine.posts.pagination import (
-    NewestFirstCursorPagination,
-    OldestFirstCursorPagination,
-    cursor_page_of,
-)
+from tangerine.posts.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from tangerine.posts.serializers import (
     CommentCreateSerializer,
     CommentSerializer,
@@ -49,7 +45,6 @@ class CommentListCreateView(ListAPIView[Comment]):
 
     @extend_schema(
         parameters=[OpenApiParameter("post", str, required=True, description="post uuid")],
-        responses={200: cursor_page_of(CommentSerializer)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
