@@ -411,3 +411,7 @@ PREVIEW_CONNECT_TIMEOUT = float(env_str("PREVIEW_CONNECT_TIMEOUT", "3"))
 PREVIEW_TOTAL_TIMEOUT = float(env_str("PREVIEW_TOTAL_TIMEOUT", "5"))
 # RATE_LIMIT_PRODUCT_PREVIEW: link previews one user may ask for, "<count>/<seconds>" (atomic).
 AUTH_RATE_LIMITS["product_preview"] = env_str("RATE_LIMIT_PRODUCT_PREVIEW", "30/300")
+# The image status enum gets its own name in the OpenAPI schema (it shares the field name).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ImageStatusEnum"] = (
+    "tangerine.images.models.Image.Status"
+)
