@@ -1,27 +1,22 @@
 "use client";
 
 import { api, sameOrigin } from "@/api/client";
-import type { ImageRef } from "@/api/types";
+import type { Image, UploadGrant, UploadGrantRequest } from "@/api/types";
 
 export const ACCEPTED_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
-export interface UploadGrant {
-  uuid: string;
-  url: string;
-  fields: Record<string, string>;
-  expires_at: string;
-}
+export type ImageStatus = Image;
 
-export interface ImageStatus extends ImageRef {
-  error?: string | null;
+function isAccepted(type: string): type is UploadGrantRequest["content_type"] {
+  return (ACCEPTED_TYPES as readonly string[]).includes(type);
 }
 
 export type UploadCheck = "ok" | "badType" | "tooLarge";
 
 /** The checks the server also makes, done before spending bandwidth. */
 export function checkFile(file: File): UploadCheck {
-  if (!(ACCEPTED_TYPES as readonly string[]).includes(file.type)) return "badType";
+  if (!isAccepted(file.type)) return "badType";
   if (file.size > MAX_UPLOAD_BYTES) return "tooLarge";
   return "ok";
 }
@@ -64,11 +59,13 @@ export async function uploadImage(
   { timeoutMs = 90_000 }: { timeoutMs?: number } = {},
 ): Promise<ImageStatus> {
   onPhase({ phase: "uploading", progress: 0 });
-  const { data: grant } = await api.post<UploadGrant>("/api/images/presigned/", {
+  if (!isAccepted(file.type)) throw new Error("unsupported type");
+  const body: UploadGrantRequest = {
     filename: file.name.slice(-200),
     content_type: file.type,
     size: file.size,
-  });
+  };
+  const { data: grant } = await api.post<UploadGrant>("/api/images/presigned/", body);
   await postForm(grant, file, (progress) => onPhase({ phase: "uploading", progress }));
   onPhase({ phase: "processing" });
   await api.post(`/api/images/${grant.uuid}/complete/`);

@@ -232,18 +232,982 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chats/rooms/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My rooms, newest activity first */
+        get: operations["chats_rooms_list"];
+        put?: never;
+        /** Create a room with members */
+        post: operations["chats_rooms_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/rooms/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room (members only) */
+        get: operations["chats_rooms_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/rooms/{uuid}/leave/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a room */
+        post: operations["chats_rooms_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/rooms/{uuid}/members/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite users to a room */
+        post: operations["chats_rooms_members_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/rooms/{uuid}/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History, newest first (or oldest first after after_seq) */
+        get: operations["chats_rooms_messages_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/rooms/{uuid}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a room read up to a sequence number (default: everything) */
+        post: operations["chats_rooms_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/ws-ticket/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time ticket for opening /ws/chat/ */
+        post: operations["chats_ws_ticket_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET ``?post=uuid``: the post's comments, oldest first (cursor). POST: comment. */
+        get: operations["comments_list"];
+        put?: never;
+        /** @description GET ``?post=uuid``: the post's comments, oldest first (cursor). POST: comment. */
+        post: operations["comments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["comments_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["comments_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["comments_partial_update"];
+        trace?: never;
+    };
+    "/api/comments/{uuid}/replies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the comment's replies, oldest first (cursor). POST: reply. */
+        get: operations["comments_replies_list"];
+        put?: never;
+        /** @description GET: the comment's replies, oldest first (cursor). POST: reply. */
+        post: operations["comments_replies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/user/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A user's comments, newest first (cursor). */
+        get: operations["comments_user_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description One event object or a list of at most 50. Each counts one view per viewer and hour; `dwell_ms` (0 to 3 600 000) feeds recommendations. Targets must exist and be visible to the viewer (else 400 with a message per event). */
+        post: operations["events_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follows/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Follow a user: 201 when a new follow was made, 200 if already following. */
+        post: operations["follows_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follows/{handle}/followers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A cursor page of users (newest follow first) with ``is_following`` for the viewer. */
+        get: operations["follows_followers_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follows/{handle}/follows/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A cursor page of users (newest follow first) with ``is_following`` for the viewer. */
+        get: operations["follows_follows_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follows/{handle}/unfollow/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["follows_unfollow_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follows/{handle}/unfollower/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["follows_unfollower_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An image's processing status and variant URLs */
+        get: operations["image_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{uuid}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The upload is done: validate and process it in the background */
+        post: operations["image_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/presigned/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An upload grant (presigned POST) for one image */
+        post: operations["image_upload_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/upload/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the file of a grant (local storage only; S3 receives it otherwise)
+         * @description The local storage backend's upload endpoint; the signed policy is the credential.
+         */
+        post: operations["image_upload_local"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/likes/comment-likes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST: like. GET ``?<target>=uuid``: who liked it (users, newest like first);
+         *     GET ``?handle=``: what that user liked (newest like first). Both cursor-paginated.
+         */
+        get: operations["likes_comment_likes_list"];
+        put?: never;
+        /**
+         * @description POST: like. GET ``?<target>=uuid``: who liked it (users, newest like first);
+         *     GET ``?handle=``: what that user liked (newest like first). Both cursor-paginated.
+         */
+        post: operations["likes_comment_likes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/likes/comment-likes/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the target's like count and whether I like it. DELETE: unlike (idempotent). */
+        get: operations["likes_comment_likes_state"];
+        put?: never;
+        post?: never;
+        /** @description GET: the target's like count and whether I like it. DELETE: unlike (idempotent). */
+        delete: operations["likes_comment_likes_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/likes/post-likes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST: like. GET ``?<target>=uuid``: who liked it (users, newest like first);
+         *     GET ``?handle=``: what that user liked (newest like first). Both cursor-paginated.
+         */
+        get: operations["likes_post_likes_list"];
+        put?: never;
+        /**
+         * @description POST: like. GET ``?<target>=uuid``: who liked it (users, newest like first);
+         *     GET ``?handle=``: what that user liked (newest like first). Both cursor-paginated.
+         */
+        post: operations["likes_post_likes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/likes/post-likes/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the target's like count and whether I like it. DELETE: unlike (idempotent). */
+        get: operations["likes_post_likes_state"];
+        put?: never;
+        post?: never;
+        /** @description GET: the target's like count and whether I like it. DELETE: unlike (idempotent). */
+        delete: operations["likes_post_likes_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/likes/reply-likes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST: like. GET ``?<target>=uuid``: who liked it (users, newest like first);
+         *     GET ``?handle=``: what that user liked (newest like first). Both cursor-paginated.
+         */
+        get: operations["likes_reply_likes_list"];
+        put?: never;
+        /**
+         * @description POST: like. GET ``?<target>=uuid``: who liked it (users, newest like first);
+         *     GET ``?handle=``: what that user liked (newest like first). Both cursor-paginated.
+         */
+        post: operations["likes_reply_likes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/likes/reply-likes/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the target's like count and whether I like it. DELETE: unlike (idempotent). */
+        get: operations["likes_reply_likes_state"];
+        put?: never;
+        post?: never;
+        /** @description GET: the target's like count and whether I like it. DELETE: unlike (idempotent). */
+        delete: operations["likes_reply_likes_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/feed/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["posts_feed_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/latest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["posts_latest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/latest/{handle}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["posts_latest_for_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/p/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_p_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/p/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Anyone reads; only the author (authenticated) changes: the default permission class. */
+        get: operations["posts_p_retrieve"];
+        /** @description Anyone reads; only the author (authenticated) changes: the default permission class. */
+        put: operations["posts_p_update"];
+        post?: never;
+        /** @description Anyone reads; only the author (authenticated) changes: the default permission class. */
+        delete: operations["posts_p_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Anyone reads; only the author (authenticated) changes: the default permission class. */
+        patch: operations["posts_p_partial_update"];
+        trace?: never;
+    };
+    "/api/posts/presigned/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An upload grant for a post image (same as /api/images/presigned/)
+         * @description ``/api/posts/presigned/``: the same grant under the posts prefix (SPEC.md).
+         */
+        post: operations["post_image_upload_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/recommend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Logged in: posts nearest the viewer's taste (likes, comments, dwell time; recent weighs more), unseen and not their own, then popular recent posts. Visitors: popular recent posts. Each result has a `reason`. */
+        get: operations["posts_recommend_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latest products of everyone (cursor pages, infinite scroll) */
+        get: operations["product_list"];
+        put?: never;
+        /** Create a product */
+        post: operations["product_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product */
+        get: operations["product_retrieve"];
+        /** Replace a product's fields (owner) */
+        put: operations["product_update"];
+        post?: never;
+        /** Delete a product and its images (owner) */
+        delete: operations["product_destroy"];
+        options?: never;
+        head?: never;
+        /** Change some of a product's fields (owner) */
+        patch: operations["product_partial_update"];
+        trace?: never;
+    };
+    "/api/products/latest/{handle}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's latest products (cursor pages) */
+        get: operations["product_list_for_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Title, price and image read from an outside store page */
+        post: operations["product_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/recommend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recommended products (popular recent ones for now; numbered pages) */
+        get: operations["product_recommend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/replies/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["replies_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["replies_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["replies_partial_update"];
+        trace?: never;
+    };
+    "/api/reports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The staff queue, filtered (staff only)
+         * @description POST: any signed-in user files a report. GET: the staff queue.
+         */
+        get: operations["reports_list"];
+        put?: never;
+        /**
+         * Report a user, post, comment, reply, chat message or product
+         * @description POST: any signed-in user files a report. GET: the staff queue.
+         */
+        post: operations["reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report with evidence, live target, notes and history (staff only) */
+        get: operations["reports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Move a report through the workflow, assign it, add a note (staff only) */
+        patch: operations["reports_partial_update"];
+        trace?: never;
+    };
+    "/api/reports/mine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's own reports with their status and outcome. */
+        get: operations["reports_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts by status, target type, reason and day; median time to resolution */
+        get: operations["reports_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/warnings/mine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Moderation warnings the caller received. */
+        get: operations["reports_warnings_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Ranked posts, products and users. Posts and products: dense (e5 embeddings in Milvus) fused with keyword BM25 (Kiwi tokens). Users: handle and display name, prefix then fuzzy. Each requested kind is its own page-number section; `next` links page only that kind. `dense` false / `degraded` true: keyword-only. */
+        get: operations["search_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `hide_content` - Hide Content
+         *     * `unhide_content` - Unhide Content
+         *     * `warn_user` - Warn User
+         *     * `suspend_user` - Suspend User
+         *     * `unsuspend_user` - Unsuspend User
+         * @enum {string}
+         */
+        ActionsEnum: "hide_content" | "unhide_content" | "warn_user" | "suspend_user" | "unsuspend_user";
+        Audit: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly actor: string;
+            readonly action: string;
+            readonly from_status: string;
+            readonly to_status: string;
+            readonly payload: unknown;
+            readonly reason: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
         AuthResult: {
             access: string;
             refresh: string;
             user: components["schemas"]["Me"];
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
+        /**
+         * @description * `daily` - 일상
+         *     * `fashion` - 패션
+         *     * `beauty` - 뷰티
+         *     * `food` - 푸드
+         *     * `digital` - 디지털
+         *     * `home` - 리빙
+         *     * `hobby` - 취미
+         *     * `pets` - 반려동물
+         *     * `other` - 기타
+         * @enum {string}
+         */
+        CategoryEnum: "daily" | "fashion" | "beauty" | "food" | "digital" | "home" | "hobby" | "pets" | "other";
+        Comment: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** Format: uuid */
+            readonly post: string;
+            readonly author: components["schemas"]["UserBrief"];
+            readonly text: string;
+            readonly like_count: number;
+            /** @default false */
+            readonly liked: boolean;
+            readonly reply_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        CommentCreateRequest: {
+            /** Format: uuid */
+            post: string;
+            text: string;
+        };
+        CommentLikeCreateRequest: {
+            /** Format: uuid */
+            comment: string;
+        };
+        CommentLikeListPage: components["schemas"]["CursorUserPage"] | components["schemas"]["CursorCommentPage"];
+        /**
+         * @description * `image/jpeg` - image/jpeg
+         *     * `image/png` - image/png
+         *     * `image/webp` - image/webp
+         * @enum {string}
+         */
+        ContentTypeEnum: "image/jpeg" | "image/png" | "image/webp";
+        /**
+         * @description * `KRW` - KRW
+         *     * `USD` - USD
+         *     * `EUR` - EUR
+         *     * `JPY` - JPY
+         *     * `CNY` - CNY
+         *     * `GBP` - GBP
+         *     * `HKD` - HKD
+         *     * `TWD` - TWD
+         *     * `SGD` - SGD
+         *     * `AUD` - AUD
+         *     * `CAD` - CAD
+         *     * `VND` - VND
+         *     * `THB` - THB
+         * @enum {string}
+         */
+        CurrencyEnum: "KRW" | "USD" | "EUR" | "JPY" | "CNY" | "GBP" | "HKD" | "TWD" | "SGD" | "AUD" | "CAD" | "VND" | "THB";
+        CursorCommentPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Comment"][];
+        };
+        CursorPostPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Post"][];
+        };
+        CursorReplyPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Reply"][];
+        };
+        CursorUserPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["User"][];
+        };
+        DayCount: {
+            /** Format: date */
+            date: string;
+            count: number;
+        };
         Detail: {
             detail: string;
         };
+        EventRequest: {
+            /** Format: uuid */
+            target: string;
+            kind: components["schemas"]["Kind57cEnum"];
+            /** @default 0 */
+            dwell_ms: number;
+            /**
+             * @description Optional; every event counts as a view, dwell_ms feeds recommendations.
+             *
+             *     * `view` - view
+             *     * `dwell` - dwell
+             */
+            type?: components["schemas"]["TypeEnum"];
+        };
+        FollowCreateRequest: {
+            handle: string;
+        };
+        /**
+         * @description * `jpeg` - jpeg
+         *     * `webp` - webp
+         * @enum {string}
+         */
+        FormatEnum: "jpeg" | "webp";
         GoogleLoginRequest: {
             id_token?: string;
             code?: string;
@@ -251,11 +1215,25 @@ export interface components {
             redirect_uri?: string;
             code_verifier?: string;
         };
+        /** @description ``GET /api/images/{uuid}/``: status, the failure reason if any, and the variants. */
+        Image: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly status: components["schemas"]["StatusDf2Enum"];
+            readonly error: string | null;
+            readonly width: number | null;
+            readonly height: number | null;
+            readonly variants: components["schemas"]["ImageVariant"][];
+        };
+        ImageError: {
+            code: string;
+            detail: string;
+        };
         /** @description How an attached image appears inside a post, product or profile. */
         ImageRef: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly status: components["schemas"]["StatusEnum"];
+            readonly status: components["schemas"]["StatusDf2Enum"];
             readonly width: number | null;
             readonly height: number | null;
             readonly variants: components["schemas"]["ImageVariant"][];
@@ -264,7 +1242,25 @@ export interface components {
             url: string;
             width: number;
             height?: number;
-            format: string;
+            format: components["schemas"]["FormatEnum"];
+        };
+        /**
+         * @description * `post` - post
+         *     * `product` - product
+         * @enum {string}
+         */
+        Kind57cEnum: "post" | "product";
+        LikeState: {
+            like_count: number;
+            liked: boolean;
+        };
+        LocalUploadRequest: {
+            key: string;
+            "Content-Type": string;
+            policy: string;
+            "x-tangerine-signature": string;
+            /** Format: binary */
+            file: string;
         };
         LoginRequest: {
             /** Format: email */
@@ -295,6 +1291,188 @@ export interface components {
             /** Format: email */
             readonly email: string;
         };
+        Member: {
+            readonly handle: string;
+            readonly display_name: string;
+            readonly profile_image: components["schemas"]["ImageRef"] | null;
+            /** Format: date-time */
+            readonly joined_at: string;
+            readonly last_read_seq: number;
+        };
+        /**
+         * @description A message as history and socket frames show it.
+         *
+         *     A hidden message keeps its place in the sequence but shows a placeholder text, except to
+         *     staff (``context["viewer"]``).
+         */
+        Message: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** Format: uuid */
+            readonly room: string;
+            readonly sender: components["schemas"]["MessageSender"];
+            readonly text: string;
+            readonly hidden: boolean;
+            readonly seq: number;
+            readonly client_id: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        MessageSender: {
+            readonly handle: string;
+            readonly display_name: string;
+        };
+        /** @description The reporter's view: status and outcome, never staff notes, assignee or other reports. */
+        MyReport: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target: string;
+            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly description: string;
+            readonly status: components["schemas"]["ReportStatusEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly outcome: components["schemas"]["Outcome"];
+        };
+        Note: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly author: string | null;
+            readonly text: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        Outcome: {
+            actions: components["schemas"]["ActionsEnum"][];
+            /** Format: date-time */
+            closed_at: string | null;
+        };
+        PaginatedCommentList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Comment"][];
+        };
+        PaginatedCursorCommentPageList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CursorCommentPage"][];
+        };
+        PaginatedMessageList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Message"][];
+        };
+        PaginatedMyReportList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyReport"][];
+        };
+        PaginatedPostList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Post"][];
+        };
+        PaginatedProductList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Product"][];
+        };
+        PaginatedReplyList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Reply"][];
+        };
+        PaginatedRoomList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Room"][];
+        };
+        PaginatedStaffReportList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["StaffReport"][];
+        };
         PaginatedUserList: {
             /** @example 123 */
             count: number;
@@ -309,6 +1487,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["User"][];
+        };
+        PaginatedWarningList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Warning"][];
         };
         PasswordChangeRequest: {
             old_password: string;
@@ -325,6 +1518,52 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        PatchedPostWriteRequest: {
+            /** @default  */
+            title: string;
+            text?: string;
+            /** @description At most 10 after normalising (lower case, no leading #, no spaces, duplicates dropped), each at most 30 characters. */
+            tags?: string[];
+            /** @default  */
+            category: components["schemas"]["CategoryEnum"] | components["schemas"]["BlankEnum"];
+            /** @default published */
+            status: components["schemas"]["PostStatusEnum"];
+            /** @description Uuids of the author's own uploaded images, in display order. */
+            images?: string[];
+        };
+        /** @description What a client may write. Owner, counters and visibility are never writable. */
+        PatchedProductInputRequest: {
+            name?: string;
+            /** @default  */
+            description: string;
+            /**
+             * Format: int64
+             * @description In the currency's minor unit (KRW has none: 12900 means ₩12,900).
+             */
+            price?: number;
+            /** @default KRW */
+            currency: components["schemas"]["CurrencyEnum"];
+            /** Format: uri */
+            link?: string;
+            /** @description Image uuids in display order (at most 10, your own uploads). */
+            images?: string[];
+        };
+        PatchedReportUpdateRequest: {
+            status?: components["schemas"]["ReportStatusEnum"];
+            actions?: components["schemas"]["ActionsEnum"][];
+            /** @default  */
+            note: string;
+            /** @description A staff handle; null or empty to unassign. */
+            assignee?: string | null;
+            /**
+             * @description Why (written in the audit log; the message of a warning).
+             * @default
+             */
+            reason: string;
+        };
+        PatchedTextRequest: {
+            text?: string;
+        };
         PatchedUserUpdateRequest: {
             handle?: string;
             display_name?: string;
@@ -333,6 +1572,212 @@ export interface components {
             link_2?: string;
             /** Format: uuid */
             profile_image?: string | null;
+        };
+        Post: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly author: components["schemas"]["UserBrief"];
+            readonly title: string;
+            readonly text: string;
+            readonly tags: string[];
+            readonly category: components["schemas"]["CategoryEnum"];
+            readonly status: components["schemas"]["PostStatusEnum"];
+            readonly images: components["schemas"]["ImageRef"][];
+            readonly view_count: number;
+            readonly like_count: number;
+            readonly comment_count: number;
+            /** @default false */
+            readonly liked: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        PostHit: {
+            kind: string;
+            /** Format: double */
+            score: number;
+            highlights: string[];
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            snippet: string;
+            /** @description The snippet, HTML-escaped, with <mark> around matched terms. */
+            snippet_html: string;
+            author: components["schemas"]["UserBrief"];
+            like_count: number;
+            comment_count: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        PostLikeCreateRequest: {
+            /** Format: uuid */
+            post: string;
+        };
+        PostLikeListPage: components["schemas"]["CursorUserPage"] | components["schemas"]["CursorPostPage"];
+        PostSearchSection: {
+            count: number;
+            page: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["PostHit"][];
+        };
+        /**
+         * @description * `draft` - Draft
+         *     * `published` - Published
+         * @enum {string}
+         */
+        PostStatusEnum: "draft" | "published";
+        PostWriteRequest: {
+            /** @default  */
+            title: string;
+            text: string;
+            /** @description At most 10 after normalising (lower case, no leading #, no spaces, duplicates dropped), each at most 30 characters. */
+            tags?: string[];
+            /** @default  */
+            category: components["schemas"]["CategoryEnum"] | components["schemas"]["BlankEnum"];
+            /** @default published */
+            status: components["schemas"]["PostStatusEnum"];
+            /** @description Uuids of the author's own uploaded images, in display order. */
+            images?: string[];
+        };
+        Preview: {
+            title: string | null;
+            /** @description In the currency's minor unit. */
+            price: number | null;
+            currency: string | null;
+            image: string | null;
+            url: string;
+        };
+        PreviewInputRequest: {
+            url: string;
+        };
+        Product: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly owner: components["schemas"]["UserBrief"];
+            readonly name: string;
+            readonly description: string;
+            readonly price: number;
+            readonly currency: components["schemas"]["CurrencyEnum"];
+            /** Format: uri */
+            readonly link: string;
+            readonly images: components["schemas"]["ImageRef"][];
+            readonly like_count: number;
+            readonly view_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        ProductError: {
+            code: string;
+            detail: string;
+        };
+        ProductHit: {
+            kind: string;
+            /** Format: double */
+            score: number;
+            highlights: string[];
+            /** Format: uuid */
+            uuid: string;
+            name: string;
+            snippet: string;
+            snippet_html: string;
+            price: number;
+            currency: string;
+            readonly image: components["schemas"]["ImageRef"] | null;
+            owner: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description What a client may write. Owner, counters and visibility are never writable. */
+        ProductInputRequest: {
+            name: string;
+            /** @default  */
+            description: string;
+            /**
+             * Format: int64
+             * @description In the currency's minor unit (KRW has none: 12900 means ₩12,900).
+             */
+            price: number;
+            /** @default KRW */
+            currency: components["schemas"]["CurrencyEnum"];
+            /** Format: uri */
+            link: string;
+            /** @description Image uuids in display order (at most 10, your own uploads). */
+            images?: string[];
+        };
+        ProductSearchSection: {
+            count: number;
+            page: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ProductHit"][];
+        };
+        Reason: {
+            kind: components["schemas"]["ReasonKindEnum"];
+            item: components["schemas"]["ReasonItem"] | null;
+        };
+        /**
+         * @description * `spam` - Spam
+         *     * `scam` - Scam
+         *     * `counterfeit` - Counterfeit
+         *     * `harassment` - Harassment
+         *     * `hate` - Hate
+         *     * `sexual` - Sexual
+         *     * `violence` - Violence
+         *     * `illegal` - Illegal
+         *     * `misinformation` - Misinformation
+         *     * `other` - Other
+         * @enum {string}
+         */
+        ReasonEnum: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other";
+        ReasonItem: {
+            kind: components["schemas"]["Kind57cEnum"];
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+        };
+        /**
+         * @description * `liked` - liked
+         *     * `commented` - commented
+         *     * `dwelled` - dwelled
+         *     * `popular` - popular
+         * @enum {string}
+         */
+        ReasonKindEnum: "liked" | "commented" | "dwelled" | "popular";
+        RecommendPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            /** @description True when ranked by the viewer's taste. */
+            personal: boolean;
+            degraded: boolean;
+            results: components["schemas"]["RecommendedPost"][];
+        };
+        RecommendedPost: {
+            /** Format: uuid */
+            uuid: string;
+            author: components["schemas"]["UserBrief"];
+            title: string;
+            text: string;
+            category: string;
+            readonly image: components["schemas"]["ImageRef"] | null;
+            view_count: number;
+            like_count: number;
+            comment_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: double */
+            score: number;
+            reason: components["schemas"]["Reason"];
         };
         RefreshRequest: {
             refresh: string;
@@ -345,6 +1790,168 @@ export interface components {
             password2: string;
             display_name?: string;
         };
+        Reply: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** Format: uuid */
+            readonly comment: string;
+            /** Format: uuid */
+            readonly post: string;
+            readonly author: components["schemas"]["UserBrief"];
+            readonly text: string;
+            readonly like_count: number;
+            /** @default false */
+            readonly liked: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        ReplyLikeCreateRequest: {
+            /** Format: uuid */
+            reply: string;
+        };
+        ReplyLikeListPage: components["schemas"]["CursorUserPage"] | components["schemas"]["CursorReplyPage"];
+        /** @description The contract shape: what the reporter gets back when filing. */
+        Report: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target: string;
+            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly description: string;
+            readonly status: components["schemas"]["ReportStatusEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ReportCreateRequest: {
+            target_type: components["schemas"]["TargetTypeEnum"];
+            /** @description The target's uuid; a handle for a user. */
+            target: string;
+            reason: components["schemas"]["ReasonEnum"];
+            /** @default  */
+            description: string;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `in_review` - In Review
+         *     * `resolved` - Resolved
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        ReportStatusEnum: "pending" | "in_review" | "resolved" | "rejected";
+        /**
+         * @description A room from one member's point of view (``unread_count`` is theirs).
+         *
+         *     Expects a queryset from ``selectors.room_qs_for_member``.
+         */
+        Room: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly name: string;
+            readonly members: components["schemas"]["Member"][];
+            readonly last_message: components["schemas"]["Message"] | null;
+            readonly unread_count: number;
+            readonly last_seq: number;
+            readonly last_read_seq: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        RoomCreateRequest: {
+            members: string[];
+            /** @default  */
+            name: string;
+        };
+        RoomInviteRequest: {
+            members: string[];
+        };
+        RoomReadRequest: {
+            seq?: number | null;
+        };
+        RoomReadResult: {
+            /** Format: uuid */
+            room: string;
+            last_read_seq: number;
+        };
+        SearchResponse: {
+            q: string;
+            /** @description False when ranking used keywords only. */
+            dense: boolean;
+            /** @description True when the vector store or embedding model was unavailable. */
+            degraded: boolean;
+            post?: components["schemas"]["PostSearchSection"];
+            product?: components["schemas"]["ProductSearchSection"];
+            user?: components["schemas"]["UserSearchSection"];
+        };
+        /** @description A row of the staff queue. */
+        StaffReport: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target: string;
+            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly description: string;
+            readonly status: components["schemas"]["ReportStatusEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly reporter: components["schemas"]["UserBrief"] | null;
+            readonly target_user: components["schemas"]["UserBrief"] | null;
+            readonly assignee: components["schemas"]["UserBrief"] | null;
+            readonly actions: components["schemas"]["ActionsEnum"][];
+            /** Format: date-time */
+            readonly closed_at: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A report for staff: the frozen evidence, the live target, notes and history. */
+        StaffReportDetail: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target: string;
+            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly description: string;
+            readonly status: components["schemas"]["ReportStatusEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly reporter: components["schemas"]["UserBrief"] | null;
+            readonly target_user: components["schemas"]["UserBrief"] | null;
+            readonly assignee: components["schemas"]["UserBrief"] | null;
+            readonly actions: components["schemas"]["ActionsEnum"][];
+            /** Format: date-time */
+            readonly closed_at: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly evidence: unknown;
+            readonly live_target: unknown;
+            readonly notes: components["schemas"]["Note"][];
+            readonly history: components["schemas"]["Audit"][];
+        };
+        Stats: {
+            total: number;
+            by_status: {
+                [key: string]: number;
+            };
+            by_target_type: {
+                [key: string]: number;
+            };
+            by_reason: {
+                [key: string]: number;
+            };
+            per_day: components["schemas"]["DayCount"][];
+            resolved_count: number;
+            /** Format: double */
+            median_resolution_seconds: number | null;
+            /** Format: double */
+            median_close_seconds: number | null;
+            open_now: number;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
         /**
          * @description * `pending` - Pending
          *     * `processing` - Processing
@@ -352,10 +1959,46 @@ export interface components {
          *     * `failed` - Failed
          * @enum {string}
          */
-        StatusEnum: "pending" | "processing" | "ready" | "failed";
+        StatusDf2Enum: "pending" | "processing" | "ready" | "failed";
+        /**
+         * @description * `user` - User
+         *     * `post` - Post
+         *     * `comment` - Comment
+         *     * `reply` - Reply
+         *     * `chat_message` - Chat Message
+         *     * `product` - Product
+         * @enum {string}
+         */
+        TargetTypeEnum: "user" | "post" | "comment" | "reply" | "chat_message" | "product";
+        TextRequest: {
+            text: string;
+        };
         TokenPair: {
             access: string;
             refresh: string;
+        };
+        /**
+         * @description * `view` - view
+         *     * `dwell` - dwell
+         * @enum {string}
+         */
+        TypeEnum: "view" | "dwell";
+        UploadGrant: {
+            /** Format: uuid */
+            uuid: string;
+            /** @description Where to POST the multipart form (relative to the API origin for local storage). */
+            url: string;
+            /** @description Form fields to send, in this order, before the `file` field. */
+            fields: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expires_at: string;
+        };
+        UploadGrantInputRequest: {
+            filename: string;
+            content_type: components["schemas"]["ContentTypeEnum"];
+            size: number;
         };
         /** @description A public profile. Never includes the e-mail address. */
         User: {
@@ -379,6 +2022,31 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        /** @description How an author appears on a post, comment or message. */
+        UserBrief: {
+            readonly handle: string;
+            readonly display_name: string;
+            readonly profile_image: components["schemas"]["ImageRef"] | null;
+        };
+        UserHit: {
+            kind: string;
+            /** Format: double */
+            score: number;
+            highlights: string[];
+            handle: string;
+            display_name: string;
+            profile_image: components["schemas"]["ImageRef"] | null;
+            follower_count: number;
+        };
+        UserSearchSection: {
+            count: number;
+            page: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["UserHit"][];
+        };
         UserUpdateRequest: {
             handle: string;
             display_name: string;
@@ -387,6 +2055,21 @@ export interface components {
             link_2: string;
             /** Format: uuid */
             profile_image: string | null;
+        };
+        Warning: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly message: string;
+            readonly target_type: string | null;
+            readonly target: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        WsTicket: {
+            ticket: string;
+            /** @description Seconds the ticket stays valid. */
+            expires_in: number;
         };
     };
     responses: never;
@@ -816,6 +2499,1831 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    chats_rooms_list: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRoomList"];
+                };
+            };
+        };
+    };
+    chats_rooms_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+        };
+    };
+    chats_rooms_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+        };
+    };
+    chats_rooms_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    chats_rooms_members_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomInviteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+        };
+    };
+    chats_rooms_messages_list: {
+        parameters: {
+            query?: {
+                /** @description Only messages after this sequence number, oldest first (catch up after a reconnect). */
+                after_seq?: number;
+                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                page?: number;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMessageList"];
+                };
+            };
+        };
+    };
+    chats_rooms_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RoomReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomReadResult"];
+                };
+            };
+        };
+    };
+    chats_ws_ticket_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WsTicket"];
+                };
+            };
+        };
+    };
+    comments_list: {
+        parameters: {
+            query: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+                /** @description post uuid */
+                post: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCursorCommentPageList"];
+                };
+            };
+        };
+    };
+    comments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+        };
+    };
+    comments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+        };
+    };
+    comments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    comments_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTextRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+        };
+    };
+    comments_replies_list: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReplyList"];
+                };
+            };
+        };
+    };
+    comments_replies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TextRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+        };
+    };
+    comments_user_list: {
+        parameters: {
+            query: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description the user's handle */
+                handle: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCommentList"];
+                };
+            };
+        };
+    };
+    events_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventRequest"][];
+            };
+        };
+        responses: {
+            /** @description Accepted. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    follows_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowCreateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    follows_followers_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorUserPage"];
+                };
+            };
+        };
+    };
+    follows_follows_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorUserPage"];
+                };
+            };
+        };
+    };
+    follows_unfollow_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    follows_unfollower_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    image_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+        };
+    };
+    image_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+        };
+    };
+    image_upload_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadGrantInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadGrant"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+        };
+    };
+    image_upload_local: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LocalUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+        };
+    };
+    likes_comment_likes_list: {
+        parameters: {
+            query?: {
+                /** @description comment uuid: who liked it */
+                comment?: string;
+                /** @description a user: the comments they liked */
+                handle?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentLikeListPage"];
+                };
+            };
+        };
+    };
+    likes_comment_likes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentLikeCreateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_comment_likes_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_comment_likes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_post_likes_list: {
+        parameters: {
+            query?: {
+                /** @description a user: the posts they liked */
+                handle?: string;
+                /** @description post uuid: who liked it */
+                post?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostLikeListPage"];
+                };
+            };
+        };
+    };
+    likes_post_likes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostLikeCreateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_post_likes_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_post_likes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_reply_likes_list: {
+        parameters: {
+            query?: {
+                /** @description a user: the replys they liked */
+                handle?: string;
+                /** @description reply uuid: who liked it */
+                reply?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyLikeListPage"];
+                };
+            };
+        };
+    };
+    likes_reply_likes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyLikeCreateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_reply_likes_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    likes_reply_likes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeState"];
+                };
+            };
+        };
+    };
+    posts_feed_list: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPostList"];
+                };
+            };
+        };
+    };
+    posts_latest: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPostList"];
+                };
+            };
+        };
+    };
+    posts_latest_for_user: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPostList"];
+                };
+            };
+        };
+    };
+    posts_p_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+        };
+    };
+    posts_p_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+        };
+    };
+    posts_p_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+        };
+    };
+    posts_p_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    posts_p_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPostWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+        };
+    };
+    post_image_upload_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadGrantInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadGrant"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+        };
+    };
+    posts_recommend_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendPage"];
+                };
+            };
+        };
+    };
+    product_list: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProductList"];
+                };
+            };
+        };
+    };
+    product_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedProductInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_list_for_user: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션 커서 값. */
+                cursor?: string;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProductList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_recommend: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                page?: number;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProductList"];
+                };
+            };
+        };
+    };
+    replies_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+        };
+    };
+    replies_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    replies_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTextRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+        };
+    };
+    reports_list: {
+        parameters: {
+            query?: {
+                /** @description A staff handle, or "none" for unassigned. */
+                assignee?: string;
+                /** @description First day (inclusive). */
+                from?: string;
+                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                page?: number;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+                /**
+                 * @description * `spam` - Spam
+                 *     * `scam` - Scam
+                 *     * `counterfeit` - Counterfeit
+                 *     * `harassment` - Harassment
+                 *     * `hate` - Hate
+                 *     * `sexual` - Sexual
+                 *     * `violence` - Violence
+                 *     * `illegal` - Illegal
+                 *     * `misinformation` - Misinformation
+                 *     * `other` - Other
+                 */
+                reason?: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other";
+                /**
+                 * @description * `pending` - Pending
+                 *     * `in_review` - In Review
+                 *     * `resolved` - Resolved
+                 *     * `rejected` - Rejected
+                 */
+                status?: "pending" | "in_review" | "resolved" | "rejected";
+                /**
+                 * @description * `user` - User
+                 *     * `post` - Post
+                 *     * `comment` - Comment
+                 *     * `reply` - Reply
+                 *     * `chat_message` - Chat Message
+                 *     * `product` - Product
+                 */
+                target_type?: "user" | "post" | "comment" | "reply" | "chat_message" | "product";
+                /** @description Last day (inclusive). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedStaffReportList"];
+                };
+            };
+        };
+    };
+    reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+        };
+    };
+    reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffReportDetail"];
+                };
+            };
+        };
+    };
+    reports_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedReportUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffReportDetail"];
+                };
+            };
+        };
+    };
+    reports_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                page?: number;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyReportList"];
+                };
+            };
+        };
+    };
+    reports_stats_retrieve: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive). */
+                from?: string;
+                /** @description Last day (inclusive). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+        };
+    };
+    reports_warnings_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                page?: number;
+                /** @description 페이지당 반환할 결과 수. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWarningList"];
+                };
+            };
+        };
+    };
+    search_retrieve: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                q: string;
+                /** @description Comma-separated kinds: post, product, user (default all three). */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
             };
         };
     };

@@ -1,0 +1,178 @@
+"use client";
+
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import {
+  commentsKey,
+  repliesKey,
+  useAddComment,
+  useAddReply,
+  useComments,
+  useDeleteComment,
+  useDeleteReply,
+  useLikeItem,
+  useReplies,
+} from "@/api/comments";
+import { fieldErrors, toApiError } from "@/api/errors";
+import type { Comment, Reply } from "@/api/types";
+import { InfiniteList } from "@/components/common/infinite-list";
+import { LikeButton } from "@/components/posts/like-button";
+import { AuthorLine } from "@/components/posts/post-card";
+import { Button } from "@/components/ui/button";
+import { useT } from "@/i18n";
+import { useAuth } from "@/stores/auth";
+
+function TextForm({
+  placeholder,
+  submit,
+  onSubmit,
+  pending,
+  errors,
+  testId,
+}: {
+  placeholder: string;
+  submit: string;
+  onSubmit: (text: string, done: () => void) => void;
+  pending: boolean;
+  errors?: string[];
+  testId: string;
+}) {
+  const [text, setText] = useState("");
+  const handle = (e: FormEvent) => {
+    e.preventDefault();
+    if (text.trim()) onSubmit(text.trim(), () => setText(""));
+  };
+  return (
+    <form onSubmit={handle} className="flex flex-col gap-1" data-testid={testId}>
+      <div className="flex gap-2">
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={placeholder}
+          aria-label={placeholder}
+          maxLength={2000}
+          className="h-10 flex-1 rounded-lg border border-stone-300 px-3 text-sm"
+        />
+        <Button type="submit" size="md" disabled={pending || !text.trim()}>
+          {submit}
+        </Button>
+      </div>
+      {errors?.map((m) => <p key={m} className="text-xs text-red-600">{m}</p>)}
+    </form>
+  );
+}
+
+function ReplyItem({ reply, post, comment }: { reply: Reply; post: string; comment: string }) {
+  const t = useT();
+  const me = useAuth((s) => s.user);
+  const like = useLikeItem("reply", repliesKey(comment), reply.uuid);
+  const remove = useDeleteReply(post, comment);
+  const mine = me?.handle === reply.author.handle;
+  return (
+    <div className="flex flex-col gap-1 border-l-2 border-orange-100 pl-3" data-testid="reply">
+      <AuthorLine author={reply.author} date={reply.created_at} />
+      <p className="whitespace-pre-line text-sm text-stone-800">{reply.text}</p>
+      <div className="flex items-center gap-2">
+        <LikeButton size="sm" liked={reply.liked} count={reply.like_count} onToggle={(v) => like.mutate(v)} testId="reply-like" />
+        {mine && (
+          <button type="button" className="text-xs text-stone-500 hover:text-red-600"
+            onClick={() => window.confirm(t("common.confirmDelete")) && remove.mutate(reply.uuid)}>
+            {t("common.delete")}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function CommentItem({ comment, post, postAuthor }: { comment: Comment; post: string; postAuthor: string }) {
+  const t = useT();
+  const me = useAuth((s) => s.user);
+  const [open, setOpen] = useState(false);
+  const [replying, setReplying] = useState(false);
+  const like = useLikeItem("comment", commentsKey(post), comment.uuid);
+  const remove = useDeleteComment(post);
+  const replies = useReplies(comment.uuid, open);
+  const addReply = useAddReply(post, comment.uuid);
+  const replyError = addReply.error ? toApiError(addReply.error) : null;
+  const canDelete = me && (me.handle === comment.author.handle || me.handle === postAuthor);
+  return (
+    <div className="flex flex-col gap-2 py-3" data-testid="comment">
+      <AuthorLine author={comment.author} date={comment.created_at} />
+      <p className="whitespace-pre-line text-sm text-stone-800">{comment.text}</p>
+      <div className="flex items-center gap-3 text-xs text-stone-500">
+        <LikeButton size="sm" liked={comment.liked} count={comment.like_count} onToggle={(v) => like.mutate(v)} testId="comment-like" />
+        {me && (
+          <button type="button" className="hover:underline" onClick={() => { setReplying((r) => !r); setOpen(true); }}>
+            {t("comment.reply")}
+          </button>
+        )}
+        {comment.reply_count > 0 && (
+          <button type="button" className="hover:underline" onClick={() => setOpen((o) => !o)}>
+            {open ? t("comment.hideReplies") : t("comment.showReplies", { n: comment.reply_count })}
+          </button>
+        )}
+        {canDelete && (
+          <button type="button" className="hover:text-red-600"
+            onClick={() => window.confirm(t("common.confirmDelete")) && remove.mutate(comment.uuid)}>
+            {t("common.delete")}
+          </button>
+        )}
+      </div>
+      {open && (
+        <div className="ml-4 flex flex-col gap-2">
+          <InfiniteList
+            query={replies}
+            getKey={(r) => r.uuid}
+            className="flex flex-col gap-2"
+            empty=" "
+            render={(r) => <ReplyItem reply={r} post={post} comment={comment.uuid} />}
+          />
+          {replying && (
+            <TextForm
+              testId="reply-form"
+              placeholder={t("comment.replyPlaceholder")}
+              submit={t("comment.replySubmit")}
+              pending={addReply.isPending}
+              errors={fieldErrors(replyError, "text")}
+              onSubmit={(text, done) => addReply.mutate(text, { onSuccess: done })}
+            />
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function CommentSection({ post, postAuthor }: { post: string; postAuthor: string }) {
+  const t = useT();
+  const me = useAuth((s) => s.user);
+  const comments = useComments(post);
+  const add = useAddComment(post);
+  const error = add.error ? toApiError(add.error) : null;
+  return (
+    <section id="comments" className="mt-6 flex flex-col gap-2">
+      {me ? (
+        <TextForm
+          testId="comment-form"
+          placeholder={t("comment.placeholder")}
+          submit={t("comment.submit")}
+          pending={add.isPending}
+          errors={fieldErrors(error, "text") ?? fieldErrors(error, "post")}
+          onSubmit={(text, done) => add.mutate(text, { onSuccess: done })}
+        />
+      ) : (
+        <Link href="/login" className="text-sm text-orange-600 hover:underline">
+          {t("comment.loginToComment")}
+        </Link>
+      )}
+      <InfiniteList
+        query={comments}
+        getKey={(c) => c.uuid}
+        className="flex flex-col divide-y divide-stone-100"
+        empty=" "
+        render={(c) => <CommentItem comment={c} post={post} postAuthor={postAuthor} />}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import { usePreview, useSaveProduct } from "@/api/products";
+import { CURRENCIES, type Currency, type ImageRef, type Product } from "@/api/types";
+import { ImageStrip } from "@/components/images/image-strip";
+import { ImageUploader } from "@/components/images/image-uploader";
+import { Button } from "@/components/ui/button";
+import { Card, PageTitle } from "@/components/ui/card";
+import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
+import { useT } from "@/i18n";
+import { isHttpUrl } from "@/lib/validators";
+
+const MAX_IMAGES = 10;
+
+/** Digits of the currency's minor unit (KRW 0, USD 2): the API wants integer minor units. */
+function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+      .maximumFractionDigits ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function isCurrency(value: string | null): value is Currency {
+  return !!value && (CURRENCIES as string[]).includes(value);
+}
+
+export function ProductForm({ product }: { product?: Product }) {
+  const t = useT();
+  const router = useRouter();
+  const save = useSaveProduct(product?.uuid);
+  const preview = usePreview();
+  const [name, setName] = useState(product?.name ?? "");
+  const [description, setDescription] = useState(product?.description ?? "");
+  const [currency, setCurrency] = useState<Currency>(product?.currency ?? "KRW");
+  const [price, setPrice] = useState(
+    product ? String(product.price / 10 ** minorDigits(product.currency)) : "",
+  );
+  const [link, setLink] = useState(product?.link ?? "");
+  const [images, setImages] = useState<ImageRef[]>(product?.images ?? []);
+  const [previewImage, setPreviewImage] = useState<string | null>(null);
+  const [localError, setLocalError] = useState<ApiError | null>(null);
+  const error = localError ?? (save.error ? toApiError(save.error) : null);
+  const previewError = preview.error ? toApiError(preview.error) : null;
+
+  const onPreview = () => {
+    if (!link || !isHttpUrl(link)) {
+      setLocalError({ status: 400, code: "invalid", detail: "", fields: { link: [t("profile.linkInvalid")] } });
+      return;
+    }
+    setLocalError(null);
+    preview.mutate(link, {
+      onSuccess: (data) => {
+        if (data.title) setName(data.title.slice(0, 200));
+        const cur = isCurrency(data.currency) ? data.currency : currency;
+        if (isCurrency(data.currency)) setCurrency(data.currency);
+        if (data.price !== null) setPrice(String(data.price / 10 ** minorDigits(cur)));
+        setPreviewImage(data.image);
+      },
+    });
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const fields: Record<string, string[]> = {};
+    if (!isHttpUrl(link.trim())) fields.link = [t("profile.linkInvalid")];
+    const amount = Math.round(Number(price) * 10 ** minorDigits(currency));
+    if (price.trim() === "" || !Number.isFinite(amount) || amount < 0) fields.price = ["0+"];
+    if (Object.keys(fields).length) {
+      setLocalError({ status: 400, code: "invalid", detail: "", fields });
+      return;
+    }
+    setLocalError(null);
+    save.mutate(
+      { name, description, price: amount, currency, link: link.trim(), images: images.map((i) => i.uuid) },
+      { onSuccess: (saved) => router.push(`/products/${saved.uuid}`) },
+    );
+  };
+
+  return (
+    <Card className="mx-auto max-w-2xl">
+      <PageTitle>{product ? t("product.editTitle") : t("product.newTitle")}</PageTitle>
+      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+        {error && !Object.keys(error.fields).length && (
+          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        )}
+        <div className="flex flex-col gap-2 rounded-xl bg-orange-50 p-3">
+          <div className="flex items-end gap-2">
+            <div className="flex-1">
+              <TextField label={t("product.link")} name="link" type="url" inputMode="url" value={link}
+                onChange={(e) => setLink(e.target.value)} errors={fieldErrors(error, "link")} placeholder="https://" />
+            </div>
+            <Button variant="secondary" onClick={onPreview} disabled={preview.isPending} data-testid="preview-button">
+              {t("product.preview")}
+            </Button>
+          </div>
+          <p className="text-xs text-stone-600">{t("product.previewHelp")}</p>
+          {preview.isSuccess && (
+            <div className="flex items-center gap-2 text-xs text-green-700" role="status">
+              {previewImage && (
+                // eslint-disable-next-line @next/next/no-img-element -- an outside store's image, shown as is
+                <img src={previewImage} alt="" referrerPolicy="no-referrer" className="h-12 w-12 rounded object-cover" />
+              )}
+              {t("product.previewFilled")}
+            </div>
+          )}
+          {previewError && (
+            <p className="text-xs text-red-600" role="alert">
+              {previewError.detail || Object.values(previewError.fields).flat().join(" ") || t("product.previewFailed")}
+            </p>
+          )}
+        </div>
+        <TextField label={t("product.name")} name="name" value={name} maxLength={200}
+          onChange={(e) => setName(e.target.value)} errors={fieldErrors(error, "name")} />
+        <div className="grid grid-cols-[1fr_auto] gap-3">
+          <TextField label={t("product.price")} name="price" inputMode="decimal" value={price}
+            onChange={(e) => setPrice(e.target.value)} errors={fieldErrors(error, "price")} />
+          <label className="flex flex-col gap-1 text-sm font-medium text-stone-700">
+            {t("product.currency")}
+            <select name="currency" value={currency} onChange={(e) => setCurrency(e.target.value as Currency)}
+              className="h-10 rounded-lg border border-stone-300 bg-white px-2 text-sm">
+              {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
+            </select>
+          </label>
+        </div>
+        <TextAreaField label={t("product.description")} name="description" value={description}
+          onChange={(e) => setDescription(e.target.value)} errors={fieldErrors(error, "description")} />
+        <div className="flex flex-col gap-2">
+          <span className="text-sm font-medium text-stone-700">{t("post.images")}</span>
+          <ImageStrip images={images} onRemove={(uuid) => setImages((all) => all.filter((i) => i.uuid !== uuid))} />
+          <ImageUploader max={MAX_IMAGES - images.length} onUploaded={(img) => setImages((all) => [...all, img])} />
+          {fieldErrors(error, "images")?.map((m) => <p key={m} className="text-xs text-red-600">{m}</p>)}
+        </div>
+        <div className="flex justify-end gap-2">
+          <Button variant="ghost" onClick={() => router.back()}>{t("common.cancel")}</Button>
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? t("common.saving") : t("common.save")}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
