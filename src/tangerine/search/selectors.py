@@ -395,8 +395,11 @@ def _personal_ranked(
         )
     except milvus.VectorStoreError:
         return None
+    floor = embeddings.get_embedder().min_score
     ranked = []
     for hit in hits:
+        if hit.score < floor:  # not similar enough to say "because you liked": popular instead
+            continue
         # "Because you liked X": the history item that contributes most to this hit's score.
         best = max(
             usable,

@@ -286,11 +286,13 @@ def events_record(*, events: list[EventIn], user: Any, viewer_key: str) -> int:
         )
         for e in events
     )
-    counted = 0
+    new_views: dict[str, list[int]] = {"post": [], "product": []}
     for kind, object_id in dict.fromkeys((e.kind, e.object_id) for e in events):
-        if not cache.add(f"view:{kind}:{object_id}:{viewer_key}", 1, timeout=VIEW_WINDOW_SECONDS):
-            continue
-        model = Post if kind == "post" else Product
-        model.objects.filter(pk=object_id).update(view_count=F("view_count") + 1)
-        counted += 1
-    return counted
+        if cache.add(f"view:{kind}:{object_id}:{viewer_key}", 1, timeout=VIEW_WINDOW_SECONDS):
+            new_views[kind].append(object_id)
+    # Each item gains at most one view here, so one UPDATE per kind serves the whole batch.
+    for kind, ids in new_views.items():
+        if ids:
+            model = Post if kind == "post" else Product
+            model.objects.filter(pk__in=ids).update(view_count=F("view_count") + 1)
+    return sum(len(ids) for ids in new_views.values())

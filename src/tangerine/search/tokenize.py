@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 MAX_TERM_LENGTH = 64
-_KEEP_TAGS = {"NNG", "NNP", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "SW", "W_HASHTAG"}
+_KEEP_TAGS = {"NNG", "NNP", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"}
 _STOPWORDS = frozenset(
     {
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
@@ -64,7 +64,7 @@ def tokenize(text: str) -> list[str]:
             if form in _STOPWORDS or (len(form) == 1 and not form.isdigit()):
                 continue
         form = form.strip("#")
-        if form:
+        if form and any(ch.isalnum() for ch in form):
             terms.append(form[:MAX_TERM_LENGTH])
     return terms
 
