@@ -223,19 +223,26 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._send_json({"type": "room.joined", "room": room_uuid})
 
     async def chat_room_left(self, event: dict[str, Any]) -> None:
-        room_uuid = event["room"]
-        had_rooms = bool(self.rooms)
+        await self._left(event["room"])
+
+    async def _left(self, room_uuid: str) -> None:
+        if room_uuid not in self.rooms:
+            return  # already handled (the two events announcing a leave can come in any order)
         await self._leave(room_uuid)
         await self._send_json({"type": "room.left", "room": room_uuid})
-        if had_rooms and not self.rooms:
+        if not self.rooms:
             await self.close(code=CLOSE_NO_ROOMS)
 
     async def chat_room_members(self, event: dict[str, Any]) -> None:
-        if event["room"] in self.rooms:
+        room_uuid = event["room"]
+        if self.user is not None and str(self.user.uuid) in event.get("left_users", []):
+            await self._left(room_uuid)
+            return
+        if room_uuid in self.rooms:
             await self._send_json(
                 {
                     "type": "room.members",
-                    "room": event["room"],
+                    "room": room_uuid,
                     "joined": event.get("joined", []),
                     "left": event.get("left", []),
                 }

@@ -37,15 +37,21 @@ def publish_room_left(*, user_uuid: object, room_uuid: object) -> None:
 
 
 def publish_members_changed(
-    *, room_uuid: object, joined: list[str] | None = None, left: list[str] | None = None
+    *, room_uuid: object, joined: list[Any] | None = None, left: list[Any] | None = None
 ) -> None:
+    """Tell the room who joined or left (users with ``uuid`` and ``handle``).
+
+    ``left_users`` lets a leaver's own sockets drop the room even if this event overtakes the
+    one sent to the leaver's group (events to different groups are not ordered).
+    """
     publish_on_commit(
         group=room_group(room_uuid),
         event={
             "type": "chat.room.members",
             "room": str(room_uuid),
-            "joined": joined or [],
-            "left": left or [],
+            "joined": [user.handle for user in joined or []],
+            "left": [user.handle for user in left or []],
+            "left_users": [str(user.uuid) for user in left or []],
         },
     )
 

@@ -144,11 +144,11 @@ def room_leave(*, user: User, room_uuid: object) -> None:
     """
     room = _room_lock_for_member(user=user, room_uuid=room_uuid)
     Membership.objects.filter(room=room, user=user).delete()
+    events.publish_room_left(user_uuid=user.uuid, room_uuid=room.uuid)
     if not Membership.objects.filter(room=room).exists():
         Room.objects.filter(pk=room.pk).update(closed_at=timezone.now())
     else:
-        events.publish_members_changed(room_uuid=room.uuid, left=[user.handle])
-    events.publish_room_left(user_uuid=user.uuid, room_uuid=room.uuid)
+        events.publish_members_changed(room_uuid=room.uuid, left=[user])
 
 
 @dataclass(frozen=True)
