@@ -132,7 +132,7 @@ def room_invite(*, inviter: User, room_uuid: object, handles: list[str]) -> list
     Room.objects.filter(pk=room.pk).update(updated_at=timezone.now())
     for user in newcomers:
         events.publish_room_joined(user_uuid=user.uuid, room_uuid=room.uuid)
-    events.publish_members_changed(room_uuid=room.uuid, joined=[user.handle for user in newcomers])
+    events.publish_members_changed(room_uuid=room.uuid, joined=newcomers)
     return newcomers
 
 
