@@ -190,6 +190,8 @@ def servers() -> Iterator[Servers]:
         "RATE_LIMIT_LOGIN": "1000/60",
         "RATE_LIMIT_REGISTRATION": "1000/60",
         "RATE_LIMIT_PASSWORD_RESET": "1000/60",
+        # Link previews fetch the test's own store page on 127.0.0.1.
+        "PREVIEW_ALLOW_LOOPBACK": "true",
         "PYTHONUNBUFFERED": "1",
     }
     for name in ("CACHE_URL", "REDIS_URL_CACHE"):
