@@ -64,7 +64,7 @@ test: venv web-deps system-deps
 lint: venv web-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy src tests
+	DEBUG=true $(VENV)/bin/mypy src tests
 	cd web && npm run --silent lint && npm run --silent typecheck
 
 format: venv

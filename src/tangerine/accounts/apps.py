@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the account exporter for "download my data".
-        from tangerine.accounts import services  # noqa: F401
+        # Registers the OpenAPI description of our bearer authentication.
+        from tangerine.accounts import schema, services  # noqa: F401

@@ -202,10 +202,12 @@ def user_delete(*, user: User) -> None:
     """Delete the account and everything it owns; fix the other side's counters (follows, and
     the likes, comments and replies it left on other people's content)."""
     from tangerine.follows.services import follows_delete_for_user
+    from tangerine.images.services import images_delete_for_user
     from tangerine.posts.services import social_delete_for_user
 
     follows_delete_for_user(user=user)
     social_delete_for_user(user=user)
+    images_delete_for_user(user=user)
     publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
     user.delete()
 

@@ -140,7 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if env_bool("PASSWORD_HASHERS_FAST", default=False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-LANGUAGE_CODE = "ko"
+# API messages are English; the web app localises by error code and field.
+LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -363,7 +364,7 @@ MILVUS_RETRY_SECONDS = env_int("MILVUS_RETRY_SECONDS", 30, minimum=0)
 # SEARCH_CANDIDATES: candidates each retriever returns per kind before fusion (and result depth).
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200, minimum=10)
 # SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).
-SEARCH_DENSE_WEIGHT = float(env_str("SEARCH_DENSE_WEIGHT", "0.7"))
+SEARCH_DENSE_WEIGHT = float(env_str("SEARCH_DENSE_WEIGHT", "0.8"))
 # RATE_LIMIT_EVENTS: POST /api/events/ requests per viewer (account or address), "<count>/<s>".
 AUTH_RATE_LIMITS["events"] = env_str("RATE_LIMIT_EVENTS", "120/60")
 

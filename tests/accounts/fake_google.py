@@ -1,0 +1,106 @@
+"""A local fake of Google's OpenID endpoints: a JWKS document and a token endpoint.
+
+It signs ID tokens with keys of its own; tests point GOOGLE_JWKS_URL and GOOGLE_TOKEN_URL at it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+CLIENT_ID = "tangerine-test.apps.googleusercontent.com"
+ISSUER = "https://accounts.google.com"
+
+
+class FakeGoogle:
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = uuid.uuid4().hex
+        self.codes: dict[str, dict[str, Any]] = {}
+        self.token_requests: list[dict[str, list[str]]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _send(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                if self.path == "/certs":
+                    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(fake.key.public_key()))
+                    public.update(kid=fake.kid, use="sig", alg="RS256")
+                    self._send(200, {"keys": [public]})
+                else:
+                    self._send(404, {"error": "not_found"})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                form = parse_qs(self.rfile.read(length).decode())
+                fake.token_requests.append(form)
+                code = form.get("code", [""])[0]
+                claims = fake.codes.pop(code, None)
+                if self.path != "/token" or claims is None:
+                    self._send(400, {"error": "invalid_grant"})
+                    return
+                self._send(200, {"id_token": fake.id_token(**claims), "access_token": "x"})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeGoogle:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def id_token(
+        self,
+        *,
+        sub: str = "google-sub-1",
+        email: str = "gina@gmail.com",
+        email_verified: bool = True,
+        aud: str = CLIENT_ID,
+        iss: str = ISSUER,
+        expires_in: int = 3600,
+        name: str = "Gina 지나",
+        key: rsa.RSAPrivateKey | None = None,
+    ) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": iss,
+            "aud": aud,
+            "sub": sub,
+            "email": email,
+            "email_verified": email_verified,
+            "name": name,
+            "iat": now - 10,
+            "exp": now + expires_in,
+        }
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+
+    def issue_code(self, **claims: Any) -> str:
+        code = uuid.uuid4().hex
+        self.codes[code] = claims
+        return code
