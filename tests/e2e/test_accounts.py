@@ -97,6 +97,8 @@ def test_expired_access_token_is_refreshed_once(
     account = make_account("refresh", display_name="Refresh")
     page = new_page()
     ui_login(page, account)
+    # Let the app finish its own writes to the store (it persists the session after /me/).
+    page.wait_for_load_state("networkidle")
     # Break the stored access token: the next API calls get 401 and must refresh (once) and retry.
     page.evaluate(
         """() => {

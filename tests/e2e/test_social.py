@@ -84,6 +84,15 @@ def test_post_follow_feed_like_comment_reply(
     reader_page.get_by_role("tab", name="좋아요").click()
     expect(reader_page.get_by_test_id("post-card").first).to_contain_text("첫 수확한 한라봉")
 
+    # Phone-sized screen: the bottom navigation replaces the header links; the feed still renders.
+    phone = new_page(width=390, height=844)
+    ui_login(phone, reader)
+    phone.goto("/")
+    expect(phone.get_by_role("navigation", name="mobile")).to_be_visible()
+    expect(phone.get_by_role("navigation", name="main")).to_be_hidden()
+    expect(phone.get_by_test_id("post-card").filter(has_text="첫 수확한 한라봉")).to_be_visible()
+    phone.screenshot(path=SCREENSHOTS / "e2e-feed-phone.png", full_page=True)
+
     # Followers list of the author shows the reader; unfollow from the profile.
     reader_page.goto(f"/u/{author.handle}/followers")
     expect(reader_page.get_by_test_id("follow-row").first).to_contain_text(reader.handle)

@@ -1219,7 +1219,7 @@ export interface components {
         Image: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly status: components["schemas"]["StatusDf2Enum"];
+            readonly status: components["schemas"]["ImageStatusEnum"];
             readonly error: string | null;
             readonly width: number | null;
             readonly height: number | null;
@@ -1233,11 +1233,19 @@ export interface components {
         ImageRef: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly status: components["schemas"]["StatusDf2Enum"];
+            readonly status: components["schemas"]["ImageStatusEnum"];
             readonly width: number | null;
             readonly height: number | null;
             readonly variants: components["schemas"]["ImageVariant"][];
         };
+        /**
+         * @description * `pending` - Pending
+         *     * `processing` - Processing
+         *     * `ready` - Ready
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        ImageStatusEnum: "pending" | "processing" | "ready" | "failed";
         ImageVariant: {
             url: string;
             width: number;
@@ -1362,19 +1370,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Comment"][];
-        };
-        PaginatedCursorCommentPageList: {
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
-             */
-            previous?: string | null;
-            results: components["schemas"]["CursorCommentPage"][];
         };
         PaginatedMessageList: {
             /** @example 123 */
@@ -1953,14 +1948,6 @@ export interface components {
             to: string;
         };
         /**
-         * @description * `pending` - Pending
-         *     * `processing` - Processing
-         *     * `ready` - Ready
-         *     * `failed` - Failed
-         * @enum {string}
-         */
-        StatusDf2Enum: "pending" | "processing" | "ready" | "failed";
-        /**
          * @description * `user` - User
          *     * `post` - Post
          *     * `comment` - Comment
@@ -2306,9 +2293,9 @@ export interface operations {
     accounts_users_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
                 /** @description handle or display name */
                 search?: string;
@@ -2505,9 +2492,9 @@ export interface operations {
     chats_rooms_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -2620,9 +2607,9 @@ export interface operations {
             query?: {
                 /** @description Only messages after this sequence number, oldest first (catch up after a reconnect). */
                 after_seq?: number;
-                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -2690,9 +2677,9 @@ export interface operations {
     comments_list: {
         parameters: {
             query: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
                 /** @description post uuid */
                 post: string;
@@ -2708,7 +2695,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedCursorCommentPageList"];
+                    "application/json": components["schemas"]["PaginatedCommentList"];
                 };
             };
         };
@@ -2805,9 +2792,9 @@ export interface operations {
     comments_replies_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -2856,11 +2843,11 @@ export interface operations {
     comments_user_list: {
         parameters: {
             query: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
                 /** @description the user's handle */
                 handle: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -3459,9 +3446,9 @@ export interface operations {
     posts_feed_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -3483,9 +3470,9 @@ export interface operations {
     posts_latest: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -3507,9 +3494,9 @@ export interface operations {
     posts_latest_for_user: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -3708,9 +3695,9 @@ export interface operations {
     product_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -3934,9 +3921,9 @@ export interface operations {
     product_list_for_user: {
         parameters: {
             query?: {
-                /** @description 페이지네이션 커서 값. */
+                /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -4015,9 +4002,9 @@ export interface operations {
     product_recommend: {
         parameters: {
             query?: {
-                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -4109,9 +4096,9 @@ export interface operations {
                 assignee?: string;
                 /** @description First day (inclusive). */
                 from?: string;
-                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
                 /**
                  * @description * `spam` - Spam
@@ -4233,9 +4220,9 @@ export interface operations {
     reports_mine_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -4281,9 +4268,9 @@ export interface operations {
     reports_warnings_mine_list: {
         parameters: {
             query?: {
-                /** @description 페이지네이션된 결과 집합 내의 페이지 번호. */
+                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description 페이지당 반환할 결과 수. */
+                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
