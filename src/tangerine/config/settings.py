@@ -416,3 +416,8 @@ AUTH_RATE_LIMITS["product_preview"] = env_str("RATE_LIMIT_PRODUCT_PREVIEW", "30/
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ImageStatusEnum"] = (
     "tangerine.images.models.Image.Status"
 )
+# OpenAPI: readable names for the search enums (several serializers have a "kind").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SearchItemKindEnum"] = ["post", "product"]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["RecommendReasonKindEnum"] = [
+    "liked", "commented", "dwelled", "popular",
+]  # fmt: skip

@@ -23,6 +23,7 @@ One collection holds every kind of item::
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -83,8 +84,7 @@ def _connect() -> Any:
     close()
     if time.monotonic() < _state.down_until:
         raise VectorStoreError("vector store recently failed; retrying later")
-    from pymilvus import MilvusClient
-
+    MilvusClient = _import_client()  # noqa: N806
     kwargs: dict[str, Any] = {"uri": uri, "timeout": settings.MILVUS_TIMEOUT}
     if settings.MILVUS_TOKEN:
         kwargs["token"] = settings.MILVUS_TOKEN
@@ -94,6 +94,24 @@ def _connect() -> Any:
     client.load_collection(collection)
     _state.client, _state.uri, _state.collection = client, uri, collection
     return client
+
+
+def _import_client() -> Any:
+    """pymilvus, imported without its own reading of ``MILVUS_URI``.
+
+    pymilvus parses the ``MILVUS_URI`` environment variable at import and refuses a file path,
+    which is exactly what our setting of the same name holds for Milvus Lite.
+    """
+    raw = os.environ.get("MILVUS_URI")
+    if raw is not None and "://" not in raw:
+        del os.environ["MILVUS_URI"]
+        try:
+            from pymilvus import MilvusClient
+        finally:
+            os.environ["MILVUS_URI"] = raw
+    else:
+        from pymilvus import MilvusClient
+    return MilvusClient
 
 
 def _create_collection(client: Any, name: str) -> None:
