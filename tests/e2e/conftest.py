@@ -69,6 +69,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _free_port(preferred: int | None = None) -> int:
     if preferred:
         with socket.socket() as s:
+            # Servers bind with SO_REUSEADDR: a port in TIME_WAIT from the last run is still usable
+            # (and keeps the cached build, whose rewrites name this port).
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", preferred))
                 return preferred
