@@ -126,7 +126,9 @@ def test_anyone_reads_a_published_post(alice_post: Post, anon: APIClient) -> Non
     assert sorted(response.json()["tags"]) == ["daily", "귤"]
 
 
-@pytest.mark.parametrize("path", ["/api/posts/p/not-a-uuid/", f"/api/posts/p/{uuid.uuid4()}/"])
+@pytest.mark.parametrize(
+    "path", ["/api/posts/p/not-a-uuid/", "/api/posts/p/3f1c2b7e-9d1a-4c55-8f0e-6b2f1a9c0d42/"]
+)
 def test_unknown_or_malformed_post_uuid_is_404(anon: APIClient, path: str) -> None:
     response = anon.get(path)
     assert response.status_code == 404

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 # OpenCV reads this once, when cv2 is first imported; it refuses to allocate bigger images. Our
 # own header check (``max_pixels``) runs first and may be stricter; this is the backstop for
 # anything the header parser could miss. The default in OpenCV is about one gigapixel.
-MAX_DECODE_PIXELS = 50_000_000
+from tangerine import OPENCV_MAX_DECODE_PIXELS as MAX_DECODE_PIXELS
+
 os.environ["OPENCV_IO_MAX_IMAGE_PIXELS"] = str(MAX_DECODE_PIXELS)
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
