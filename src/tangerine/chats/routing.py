@@ -4,5 +4,5 @@ from tangerine.chats.consumers import ChatConsumer
 
 # WebSocket routes, mounted under the ASGI router with origin checks (config/asgi.py).
 websocket_urlpatterns: list[URLPattern] = [
-    path("ws/chat/", ChatConsumer.as_asgi()),  # type: ignore[arg-type]
+    path("ws/chat/", ChatConsumer.as_asgi()),
 ]

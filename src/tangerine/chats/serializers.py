@@ -103,7 +103,7 @@ class RoomSerializer(serializers.ModelSerializer[Room]):
     def get_unread_count(self, room: Room) -> int:
         # Sending marks a room read for the sender, so everything after the mark is someone
         # else's message: the count is arithmetic, not a query.
-        return max(0, room.last_seq - (room.my_last_read_seq or 0))
+        return max(0, room.last_seq - (getattr(room, "my_last_read_seq", 0) or 0))
 
 
 class RoomCreateSerializer(serializers.Serializer[Any]):

@@ -38,7 +38,7 @@ def _users_for_handles(*, viewer: User, handles: Iterable[str], field: str) -> l
     wanted = {handle.strip().lower() for handle in handles if handle.strip()}
     if len(wanted) > MAX_HANDLES_PER_REQUEST:
         raise ValidationError({field: [f"At most {MAX_HANDLES_PER_REQUEST} handles at once."]})
-    users = list(
+    users: list[User] = list(
         user_qs_for_viewer(viewer=viewer)
         .annotate(handle_lower=Lower("handle"))
         .filter(handle_lower__in=wanted)

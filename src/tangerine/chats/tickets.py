@@ -43,9 +43,10 @@ def ws_ticket_consume(*, ticket: str | None) -> User | None:
     value = cache.get(key)
     if not isinstance(value, dict) or not cache.delete(key):
         return None
-    user = User.objects.filter(
-        pk=value.get("user"), is_active=True, suspended_at__isnull=True
-    ).first()
+    user_pk = value.get("user")
+    if not isinstance(user_pk, int):
+        return None
+    user = User.objects.filter(pk=user_pk, is_active=True, suspended_at__isnull=True).first()
     if user is None or user.token_version != value.get("version"):
         return None
     return user
