@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "tangerine.chats",
     "tangerine.reports",
     "tangerine.search",
+    "tangerine.notifications",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +214,8 @@ def _channel_layers(url: str) -> dict[str, dict[str, object]]:
 
 CHANNEL_LAYERS = _channel_layers(CHANNEL_LAYER_URL)
 
-REST_FRAMEWORK = {
+# Typed as a plain dict: later blocks append to its lists and add keys per app.
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tangerine.accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -271,7 +274,8 @@ GOOGLE_JWKS_URL = env_str("GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/
 GOOGLE_TOKEN_URL = env_str("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
 GOOGLE_ISSUERS = env_list("GOOGLE_ISSUERS", ["https://accounts.google.com", "accounts.google.com"])
 
-SPECTACULAR_SETTINGS = {
+# Typed as a plain dict: each app's block adds its own ENUM_NAME_OVERRIDES entries.
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Tangerine Market API",
     "DESCRIPTION": (
         "감귤마켓: promote products sold in outside stores, post, comment, like, follow, chat, "

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("tangerine.chats.urls")),
     path("api/", include("tangerine.reports.urls")),
     path("api/", include("tangerine.search.urls")),
+    path("api/", include("tangerine.notifications.urls")),
 ]
 
 if settings.SERVE_MEDIA:
