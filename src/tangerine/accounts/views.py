@@ -33,6 +33,7 @@ from tangerine.accounts.serializers import (
 )
 from tangerine.accounts.tokens import token_rotate, tokens_for_user
 from tangerine.core import exports
+from tangerine.core.auth import request_user, request_viewer
 from tangerine.core.ratelimit import client_address
 
 
@@ -110,7 +111,7 @@ class LogoutView(APIView):
     def post(self, request: Request) -> Response:
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_logout(user=request.user, refresh=data.validated_data["refresh"])
+        services.user_logout(user=request_user(request), refresh=data.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -133,13 +134,14 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         data = PasswordChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        user = request_user(request)
         services.user_password_change(
-            user=request.user,
+            user=user,
             old_password=data.validated_data["old_password"],
             new_password=data.validated_data["new_password1"],
         )
         # Every other session is now logged out; this one continues with a new pair.
-        return _auth_result(request.user)
+        return _auth_result(user)
 
 
 class PasswordResetView(APIView):
@@ -177,7 +179,8 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
-        me = selectors.user_qs_for_viewer(viewer=request.user).get(pk=request.user.pk)
+        user = request_user(request)
+        me = selectors.user_qs_for_viewer(viewer=user).get(pk=user.pk)
         return Response(MeSerializer(me).data)
 
 
@@ -188,20 +191,22 @@ class UserListView(ListAPIView[User]):
 
     def get_queryset(self) -> Any:
         search = self.request.query_params.get("search", "")[:100]
-        return selectors.user_list(viewer=self.request.user, search=search)
+        return selectors.user_list(viewer=request_user(self.request), search=search)
 
 
 class UserDetailView(APIView):
     def _get_own(self, request: Request, handle: str) -> User:
-        user = selectors.user_get_by_handle(handle=handle, viewer=request.user)
-        if user.pk != request.user.pk:
+        me = request_user(request)
+        user = selectors.user_get_by_handle(handle=handle, viewer=me)
+        if user.pk != me.pk:
             raise PermissionDenied("You can only change your own account.")
         return user
 
     @extend_schema(responses={200: UserSerializer})
     def get(self, request: Request, handle: str) -> Response:
-        user = selectors.user_get_by_handle(handle=handle, viewer=request.user)
-        serializer = MeSerializer if user.pk == request.user.pk else UserSerializer
+        viewer = request_viewer(request)
+        user = selectors.user_get_by_handle(handle=handle, viewer=viewer)
+        serializer = MeSerializer if viewer is not None and user.pk == viewer.pk else UserSerializer
         return Response(serializer(user).data)
 
     def _update(self, request: Request, handle: str, *, partial: bool) -> Response:
@@ -211,7 +216,7 @@ class UserDetailView(APIView):
         )
         data.is_valid(raise_exception=True)
         services.user_update(user=user, data=data.validated_data)
-        fresh = selectors.user_qs_for_viewer(viewer=request.user).get(pk=user.pk)
+        fresh = selectors.user_qs_for_viewer(viewer=request_viewer(request)).get(pk=user.pk)
         return Response(MeSerializer(fresh).data)
 
     @extend_schema(request=UserUpdateSerializer, responses={200: MeSerializer})
@@ -232,21 +237,25 @@ class _RelationView(APIView):
     """POST makes the relation to the user named in the URL, DELETE removes it."""
 
     permission_classes = [IsAuthenticated]
-    create = staticmethod(services.block_create)
-    remove = staticmethod(services.block_delete)
+    # Keyword names differ per relation (blocker/blocked, muter/muted): called with ``source``
+    # and ``target`` below, so only the return type is fixed here.
+    create: staticmethod[..., None] = staticmethod(services.block_create)
+    remove: staticmethod[..., None] = staticmethod(services.block_delete)
     source, target = "blocker", "blocked"
 
     @extend_schema(request=None, responses={200: UserSerializer})
     def post(self, request: Request, handle: str) -> Response:
-        other = selectors.user_get_by_handle(handle=handle, viewer=request.user)
-        self.create(**{self.source: request.user, self.target: other})
-        fresh = selectors.user_get_by_handle(handle=handle, viewer=request.user)
+        me = request_user(request)
+        other = selectors.user_get_by_handle(handle=handle, viewer=me)
+        self.create(**{self.source: me, self.target: other})
+        fresh = selectors.user_get_by_handle(handle=handle, viewer=me)
         return Response(UserSerializer(fresh).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, handle: str) -> Response:
-        other = selectors.user_get_by_handle(handle=handle, viewer=request.user)
-        self.remove(**{self.source: request.user, self.target: other})
+        me = request_user(request)
+        other = selectors.user_get_by_handle(handle=handle, viewer=me)
+        self.remove(**{self.source: me, self.target: other})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -265,6 +274,8 @@ class ExportView(APIView):
 
     @extend_schema(responses={200: dict[str, Any]})
     def get(self, request: Request) -> JsonResponse:
-        response = JsonResponse(exports.export_all(request.user), json_dumps_params={"indent": 2})
+        response = JsonResponse(
+            exports.export_all(request_user(request)), json_dumps_params={"indent": 2}
+        )
         response["Content-Disposition"] = 'attachment; filename="tangerine-export.json"'
         return response

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
+from tangerine.core.auth import request_user, request_viewer
 from tangerine.follows import selectors, services
 from tangerine.follows.serializers import FollowCreateSerializer
 from tangerine.posts.pagination import NewestFirstCursorPagination, cursor_page_of
@@ -30,9 +31,10 @@ class FollowCreateView(APIView):
         data = FollowCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         handle = data.validated_data["handle"]
-        followee = user_get_by_handle(handle=handle, viewer=request.user)
-        created = services.follow_create(follower=request.user, followee=followee)
-        fresh = user_get_by_handle(handle=handle, viewer=request.user)
+        me = request_user(request)
+        followee = user_get_by_handle(handle=handle, viewer=me)
+        created = services.follow_create(follower=me, followee=followee)
+        fresh = user_get_by_handle(handle=handle, viewer=me)
         return Response(
             UserSerializer(fresh).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -50,9 +52,12 @@ class _PeopleView(APIView):
 
     @extend_schema(responses={200: cursor_page_of(UserSerializer)})
     def get(self, request: Request, handle: str) -> Response:
-        user = user_get_by_handle(handle=handle, viewer=request.user)
+        viewer = request_viewer(request)
+        user = user_get_by_handle(handle=handle, viewer=viewer)
         paginator = NewestFirstCursorPagination()
-        page = paginator.paginate_queryset(self.rows(request.user, user), request, view=self)
+        page: list[Any] | None = paginator.paginate_queryset(
+            self.rows(viewer, user), request, view=self
+        )
         people = []
         for follow in page or []:
             person = getattr(follow, self.side)
@@ -81,7 +86,7 @@ class UnfollowView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, handle: str) -> Response:
         other = selectors.user_get_any(handle=handle)
-        services.follow_delete(follower=request.user, followee=other)
+        services.follow_delete(follower=request_user(request), followee=other)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -91,5 +96,5 @@ class RemoveFollowerView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, handle: str) -> Response:
         other = selectors.user_get_any(handle=handle)
-        services.follow_delete(follower=other, followee=request.user)
+        services.follow_delete(follower=other, followee=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
+from tangerine.core.auth import request_user, request_viewer
 from tangerine.core.pagination import CursorPagination, PageNumberPagination
 from tangerine.products import selectors
 from tangerine.products.serializers import (
@@ -26,7 +27,7 @@ _ERROR = inline_serializer(
 
 
 def _render(request: Request, uuid: Any) -> dict[str, Any]:
-    product = selectors.product_get_visible(viewer=request.user, uuid=uuid)
+    product = selectors.product_get_visible(viewer=request_viewer(request), uuid=uuid)
     return dict(ProductSerializer(product).data)
 
 
@@ -35,7 +36,7 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
     serializer_class = ProductSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.product_list_latest(viewer=self.request.user)
+        return selectors.product_list_latest(viewer=request_viewer(self.request))
 
     @extend_schema(
         operation_id="product_list",
@@ -57,7 +58,7 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
     def post(self, request: Request) -> Response:
         data = ProductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        product = product_create(owner=request.user, **data.validated_data)
+        product = product_create(owner=request_user(request), **data.validated_data)
         return Response(_render(request, product.uuid), status=status.HTTP_201_CREATED)
 
 
@@ -74,7 +75,7 @@ class ProductDetailView(generics.GenericAPIView[Any]):
         return Response(_render(request, uuid))
 
     def _update(self, request: Request, uuid: str, *, partial: bool) -> Response:
-        product = selectors.access_product_for_edit(user=request.user, uuid=uuid)
+        product = selectors.access_product_for_edit(user=request_user(request), uuid=uuid)
         data = ProductInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         product_update(product=product, data=dict(data.validated_data))
@@ -107,7 +108,7 @@ class ProductDetailView(generics.GenericAPIView[Any]):
         tags=["products"],
     )
     def delete(self, request: Request, uuid: str) -> Response:
-        product = selectors.access_product_for_edit(user=request.user, uuid=uuid)
+        product = selectors.access_product_for_edit(user=request_user(request), uuid=uuid)
         product_delete(product=product)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -123,8 +124,9 @@ class ProductLatestForUserView(generics.GenericAPIView[Any]):
         tags=["products"],
     )
     def get(self, request: Request, handle: str) -> Response:
-        owner = user_get_by_handle(handle=handle, viewer=request.user)
-        qs = selectors.product_list_for_user(viewer=request.user, owner=owner)
+        viewer = request_viewer(request)
+        owner = user_get_by_handle(handle=handle, viewer=viewer)
+        qs = selectors.product_list_for_user(viewer=viewer, owner=owner)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ProductSerializer(page, many=True).data)
 
@@ -140,7 +142,7 @@ class ProductRecommendView(generics.GenericAPIView[Any]):
         tags=["products"],
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.product_list_recommended(viewer=request.user)
+        qs = selectors.product_list_recommended(viewer=request_viewer(request))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ProductSerializer(page, many=True).data)
 
@@ -161,6 +163,6 @@ class ProductPreviewView(generics.GenericAPIView[Any]):
 
         data = PreviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ratelimit.enforce(scope="product_preview", keys=[f"user:{request.user.pk}"])
+        ratelimit.enforce(scope="product_preview", keys=[f"user:{request_user(request).pk}"])
         result = preview_fetch(url=data.validated_data["url"])
         return Response(PreviewSerializer(result).data)

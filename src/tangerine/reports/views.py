@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tangerine.accounts.models import User
+from tangerine.core.auth import request_user
 from tangerine.core.pagination import PageNumberPagination
 from tangerine.reports import selectors, services
 from tangerine.reports.serializers import (
@@ -27,11 +27,6 @@ from tangerine.reports.serializers import (
     WarningSerializer,
 )
 from tangerine.reports.stats import report_stats
-
-
-def _user(request: Request) -> User:
-    """The signed-in caller (the view's permission class has already refused anonymous ones)."""
-    return cast(User, request.user)
 
 
 class IsStaff(permissions.BasePermission):
@@ -82,7 +77,7 @@ class ReportListCreateView(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         data = ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.report_create(reporter=_user(request), **data.validated_data)
+        report = services.report_create(reporter=request_user(request), **data.validated_data)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -94,7 +89,7 @@ class MyReportListView(generics.ListAPIView):
     pagination_class = PageNumberPagination
 
     def get_queryset(self) -> Any:
-        return selectors.report_list_for_reporter(reporter=_user(self.request))
+        return selectors.report_list_for_reporter(reporter=request_user(self.request))
 
 
 class MyWarningListView(generics.ListAPIView):
@@ -105,7 +100,7 @@ class MyWarningListView(generics.ListAPIView):
     pagination_class = PageNumberPagination
 
     def get_queryset(self) -> Any:
-        return selectors.warning_list_for_user(user=_user(self.request))
+        return selectors.warning_list_for_user(user=request_user(self.request))
 
 
 class ReportDetailView(APIView):
@@ -135,7 +130,7 @@ class ReportDetailView(APIView):
         fields = dict(data.validated_data)
         if "assignee" not in request.data:
             fields["assignee"] = services.UNSET
-        services.report_update(actor=_user(request), report=report, **fields)
+        services.report_update(actor=request_user(request), report=report, **fields)
         return self._render(uuid)
 
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.selectors import user_get_by_handle
+from tangerine.core.auth import request_user, request_viewer
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Comment, Reply
 from tangerine.posts.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
@@ -39,9 +40,9 @@ class CommentListCreateView(ListAPIView[Comment]):
 
     def get_queryset(self) -> Any:
         post = selectors.post_get_visible(
-            viewer=self.request.user, uuid=required_param(self.request, "post")
+            viewer=request_viewer(self.request), uuid=required_param(self.request, "post")
         )
-        return selectors.comment_list_for_post(viewer=self.request.user, post=post)
+        return selectors.comment_list_for_post(viewer=request_viewer(self.request), post=post)
 
     @extend_schema(
         parameters=[OpenApiParameter("post", str, required=True, description="post uuid")],
@@ -53,11 +54,13 @@ class CommentListCreateView(ListAPIView[Comment]):
     def post(self, request: Request) -> Response:
         data = CommentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = selectors.post_get_visible(viewer=request.user, uuid=data.validated_data["post"])
-        comment = services.comment_create(
-            post=post, author=request.user, text=data.validated_data["text"]
+        post = selectors.post_get_visible(
+            viewer=request_viewer(request), uuid=data.validated_data["post"]
         )
-        fresh = selectors.comment_get(viewer=request.user, uuid=comment.uuid)
+        comment = services.comment_create(
+            post=post, author=request_user(request), text=data.validated_data["text"]
+        )
+        fresh = selectors.comment_get(viewer=request_viewer(request), uuid=comment.uuid)
         return Response(CommentSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
@@ -72,20 +75,20 @@ class CommentUserListView(ListAPIView[Comment]):
 
     def get_queryset(self) -> Any:
         author = user_get_by_handle(
-            handle=required_param(self.request, "handle"), viewer=self.request.user
+            handle=required_param(self.request, "handle"), viewer=request_viewer(self.request)
         )
-        return selectors.comment_list_for_user(viewer=self.request.user, author=author)
+        return selectors.comment_list_for_user(viewer=request_viewer(self.request), author=author)
 
 
 class CommentDetailView(APIView):
     @extend_schema(responses={200: CommentSerializer})
     def get(self, request: Request, uuid: str) -> Response:
-        comment = selectors.comment_get(viewer=request.user, uuid=uuid)
+        comment = selectors.comment_get(viewer=request_viewer(request), uuid=uuid)
         return Response(CommentSerializer(comment).data)
 
     @extend_schema(request=TextSerializer, responses={200: CommentSerializer})
     def patch(self, request: Request, uuid: str) -> Response:
-        comment = selectors.access_comment_for_edit(user=request.user, uuid=uuid)
+        comment = selectors.access_comment_for_edit(user=request_user(request), uuid=uuid)
         data = TextSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.comment_update(comment=comment, text=data.validated_data["text"])
@@ -93,7 +96,7 @@ class CommentDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, uuid: str) -> Response:
-        comment = selectors.access_comment_for_delete(user=request.user, uuid=uuid)
+        comment = selectors.access_comment_for_delete(user=request_user(request), uuid=uuid)
         services.comment_delete(comment=comment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -105,29 +108,35 @@ class CommentRepliesView(ListAPIView[Reply]):
     pagination_class = OldestFirstCursorPagination
 
     def get_queryset(self) -> Any:
-        comment = selectors.comment_get(viewer=self.request.user, uuid=self.kwargs["uuid"])
-        return selectors.reply_list_for_comment(viewer=self.request.user, comment=comment)
+        comment = selectors.comment_get(
+            viewer=request_viewer(self.request), uuid=self.kwargs["uuid"]
+        )
+        return selectors.reply_list_for_comment(
+            viewer=request_viewer(self.request), comment=comment
+        )
 
     @extend_schema(request=TextSerializer, responses={201: ReplySerializer})
     def post(self, request: Request, uuid: str) -> Response:
-        comment = selectors.comment_get(viewer=request.user, uuid=uuid)
+        comment = selectors.comment_get(viewer=request_viewer(request), uuid=uuid)
         data = TextSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reply = services.reply_create(
-            comment=comment, author=request.user, text=data.validated_data["text"]
+            comment=comment, author=request_user(request), text=data.validated_data["text"]
         )
-        fresh = selectors.reply_get(viewer=request.user, uuid=reply.uuid)
+        fresh = selectors.reply_get(viewer=request_viewer(request), uuid=reply.uuid)
         return Response(ReplySerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class ReplyDetailView(APIView):
     @extend_schema(responses={200: ReplySerializer})
     def get(self, request: Request, uuid: str) -> Response:
-        return Response(ReplySerializer(selectors.reply_get(viewer=request.user, uuid=uuid)).data)
+        return Response(
+            ReplySerializer(selectors.reply_get(viewer=request_viewer(request), uuid=uuid)).data
+        )
 
     @extend_schema(request=TextSerializer, responses={200: ReplySerializer})
     def patch(self, request: Request, uuid: str) -> Response:
-        reply = selectors.access_reply_for_edit(user=request.user, uuid=uuid)
+        reply = selectors.access_reply_for_edit(user=request_user(request), uuid=uuid)
         data = TextSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.reply_update(reply=reply, text=data.validated_data["text"])
@@ -135,6 +144,6 @@ class ReplyDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, uuid: str) -> Response:
-        reply = selectors.access_reply_for_delete(user=request.user, uuid=uuid)
+        reply = selectors.access_reply_for_delete(user=request_user(request), uuid=uuid)
         services.reply_delete(reply=reply)
         return Response(status=status.HTTP_204_NO_CONTENT)

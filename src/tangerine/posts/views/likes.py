@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
+from tangerine.core.auth import request_user, request_viewer
 from tangerine.posts import selectors, services
 from tangerine.posts.pagination import NewestFirstCursorPagination, cursor_page_of
 from tangerine.posts.serializers import (
@@ -43,7 +44,7 @@ class _LikeKindMixin:
     liked_of: Callable[..., Any]
 
     def target(self, request: Request, uuid: Any) -> Any:
-        return self.get_target(viewer=request.user, uuid=uuid)
+        return self.get_target(viewer=request_viewer(request), uuid=uuid)
 
 
 class _LikeListCreateView(_LikeKindMixin, APIView):
@@ -59,7 +60,7 @@ class _LikeListCreateView(_LikeKindMixin, APIView):
         data = self.create_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         target = self.target(request, data.validated_data[self.field])
-        state = services.like_create(kind=self.kind, user=request.user, target=target)
+        state = services.like_create(kind=self.kind, user=request_user(request), target=target)
         return Response(_state_body(state))
 
     def get(self, request: Request) -> Response:
@@ -73,7 +74,7 @@ class _LikeListCreateView(_LikeKindMixin, APIView):
         if target_uuid:
             target = self.target(request, target_uuid)
             likes = selectors.likers_of(
-                viewer=request.user,
+                viewer=request_viewer(request),
                 like_model=self.kind.like_model,
                 field=self.kind.field,
                 target=target,
@@ -84,8 +85,8 @@ class _LikeListCreateView(_LikeKindMixin, APIView):
                 like.user.is_following = like.user_is_following
                 users.append(like.user)
             return paginator.get_paginated_response(UserSerializer(users, many=True).data)
-        user = user_get_by_handle(handle=handle[:100], viewer=request.user)
-        likes = self.liked_of(viewer=request.user, user=user)
+        user = user_get_by_handle(handle=handle[:100], viewer=request_viewer(request))
+        likes = self.liked_of(viewer=request_viewer(request), user=user)
         page = paginator.paginate_queryset(likes, request, view=self) or []
         items = []
         for like in page:
@@ -105,12 +106,12 @@ class _LikeDetailView(_LikeKindMixin, APIView):
 
     def get(self, request: Request, uuid: str) -> Response:
         target = self.target(request, uuid)
-        state = services.like_state(kind=self.kind, user=request.user, target=target)
+        state = services.like_state(kind=self.kind, user=request_viewer(request), target=target)
         return Response(_state_body(state))
 
     def delete(self, request: Request, uuid: str) -> Response:
         target = self.target(request, uuid)
-        state = services.like_delete(kind=self.kind, user=request.user, target=target)
+        state = services.like_delete(kind=self.kind, user=request_user(request), target=target)
         return Response(_state_body(state))
 
 

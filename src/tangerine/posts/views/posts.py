@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.selectors import user_get_by_handle
+from tangerine.core.auth import request_user, request_viewer
 from tangerine.core.ratelimit import client_address
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Post
@@ -21,7 +22,7 @@ from tangerine.posts.serializers import PostSerializer, PostWriteSerializer
 
 
 def _render(request: Request, post: Post, http_status: int = status.HTTP_200_OK) -> Response:
-    fresh = selectors.post_get(viewer=request.user, uuid=post.uuid)
+    fresh = selectors.post_get(viewer=request_viewer(request), uuid=post.uuid)
     return Response(PostSerializer(fresh).data, status=http_status)
 
 
@@ -32,7 +33,7 @@ class PostCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = PostWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = services.post_create(author=request.user, **data.validated_data)
+        post = services.post_create(author=request_user(request), **data.validated_data)
         return _render(request, post, status.HTTP_201_CREATED)
 
 
@@ -41,8 +42,9 @@ class PostDetailView(APIView):
 
     @extend_schema(responses={200: PostSerializer})
     def get(self, request: Request, uuid: str) -> Response:
-        post = selectors.post_get(viewer=request.user, uuid=uuid)
-        viewer_id = request.user.pk if request.user.is_authenticated else None
+        viewer = request_viewer(request)
+        post = selectors.post_get(viewer=viewer, uuid=uuid)
+        viewer_id = viewer.pk if viewer is not None else None
         if viewer_id != post.author_id:
             viewer_key = f"u{viewer_id}" if viewer_id else f"a{client_address(request)}"
             if services.post_view_count(post=post, viewer_key=viewer_key):
@@ -50,7 +52,7 @@ class PostDetailView(APIView):
         return Response(PostSerializer(post).data)
 
     def _update(self, request: Request, uuid: str, *, partial: bool) -> Response:
-        post = selectors.access_post_for_edit(user=request.user, uuid=uuid)
+        post = selectors.access_post_for_edit(user=request_user(request), uuid=uuid)
         data = PostWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         services.post_update(post=post, data=data.validated_data)
@@ -66,7 +68,7 @@ class PostDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, uuid: str) -> Response:
-        post = selectors.access_post_for_edit(user=request.user, uuid=uuid)
+        post = selectors.access_post_for_edit(user=request_user(request), uuid=uuid)
         services.post_delete(post=post)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -80,18 +82,20 @@ class _PostListView(ListAPIView[Post]):
 @extend_schema_view(get=extend_schema(operation_id="posts_latest"))
 class PostLatestView(_PostListView):
     def get_queryset(self) -> Any:
-        return selectors.post_list_latest(viewer=self.request.user)
+        return selectors.post_list_latest(viewer=request_viewer(self.request))
 
 
 @extend_schema_view(get=extend_schema(operation_id="posts_latest_for_user"))
 class PostLatestForUserView(_PostListView):
     def get_queryset(self) -> Any:
-        author = user_get_by_handle(handle=self.kwargs["handle"], viewer=self.request.user)
-        return selectors.post_list_for_user(viewer=self.request.user, author=author)
+        author = user_get_by_handle(
+            handle=self.kwargs["handle"], viewer=request_viewer(self.request)
+        )
+        return selectors.post_list_for_user(viewer=request_viewer(self.request), author=author)
 
 
 class PostFeedView(_PostListView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self) -> Any:
-        return selectors.post_list_for_feed(viewer=self.request.user)
+        return selectors.post_list_for_feed(viewer=request_user(self.request))
