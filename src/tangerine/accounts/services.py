@@ -167,8 +167,10 @@ def user_google_login(*, identity: GoogleIdentity) -> User:
     else:
         if not identity.email_verified:
             raise Unauthorized("Google did not confirm this e-mail address.")
-        user = User.objects.filter(email__iexact=identity.email).first()
-        if user is None:
+        existing = User.objects.filter(email__iexact=identity.email).first()
+        if existing is not None:
+            user = existing
+        else:
             user = User.objects.create_user(
                 email=identity.email,
                 handle=_handle_from_email(identity.email),

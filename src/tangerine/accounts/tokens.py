@@ -8,7 +8,7 @@ token exactly one wins.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,8 +35,11 @@ def tokens_for_user(*, user: User) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def user_for_token_claims(*, sub: object, version: object) -> User:
-    """The active, unsuspended user a token names, if the token's version is current."""
+def user_for_token_claims(*, sub: Any, version: Any) -> User:
+    """The active, unsuspended user a token names, if the token's version is current.
+
+    ``sub`` and ``version`` are raw claims of a signature-checked token (JSON values).
+    """
     from tangerine.accounts.models import User
 
     user = User.objects.filter(uuid=sub).first() if sub else None

@@ -64,8 +64,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         fields = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
         response.data = {"code": "invalid", "detail": "Invalid input.", "fields": fields}
     else:
-        detail = exc.detail
-        message = _flatten(detail)
+        message = _flatten(exc.detail)
         if isinstance(message, list):
             message = " ".join(message)
         elif isinstance(message, dict):

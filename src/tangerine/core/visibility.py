@@ -7,12 +7,14 @@ must, to moderate it). Each content model's QuerySet chains ``visible_to(viewer)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
-def filter_visible(qs: QuerySet[Any], *, viewer: Any, author_field: str) -> QuerySet[Any]:
+
+def filter_visible(qs: _QS, *, viewer: Any, author_field: str) -> _QS:
     """Apply the shared rules to ``qs`` whose author is reached through ``author_field``."""
     from tangerine.accounts.models import Block
 

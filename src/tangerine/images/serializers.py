@@ -77,7 +77,9 @@ class UploadGrantSerializer(serializers.Serializer[dict[str, Any]]):
     url = serializers.CharField(
         help_text="Where to POST the multipart form (relative to the API origin for local storage)."
     )
-    fields = serializers.DictField(
+    # "fields" is the contract's name; DRF's metaclass moves declared fields off the class, so
+    # this does not shadow Serializer.fields at runtime (the stubs cannot know that).
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(),
         help_text="Form fields to send, in this order, before the `file` field.",
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
@@ -140,7 +141,10 @@ def _attachment_filters() -> list[tuple[Any, str]]:
     return [
         (relation.related_model, relation.field.name)
         for relation in Image._meta.get_fields(include_hidden=True)
-        if relation.auto_created and not relation.concrete and relation.related_model
+        if isinstance(relation, ForeignObjectRel)
+        and relation.auto_created
+        and not relation.concrete
+        and relation.related_model
     ]
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tangerine.accounts.models import User
 from tangerine.follows.services import follow_create
 from tangerine.posts import services
 from tangerine.posts.models import Category, Comment, Post, Reply
@@ -129,7 +130,7 @@ _REPLIES = [
 ]  # fmt: skip
 
 
-def seed(*, users: list, rng: random.Random) -> None:  # type: ignore[type-arg]
+def seed(*, users: list[User], rng: random.Random) -> None:
     """Create posts (with tags and categories), follows, likes, comments and replies among
     ``users``. Deterministic for a given ``rng``; safe on an empty database of posts."""
     if not users:

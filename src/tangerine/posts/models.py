@@ -130,6 +130,11 @@ class Comment(BaseModel):
         ]
 
 
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def visible_to(self, viewer: Any) -> ReplyQuerySet:
+        return filter_visible(self, viewer=viewer, author_field="author")
+
+
 class Reply(BaseModel):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
@@ -139,7 +144,7 @@ class Reply(BaseModel):
     like_count = models.PositiveIntegerField(default=0)
     hidden_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CommentQuerySet.as_manager()
+    objects = ReplyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "replies"

@@ -255,7 +255,7 @@ def _visible_user_filter(viewer: Any, ref: str) -> Q:
         blocked = Block.objects.filter(
             Q(blocker=viewer, blocked=OuterRef(ref)) | Q(blocked=viewer, blocker=OuterRef(ref))
         )
-        q &= ~Exists(blocked)
+        q &= Q(~Exists(blocked))
     return q
 
 

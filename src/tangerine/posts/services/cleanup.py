@@ -42,7 +42,7 @@ def social_delete_for_user(*, user: User) -> None:
         (CommentLike, Comment, "comment_id"),
         (ReplyLike, Reply, "reply_id"),
     ):
-        likes = like_model.objects.filter(user=user)  # type: ignore[attr-defined]
+        likes = like_model.objects.filter(user=user)
         targets = Counter(likes.values_list(fk, flat=True))
         _decrement(target_model, "like_count", targets)
         likes.delete()

@@ -150,11 +150,11 @@ def _checked_address(target: Target, deadline: float) -> IPAddress:
 
 
 def _charset(content_type: str, head: bytes) -> str:
-    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    if not match:
-        match = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", head[:4096], re.IGNORECASE)
-    name = match.group(1) if match else "utf-8"
-    name = name.decode("ascii", "ignore") if isinstance(name, bytes) else name
+    header = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    if header:
+        return header.group(1).lower()
+    meta = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", head[:4096], re.IGNORECASE)
+    name = meta.group(1).decode("ascii", "ignore") if meta else "utf-8"
     return name.lower()
 
 
