@@ -1188,7 +1188,7 @@ export interface components {
         EventRequest: {
             /** Format: uuid */
             target: string;
-            kind: components["schemas"]["Kind57cEnum"];
+            kind: components["schemas"]["SearchItemKindEnum"];
             /** @default 0 */
             dwell_ms: number;
             /**
@@ -1252,12 +1252,6 @@ export interface components {
             height?: number;
             format: components["schemas"]["FormatEnum"];
         };
-        /**
-         * @description * `post` - post
-         *     * `product` - product
-         * @enum {string}
-         */
-        Kind57cEnum: "post" | "product";
         LikeState: {
             like_count: number;
             liked: boolean;
@@ -1715,7 +1709,7 @@ export interface components {
             results: components["schemas"]["ProductHit"][];
         };
         Reason: {
-            kind: components["schemas"]["ReasonKindEnum"];
+            kind: components["schemas"]["RecommendReasonKindEnum"];
             item: components["schemas"]["ReasonItem"] | null;
         };
         /**
@@ -1733,19 +1727,11 @@ export interface components {
          */
         ReasonEnum: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other";
         ReasonItem: {
-            kind: components["schemas"]["Kind57cEnum"];
+            kind: components["schemas"]["SearchItemKindEnum"];
             /** Format: uuid */
             uuid: string;
             title: string;
         };
-        /**
-         * @description * `liked` - liked
-         *     * `commented` - commented
-         *     * `dwelled` - dwelled
-         *     * `popular` - popular
-         * @enum {string}
-         */
-        ReasonKindEnum: "liked" | "commented" | "dwelled" | "popular";
         RecommendPage: {
             count: number;
             /** Format: uri */
@@ -1757,6 +1743,14 @@ export interface components {
             degraded: boolean;
             results: components["schemas"]["RecommendedPost"][];
         };
+        /**
+         * @description * `liked` - liked
+         *     * `commented` - commented
+         *     * `dwelled` - dwelled
+         *     * `popular` - popular
+         * @enum {string}
+         */
+        RecommendReasonKindEnum: "liked" | "commented" | "dwelled" | "popular";
         RecommendedPost: {
             /** Format: uuid */
             uuid: string;
@@ -1870,6 +1864,12 @@ export interface components {
             room: string;
             last_read_seq: number;
         };
+        /**
+         * @description * `post` - post
+         *     * `product` - product
+         * @enum {string}
+         */
+        SearchItemKindEnum: "post" | "product";
         SearchResponse: {
             q: string;
             /** @description False when ranking used keywords only. */

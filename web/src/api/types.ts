@@ -61,3 +61,36 @@ export const CATEGORIES: Category[] = [
 export const CURRENCIES: Currency[] = [
   "KRW", "USD", "EUR", "JPY", "CNY", "GBP", "HKD", "TWD", "SGD", "AUD", "CAD", "VND", "THB",
 ];
+
+export type Room = Schemas["Room"];
+export type RoomMember = Schemas["Member"];
+export type ChatMessage = Schemas["Message"];
+export type WsTicket = Schemas["WsTicket"];
+
+export type ReportTargetType = Schemas["TargetTypeEnum"];
+export type ReportReason = Schemas["ReasonEnum"];
+export type ReportStatus = Schemas["ReportStatusEnum"];
+export type ReportAction = Schemas["ActionsEnum"];
+export type ReportCreate = Schemas["ReportCreateRequest"];
+export type MyReport = Schemas["MyReport"];
+export type StaffReport = Schemas["StaffReport"];
+export type StaffReportDetail = Schemas["StaffReportDetail"];
+export type ReportUpdate = Schemas["PatchedReportUpdateRequest"];
+export type ReportStats = Schemas["Stats"];
+
+export type SearchResponse = Schemas["SearchResponse"];
+export type PostHit = Schemas["PostHit"];
+export type ProductHit = Schemas["ProductHit"];
+export type UserHit = Schemas["UserHit"];
+export type RecommendPage = Schemas["RecommendPage"];
+export type RecommendedPost = Schemas["RecommendedPost"];
+export type DwellEvent = Schemas["EventRequest"];
+
+export const REPORT_REASONS: ReportReason[] = [
+  "spam", "scam", "counterfeit", "harassment", "hate", "sexual", "violence", "illegal",
+  "misinformation", "other",
+];
+export const REPORT_STATUSES: ReportStatus[] = ["pending", "in_review", "resolved", "rejected"];
+export const REPORT_TARGET_TYPES: ReportTargetType[] = [
+  "post", "comment", "reply", "product", "user", "chat_message",
+];

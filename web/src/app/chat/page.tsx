@@ -1,14 +1,12 @@
 "use client";
 
-import { Card, PageTitle } from "@/components/ui/card";
 import { useT } from "@/i18n";
 
 export default function Page() {
   const t = useT();
   return (
-    <Card className="mx-auto max-w-lg">
-      <PageTitle>{t("chat.title")}</PageTitle>
-      <p className="text-sm text-stone-500">{t("common.comingSoon")}</p>
-    </Card>
+    <div className="flex h-full items-center justify-center p-6 text-sm text-stone-500">
+      {t("chat.pickRoom")}
+    </div>
   );
 }

@@ -3,7 +3,9 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { useLogout, useMe } from "@/api/accounts";
+import { useChatSocket, useRooms } from "@/api/chat";
 import {
   BagIcon,
   ChatIcon,
@@ -34,6 +36,43 @@ function TangerineLogo() {
   );
 }
 
+function HeaderSearch() {
+  const t = useT();
+  const router = useRouter();
+  const [q, setQ] = useState("");
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const value = q.trim();
+    if (value) router.push(`/search?q=${encodeURIComponent(value)}`);
+  };
+  return (
+    <form role="search" onSubmit={onSubmit} className="hidden min-w-0 flex-1 sm:flex">
+      <input
+        type="search"
+        aria-label={t("search.placeholder")}
+        placeholder={t("search.placeholder")}
+        value={q}
+        maxLength={200}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="header-search"
+        className="h-8 w-full min-w-0 max-w-56 rounded-full border border-stone-300 bg-stone-50 px-3 text-sm"
+      />
+    </form>
+  );
+}
+
+/** Unread messages over the loaded rooms (the socket keeps the cache current). */
+function ChatBadge() {
+  const rooms = useRooms();
+  const n = rooms.data?.pages.reduce((sum, p) => sum + p.results.reduce((s, r) => s + r.unread_count, 0), 0) ?? 0;
+  if (n === 0) return null;
+  return (
+    <span data-testid="nav-unread" className="rounded-full bg-orange-500 px-1.5 text-[10px] font-semibold leading-4 text-white">
+      {n > 99 ? "99+" : n}
+    </span>
+  );
+}
+
 function LanguageSwitch() {
   const t = useT();
   const { locale, setLocale } = useLocale();
@@ -57,6 +96,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const user = useAuth((s) => s.user);
   const logout = useLogout();
   useMe();
+  useChatSocket();
 
   const items: NavItem[] = [
     { href: "/", label: "nav.home", icon: HomeIcon, match: (p) => p === "/" },
@@ -84,23 +124,42 @@ export function AppShell({ children }: { children: ReactNode }) {
             <TangerineLogo />
             {t("app.name")}
           </Link>
-          <nav aria-label="main" className="ml-4 hidden flex-1 items-center gap-1 md:flex">
+          <nav aria-label="main" className="ml-2 hidden items-center gap-0.5 md:flex">
             {items.map((item) => (
               <Link
                 key={item.label}
                 href={item.href}
                 className={cn(
-                  "flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm text-stone-600 hover:bg-stone-100",
+                  "flex items-center gap-1.5 rounded-lg px-2.5 py-2 text-sm text-stone-600 hover:bg-stone-100",
                   item.match(pathname) && "font-semibold text-orange-600",
                 )}
               >
                 <item.icon className="h-5 w-5" />
                 {t(item.label)}
+                {item.href === "/chat" && user && <ChatBadge />}
               </Link>
             ))}
           </nav>
+          <HeaderSearch />
           <div className="ml-auto flex items-center gap-2">
             <LanguageSwitch />
+            {hydrated && user && (
+              <Link href="/reports/mine" className="hidden text-xs text-stone-500 hover:underline lg:inline">
+                {t("report.mine")}
+              </Link>
+            )}
+            {hydrated && user?.is_staff && (
+              <Link
+                href="/staff/reports"
+                data-testid="nav-staff"
+                className={cn(
+                  "rounded-lg px-2 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100",
+                  pathname.startsWith("/staff") && "text-orange-600",
+                )}
+              >
+                {t("staff.reports")}
+              </Link>
+            )}
             {hydrated &&
               (user ? (
                 <button

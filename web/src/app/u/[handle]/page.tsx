@@ -1,10 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useParams } from "next/navigation";
+import { useParams, useRouter } from "next/navigation";
 import { useUser } from "@/api/accounts";
 import { toApiError } from "@/api/errors";
+import { useCreateRoom } from "@/api/chat";
 import { useFollow } from "@/api/follows";
+import { ReportButton } from "@/components/reports/report-button";
 import { ProfileTabs } from "@/components/profile/profile-tabs";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
@@ -37,6 +39,8 @@ export default function ProfilePage() {
   const me = useAuth((s) => s.user);
   const query = useUser(decoded);
   const follow = useFollow(decoded);
+  const router = useRouter();
+  const startChat = useCreateRoom();
 
   if (query.isPending) return <Spinner label={t("common.loading")} />;
   if (query.isError) {
@@ -85,15 +89,32 @@ export default function ProfilePage() {
               </Link>
             </>
           ) : me ? (
-            <Button
-              size="sm"
-              variant={user.is_following ? "secondary" : "primary"}
-              disabled={follow.isPending}
-              data-testid="follow-button"
-              onClick={() => follow.mutate(!user.is_following)}
-            >
-              {user.is_following ? t("profile.unfollow") : t("profile.follow")}
-            </Button>
+            <>
+              <Button
+                size="sm"
+                variant={user.is_following ? "secondary" : "primary"}
+                disabled={follow.isPending}
+                data-testid="follow-button"
+                onClick={() => follow.mutate(!user.is_following)}
+              >
+                {user.is_following ? t("profile.unfollow") : t("profile.follow")}
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={startChat.isPending}
+                data-testid="message-button"
+                onClick={() =>
+                  startChat.mutate(
+                    { members: [user.handle] },
+                    { onSuccess: (room) => router.push(`/chat/${room.uuid}`) },
+                  )
+                }
+              >
+                {t("chat.message")}
+              </Button>
+              <ReportButton targetType="user" target={user.handle} className="self-center" />
+            </>
           ) : null}
         </div>
       </Card>

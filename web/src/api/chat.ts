@@ -1,0 +1,85 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { api } from "@/api/client";
+import { fetchPage } from "@/api/pages";
+import type { Room } from "@/api/types";
+import { chatConnection, roomKey, roomsKey } from "@/stores/chat";
+import { useAuth } from "@/stores/auth";
+
+export function useRooms(enabled = true) {
+  return useInfiniteQuery({
+    queryKey: roomsKey,
+    enabled,
+    initialPageParam: "/api/chats/rooms/?page_size=50",
+    queryFn: ({ pageParam }) => fetchPage<Room>(pageParam),
+    getNextPageParam: (last) => last.next ?? undefined,
+    staleTime: 5_000,
+  });
+}
+
+export function useRoom(uuid: string) {
+  return useQuery({
+    queryKey: roomKey(uuid),
+    queryFn: async () => (await api.get<Room>(`/api/chats/rooms/${uuid}/`)).data,
+    retry: false,
+  });
+}
+
+export function useCreateRoom() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { members: string[]; name?: string }) =>
+      (await api.post<Room>("/api/chats/rooms/", body)).data,
+    onSuccess: (room) => {
+      qc.setQueryData(roomKey(room.uuid), room);
+      void qc.invalidateQueries({ queryKey: roomsKey });
+      // After a 4004 close (no rooms left) the socket waits for a room to exist again.
+      chatConnection.ensure();
+    },
+  });
+}
+
+export function useInviteMembers(uuid: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (members: string[]) =>
+      (await api.post<Room>(`/api/chats/rooms/${uuid}/members/`, { members })).data,
+    onSuccess: (room) => {
+      qc.setQueryData(roomKey(uuid), room);
+      void qc.invalidateQueries({ queryKey: roomsKey });
+    },
+  });
+}
+
+export function useLeaveRoom(uuid: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async () => api.post(`/api/chats/rooms/${uuid}/leave/`),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: roomKey(uuid) });
+      void qc.invalidateQueries({ queryKey: roomsKey });
+    },
+  });
+}
+
+/** Mounted once in the app shell: one socket per logged-in user, closed on logout. */
+export function useChatSocket() {
+  const qc = useQueryClient();
+  const handle = useAuth((s) => s.user?.handle ?? null);
+  const hydrated = useAuth((s) => s.hydrated);
+  useEffect(() => {
+    if (!hydrated) return;
+    if (handle) chatConnection.start(qc, handle);
+    else chatConnection.stop();
+  }, [hydrated, handle, qc]);
+  useEffect(() => () => chatConnection.stop(), []);
+}
+
+/** Shown name of a room: its name, or the other members. */
+export function roomTitle(room: Room, me: string | undefined): string {
+  if (room.name) return room.name;
+  const others = room.members.filter((m) => m.handle !== me);
+  return (others.length > 0 ? others : room.members).map((m) => m.display_name || m.handle).join(", ");
+}
