@@ -207,7 +207,7 @@ def measure_indexing(sample: int, rng: random.Random) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--sample", type=int, default=500)
     args = parser.parse_args()
     rng = random.Random(7)
