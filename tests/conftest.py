@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
+from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
@@ -44,9 +46,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings: pytest.FixtureRequest, tmp_path: object) -> None:
+def _isolated_media(settings: Settings, tmp_path: Path) -> None:
     """Each test writes uploads into its own folder."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")  # type: ignore[operator]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +62,7 @@ def _clear_cache() -> None:
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(**kwargs: object) -> User:
-        return UserFactory(**kwargs)
+        return UserFactory.create(**kwargs)
 
     return make
 

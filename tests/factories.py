@@ -9,6 +9,12 @@ from tangerine.accounts.models import User
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
+def _save_if_created(user: User, create: bool, extracted: object, **kwargs: object) -> None:
+    # skip_postgeneration_save leaves saving to us: once, after the password is set.
+    if create:
+        user.save()
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -18,8 +24,4 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     handle = factory.Sequence(lambda n: f"user_{n}")
     display_name = factory.Faker("name")
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
-
-    @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            self.save()
+    _save = factory.PostGeneration(_save_if_created)

@@ -38,9 +38,9 @@ def _in_parallel(users: list[User], action: Callable[[User], object]) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_likes_then_unlikes_are_exact() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     post = make_post(author)
-    users = [UserFactory() for _ in range(THREADS)]
+    users = [UserFactory.create() for _ in range(THREADS)]
     _in_parallel(users, lambda u: services.like_create(kind=services.POST, user=u, target=post))
     post.refresh_from_db()
     assert post.like_count == PostLike.objects.filter(post=post).count() == THREADS
@@ -57,11 +57,11 @@ def test_fifty_parallel_likes_then_unlikes_are_exact() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_replies_and_a_comment_delete_keep_the_post_count_exact() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     post = make_post(author)
     keep = make_comment(post, author)
     doomed = make_comment(post, author)
-    users = [UserFactory() for _ in range(20)]
+    users = [UserFactory.create() for _ in range(20)]
 
     def act(user: User) -> None:
         if user is users[0]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import Block, Mute, User
@@ -42,7 +43,7 @@ def _body(**overrides: object) -> dict[str, object]:
 def test_owner_creates_a_product_with_images_in_order(
     as_user: Callable[[User], APIClient], alice: User
 ) -> None:
-    first, second = ImageFactory(owner=alice), ImageFactory(owner=alice)
+    first, second = ImageFactory.create(owner=alice), ImageFactory.create(owner=alice)
     response = as_user(alice).post(
         LIST, _body(images=[str(second.uuid), str(first.uuid)]), format="json"
     )
@@ -122,9 +123,9 @@ def test_images_must_be_own_not_failed_and_at_most_ten(
     as_user: Callable[[User], APIClient], alice: User, bob: User
 ) -> None:
     client = as_user(alice)
-    bobs = ImageFactory(owner=bob)
-    failed = ImageFactory(owner=alice, status=Image.Status.FAILED)
-    eleven = [str(ImageFactory(owner=alice).uuid) for _ in range(11)]
+    bobs = ImageFactory.create(owner=bob)
+    failed = ImageFactory.create(owner=alice, status=Image.Status.FAILED)
+    eleven = [str(ImageFactory.create(owner=alice).uuid) for _ in range(11)]
     for images in ([str(bobs.uuid)], [str(failed.uuid)], eleven):
         response = client.post(LIST, _body(images=images), format="json")
         assert response.status_code == 400, images
@@ -146,7 +147,7 @@ def test_price_and_currency_accept_the_bounds(
 
 
 def test_anyone_reads_a_product(anon: APIClient, alice: User) -> None:
-    product = ProductFactory(owner=alice)
+    product = ProductFactory.create(owner=alice)
     response = anon.get(detail(product))
     assert response.status_code == 200
     assert response.json()["uuid"] == str(product.uuid)
@@ -163,11 +164,11 @@ def test_unknown_or_malformed_uuid_is_404(anon: APIClient, bad: str) -> None:
 def test_hidden_products_and_suspended_owners_are_404(
     anon: APIClient, as_user: Callable[[User], APIClient], alice: User, bob: User, mod: User
 ) -> None:
-    hidden = ProductFactory(owner=alice, hidden_at=timezone.now())
+    hidden = ProductFactory.create(owner=alice, hidden_at=timezone.now())
     assert anon.get(detail(hidden)).status_code == 404
     assert as_user(alice).get(detail(hidden)).status_code == 404
     assert as_user(mod).get(detail(hidden)).status_code == 200  # staff moderate it
-    of_suspended = ProductFactory(owner=bob)
+    of_suspended = ProductFactory.create(owner=bob)
     bob.suspended_at = timezone.now()
     bob.save()
     assert anon.get(detail(of_suspended)).status_code == 404
@@ -177,11 +178,11 @@ def test_hidden_products_and_suspended_owners_are_404(
 def test_blocks_hide_products_both_ways(
     as_user: Callable[[User], APIClient], alice: User, bob: User
 ) -> None:
-    product = ProductFactory(owner=alice)
+    product = ProductFactory.create(owner=alice)
     Block.objects.create(blocker=alice, blocked=bob)
     assert as_user(bob).get(detail(product)).status_code == 404
     assert as_user(bob).get(LIST).json()["results"] == []
-    bobs = ProductFactory(owner=bob)
+    bobs = ProductFactory.create(owner=bob)
     assert as_user(alice).get(detail(bobs)).status_code == 404
 
 
@@ -189,7 +190,7 @@ def test_blocks_hide_products_both_ways(
 
 
 def test_owner_patches_some_fields(as_user: Callable[[User], APIClient], alice: User) -> None:
-    product = ProductFactory(owner=alice, price=1000)
+    product = ProductFactory.create(owner=alice, price=1000)
     response = as_user(alice).patch(detail(product), {"price": 2500}, format="json")
     assert response.status_code == 200, response.json()
     product.refresh_from_db()
@@ -198,7 +199,7 @@ def test_owner_patches_some_fields(as_user: Callable[[User], APIClient], alice: 
 
 
 def test_put_needs_every_required_field(as_user: Callable[[User], APIClient], alice: User) -> None:
-    product = ProductFactory(owner=alice)
+    product = ProductFactory.create(owner=alice)
     assert as_user(alice).put(detail(product), {"price": 1}, format="json").status_code == 400
     response = as_user(alice).put(detail(product), _body(currency="EUR"), format="json")
     assert response.status_code == 200
@@ -208,7 +209,7 @@ def test_put_needs_every_required_field(as_user: Callable[[User], APIClient], al
 def test_others_get_403_and_anonymous_401_on_change(
     anon: APIClient, as_user: Callable[[User], APIClient], alice: User, bob: User, mod: User
 ) -> None:
-    product = ProductFactory(owner=alice, price=1000)
+    product = ProductFactory.create(owner=alice, price=1000)
     for client, expected in ((as_user(bob), 403), (as_user(mod), 403), (anon, 401)):
         assert client.patch(detail(product), {"price": 1}, format="json").status_code == expected
         assert client.put(detail(product), _body(), format="json").status_code == expected
@@ -220,14 +221,14 @@ def test_others_get_403_and_anonymous_401_on_change(
 def test_replacing_images_deletes_the_dropped_ones_and_their_files(
     as_user: Callable[[User], APIClient],
     alice: User,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    keep, drop = ImageFactory(owner=alice), ImageFactory(owner=alice)
+    keep, drop = ImageFactory.create(owner=alice), ImageFactory.create(owner=alice)
     _write_variant_files(drop)
-    product = ProductFactory(owner=alice)
+    product = ProductFactory.create(owner=alice)
     client = as_user(alice)
     client.patch(detail(product), {"images": [str(keep.uuid), str(drop.uuid)]}, format="json")
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.patch(detail(product), {"images": [str(keep.uuid)]}, format="json")
     assert response.status_code == 200
     assert [i["uuid"] for i in response.json()["images"]] == [str(keep.uuid)]
@@ -249,16 +250,16 @@ def _write_variant_files(image: Image) -> None:
 def test_deleting_a_product_deletes_its_images_and_files_but_not_shared_ones(
     as_user: Callable[[User], APIClient],
     alice: User,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    own, avatar = ImageFactory(owner=alice), ImageFactory(owner=alice)
+    own, avatar = ImageFactory.create(owner=alice), ImageFactory.create(owner=alice)
     _write_variant_files(own)
     _write_variant_files(avatar)
     alice.profile_image = avatar  # the same upload also used as the profile picture
     alice.save()
     client = as_user(alice)
     created = client.post(LIST, _body(images=[str(own.uuid), str(avatar.uuid)]), format="json")
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.delete(detail(created.json()["uuid"]))
     assert response.status_code == 204
     assert client.get(detail(created.json()["uuid"])).status_code == 404
@@ -274,15 +275,15 @@ def test_deleting_a_product_deletes_its_images_and_files_but_not_shared_ones(
 def _products_with_images(owner: User, count: int) -> list[Product]:
     made = []
     for _ in range(count):
-        product = ProductFactory(owner=owner)
+        product = ProductFactory.create(owner=owner)
         for position in range(2):
-            product.product_images.create(image=ImageFactory(owner=owner), position=position)
+            product.product_images.create(image=ImageFactory.create(owner=owner), position=position)
         made.append(product)
     return made
 
 
 def test_list_is_newest_first_with_a_cursor(anon: APIClient, alice: User, bob: User) -> None:
-    made = [ProductFactory(owner=alice if i % 2 else bob) for i in range(5)]
+    made = [ProductFactory.create(owner=alice if i % 2 else bob) for i in range(5)]
     first = anon.get(LIST, {"page_size": 3}).json()
     assert [p["uuid"] for p in first["results"]] == [str(p.uuid) for p in reversed(made[2:])]
     second = anon.get(first["next"]).json()
@@ -293,8 +294,8 @@ def test_list_is_newest_first_with_a_cursor(anon: APIClient, alice: User, bob: U
 def test_list_leaves_out_muted_owners(
     as_user: Callable[[User], APIClient], alice: User, bob: User
 ) -> None:
-    ProductFactory(owner=bob)
-    mine = ProductFactory(owner=alice)
+    ProductFactory.create(owner=bob)
+    mine = ProductFactory.create(owner=alice)
     Mute.objects.create(muter=alice, muted=bob)
     assert [p["uuid"] for p in as_user(alice).get(LIST).json()["results"]] == [str(mine.uuid)]
 
@@ -305,13 +306,13 @@ def test_list_query_count_is_constant(
     alice: User,
     bob: User,
     rows: int,
-    django_assert_num_queries: Callable[..., object],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     _products_with_images(alice, rows)
     client = as_user(bob)
     # 1 the viewer (JWT authentication), 2 a page of products joined with owners and their
     # profile images (block and mute checks are EXISTS subqueries), 3 their images.
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         response = client.get(LIST)
     assert len(response.json()["results"]) == rows
     assert all(len(p["images"]) == 2 for p in response.json()["results"])
@@ -323,12 +324,12 @@ def test_latest_for_user_query_count_is_constant(
     alice: User,
     bob: User,
     rows: int,
-    django_assert_num_queries: Callable[..., object],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     _products_with_images(alice, rows)
-    ProductFactory(owner=bob)
+    ProductFactory.create(owner=bob)
     # 1 the owner by handle, 2 a page of their products, 3 the images.
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         response = anon.get("/api/products/latest/alice/")
     assert len(response.json()["results"]) == rows
     assert {p["owner"]["handle"] for p in response.json()["results"]} == {"alice"}
@@ -339,10 +340,10 @@ def test_latest_for_unknown_user_is_404(anon: APIClient) -> None:
 
 
 def test_recommend_ranks_recent_popular_products_first(anon: APIClient, alice: User) -> None:
-    quiet = ProductFactory(owner=alice)
-    liked = ProductFactory(owner=alice, like_count=10)
-    viewed = ProductFactory(owner=alice, view_count=12)
-    old_famous = ProductFactory(owner=alice, like_count=1000)
+    quiet = ProductFactory.create(owner=alice)
+    liked = ProductFactory.create(owner=alice, like_count=10)
+    viewed = ProductFactory.create(owner=alice, view_count=12)
+    old_famous = ProductFactory.create(owner=alice, like_count=1000)
     Product.objects.filter(pk=old_famous.pk).update(created_at=timezone.now() - timedelta(days=90))
     response = anon.get("/api/products/recommend/")
     assert response.status_code == 200
@@ -353,11 +354,11 @@ def test_recommend_ranks_recent_popular_products_first(anon: APIClient, alice: U
 
 @pytest.mark.parametrize("rows", [3, 15])
 def test_recommend_query_count_is_constant(
-    anon: APIClient, alice: User, rows: int, django_assert_num_queries: Callable[..., object]
+    anon: APIClient, alice: User, rows: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     _products_with_images(alice, rows)
     # 1 the count (numbered pages), 2 the page of products, 3 their images.
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         response = anon.get("/api/products/recommend/")
     assert len(response.json()["results"]) == rows
 
@@ -366,8 +367,8 @@ def test_recommend_query_count_is_constant(
 
 
 def test_export_lists_my_products_only(alice: User, bob: User) -> None:
-    mine = ProductFactory(owner=alice, hidden_at=timezone.now())
-    ProductFactory(owner=bob)
+    mine = ProductFactory.create(owner=alice, hidden_at=timezone.now())
+    ProductFactory.create(owner=bob)
     exported = exports.export_all(alice)["products"]
     assert [row["uuid"] for row in exported] == [str(mine.uuid)]
     assert exported[0]["hidden"] is True
