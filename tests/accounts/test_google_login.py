@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -68,7 +69,7 @@ def test_a_verified_google_email_links_the_existing_account(
     ],
 )
 def test_bad_id_tokens_are_refused(
-    anon: APIClient, google: FakeGoogle, alice: User, claims: dict[str, object], why: str
+    anon: APIClient, google: FakeGoogle, alice: User, claims: dict[str, Any], why: str
 ) -> None:
     response = anon.post(URL, {"id_token": google.id_token(email="alice@example.com", **claims)})
     assert response.status_code == 401, why

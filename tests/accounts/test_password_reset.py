@@ -15,7 +15,7 @@ CONFIRM = "/api/accounts/password/reset/confirm/"
 
 
 def _uid_and_token() -> tuple[str, str]:
-    body = mail.outbox[-1].body
+    body = str(mail.outbox[-1].body)
     uid = re.search(r"uid: (\S+)", body)
     token = re.search(r"token: (\S+)", body)
     assert uid and token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import Block, Mute, User
@@ -129,17 +130,17 @@ def test_users_list_query_count_does_not_grow_with_rows(
     as_user: Client,
     alice: User,
     make_user: Callable[..., User],
-    django_assert_num_queries: Callable[..., object],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = as_user(alice)
     for _ in range(5):
         make_user()
     # auth user, count, page (relation flags are subqueries of the page query)
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         client.get("/api/accounts/users/")
     for _ in range(25):
         make_user()
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         assert len(client.get("/api/accounts/users/").json()["results"]) == 20
 
 

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from rest_framework.test import APIClient
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 from tangerine.accounts.models import User
 from tests.conftest import PASSWORD
@@ -12,7 +17,7 @@ REGISTER = "/api/accounts/registration/"
 LOGIN = "/api/accounts/login/"
 
 
-def _register(client: APIClient, **overrides: str) -> object:
+def _register(client: APIClient, **overrides: str) -> _MonkeyPatchedResponse:
     body = {
         "email": "new@example.com",
         "handle": "newbie",

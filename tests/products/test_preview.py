@@ -62,7 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        port = self.server.server_address[1]
+        address = self.server.server_address
+        assert isinstance(address, tuple)
+        port = address[1]
         path = self.path
         self.server.seen.append((path, self.headers.get("Host")))  # type: ignore[attr-defined]
         if path == "/jsonld":

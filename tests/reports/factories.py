@@ -38,7 +38,7 @@ def make_product(*, owner: User, **kwargs: Any) -> Product:
 def chat_models() -> tuple[Any, Any, Any] | None:
     """(Room, Membership, Message) once the chats app has them, else None."""
     try:
-        from tangerine.chats.models import Membership, Message, Room  # type: ignore[attr-defined]
+        from tangerine.chats.models import Membership, Message, Room
     except ImportError:
         return None
     return Room, Membership, Message
