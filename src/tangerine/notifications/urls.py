@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from tangerine.notifications import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("notifications/", views.NotificationListView.as_view()),
+    path("notifications/unread-count/", views.UnreadCountView.as_view()),
+    path("notifications/read/", views.MarkReadView.as_view()),
+]

@@ -1,0 +1,32 @@
+"""Reads for notifications: a recipient sees their own, minus those from people they have
+since blocked, been blocked by, or muted (the same rules that stop new ones being created)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tangerine.accounts.models import Block, Mute, User
+from tangerine.notifications.models import Notification
+
+
+def notification_qs_for_recipient(*, recipient: User) -> QuerySet[Notification]:
+    """The recipient's visible notifications (unordered; the paginator orders them)."""
+    blocked = Block.objects.filter(
+        Q(blocker=recipient, blocked=OuterRef("actor_id"))
+        | Q(blocked=recipient, blocker=OuterRef("actor_id"))
+    )
+    muted = Mute.objects.filter(muter=recipient, muted=OuterRef("actor_id"))
+    # A null actor (moderation, deleted account) matches neither subquery and stays visible.
+    return Notification.objects.filter(recipient=recipient).filter(~Exists(blocked), ~Exists(muted))
+
+
+def notification_list(*, recipient: User) -> QuerySet[Notification]:
+    """One query per page: the actor and the actor's profile image come joined."""
+    return notification_qs_for_recipient(recipient=recipient).select_related(
+        "actor", "actor__profile_image"
+    )
+
+
+def notification_unread_count(*, recipient: User) -> int:
+    """One COUNT over the partial unread index."""
+    return notification_qs_for_recipient(recipient=recipient).filter(read_at__isnull=True).count()
