@@ -26,7 +26,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +160,8 @@ class Servers:
     base_url: str  # the Next.js server: what the browser opens
     api_url: str  # Django directly: for arranging data quickly over HTTP
     tmp: Path
+    # The Django server's environment: management commands run against the same database.
+    env: dict[str, str] = field(default_factory=dict)
 
     def api(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -196,6 +198,10 @@ def servers() -> Iterator[Servers]:
         # Link previews fetch the test's own store page on 127.0.0.1.
         "PREVIEW_ALLOW_LOOPBACK": "true",
         "PYTHONUNBUFFERED": "1",
+        # Search: the tiny hashing embedder (the e5 model would cost seconds per index job on two
+        # shared cores); keyword ranking is the same. Milvus Lite lives in the temporary folder.
+        "EMBEDDING_BACKEND": "hash",
+        "MILVUS_URI": str(tmp / "var" / "milvus.db"),
     }
     for name in ("CACHE_URL", "REDIS_URL_CACHE"):
         env.pop(name, None)
@@ -256,7 +262,7 @@ def servers() -> Iterator[Servers]:
         base_url = f"http://127.0.0.1:{web_port}"
         # Through the proxy: proves the rewrites point at this run's Django.
         _wait_http(f"{base_url}/api/health/", procs[1], web_log)
-        yield Servers(base_url=base_url, api_url=api_origin, tmp=tmp)
+        yield Servers(base_url=base_url, api_url=api_origin, tmp=tmp, env=env)
     finally:
         for proc in reversed(procs):
             _stop(proc)
@@ -330,6 +336,22 @@ def make_account(servers: Servers) -> Any:
         return Account(email, handle, PASSWORD, body["access"], body["refresh"])
 
     return make
+
+
+def make_staff(servers: Servers, handle: str) -> None:
+    """Turns an account into staff, in the e2e database, with a management command."""
+    code = (
+        "from tangerine.accounts.models import User; "
+        f"assert User.objects.filter(handle={handle!r}).update(is_staff=True) == 1"
+    )
+    result = subprocess.run(  # noqa: S603 (fixed command, handle from the test)
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=servers.env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
 
 
 def ui_login(page: Any, account: Account) -> None:

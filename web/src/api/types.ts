@@ -75,7 +75,8 @@ export type ReportCreate = Schemas["ReportCreateRequest"];
 export type MyReport = Schemas["MyReport"];
 export type StaffReport = Schemas["StaffReport"];
 export type StaffReportDetail = Schemas["StaffReportDetail"];
-export type ReportUpdate = Schemas["PatchedReportUpdateRequest"];
+// All fields are optional (docs/reports.md); the schema marks note and reason required because they have defaults.
+export type ReportUpdate = Partial<Schemas["PatchedReportUpdateRequest"]>;
 export type ReportStats = Schemas["Stats"];
 
 export type SearchResponse = Schemas["SearchResponse"];

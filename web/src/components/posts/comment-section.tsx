@@ -17,6 +17,7 @@ import { fieldErrors, toApiError } from "@/api/errors";
 import type { Comment, Reply } from "@/api/types";
 import { InfiniteList } from "@/components/common/infinite-list";
 import { LikeButton } from "@/components/posts/like-button";
+import { ReportButton } from "@/components/reports/report-button";
 import { AuthorLine } from "@/components/posts/post-card";
 import { Button } from "@/components/ui/button";
 import { useT } from "@/i18n";
@@ -80,6 +81,7 @@ function ReplyItem({ reply, post, comment }: { reply: Reply; post: string; comme
             {t("common.delete")}
           </button>
         )}
+        {!mine && <ReportButton targetType="reply" target={reply.uuid} />}
       </div>
     </div>
   );
@@ -118,6 +120,7 @@ function CommentItem({ comment, post, postAuthor }: { comment: Comment; post: st
             {t("common.delete")}
           </button>
         )}
+        {me?.handle !== comment.author.handle && <ReportButton targetType="comment" target={comment.uuid} />}
       </div>
       {open && (
         <div className="ml-4 flex flex-col gap-2">

@@ -6,6 +6,7 @@ import { toApiError } from "@/api/errors";
 import { useDeletePost, useLikePost, usePost } from "@/api/posts";
 import { CommentSection } from "@/components/posts/comment-section";
 import { LikeButton } from "@/components/posts/like-button";
+import { ReportButton } from "@/components/reports/report-button";
 import { AuthorLine } from "@/components/posts/post-card";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
@@ -78,6 +79,7 @@ export default function PostPage() {
           <LikeButton liked={post.liked} count={post.like_count} onToggle={(v) => like.mutate(v)} testId="post-like" />
           <span>{t("post.comments", { n: post.comment_count })}</span>
           <span>{t("post.views", { n: post.view_count })}</span>
+          {!mine && <ReportButton targetType="post" target={post.uuid} className="ml-auto" />}
         </div>
       </Card>
       <CommentSection post={post.uuid} postAuthor={post.author.handle} />

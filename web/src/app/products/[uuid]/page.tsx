@@ -12,6 +12,7 @@ import { FormMessage } from "@/components/ui/field";
 import { ResponsiveImage } from "@/components/ui/responsive-image";
 import { formatPrice, useLocale, useT } from "@/i18n";
 import { cn } from "@/lib/cn";
+import { ReportButton } from "@/components/reports/report-button";
 import { useAuth } from "@/stores/auth";
 
 export default function ProductPage() {
@@ -60,6 +61,7 @@ export default function ProductPage() {
           className={buttonVariants({ size: "lg", block: true })} data-testid="product-link">
           {t("product.buy")} ↗
         </a>
+        {!mine && <ReportButton targetType="product" target={product.uuid} className="self-end" />}
         {mine && (
           <div className="flex justify-end gap-1">
             <Link href={`/products/${product.uuid}/edit`} className={buttonVariants({ variant: "ghost", size: "sm" })}>

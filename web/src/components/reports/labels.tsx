@@ -1,0 +1,31 @@
+"use client";
+
+import type { ReportStatus } from "@/api/types";
+import { useT, type MessageKey } from "@/i18n";
+import { cn } from "@/lib/cn";
+
+const STATUS_STYLE: Record<ReportStatus, string> = {
+  pending: "bg-amber-100 text-amber-800",
+  in_review: "bg-sky-100 text-sky-800",
+  resolved: "bg-emerald-100 text-emerald-800",
+  rejected: "bg-stone-200 text-stone-700",
+};
+
+export function StatusBadge({ status }: { status: ReportStatus }) {
+  const t = useT();
+  return (
+    <span data-testid="report-status" data-status={status} className={cn("rounded-full px-2 py-0.5 text-xs font-medium", STATUS_STYLE[status])}>
+      {t(`report.status.${status}` as MessageKey)}
+    </span>
+  );
+}
+
+export function useReportLabels() {
+  const t = useT();
+  return {
+    reason: (r: string) => t(`report.reason.${r}` as MessageKey),
+    type: (r: string) => t(`report.type.${r}` as MessageKey),
+    action: (r: string) => t(`report.actionName.${r}` as MessageKey),
+    status: (r: string) => t(`report.status.${r}` as MessageKey),
+  };
+}
