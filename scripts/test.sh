@@ -37,6 +37,8 @@ export SECRET_KEY="test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 export JWT_SIGNING_KEY="test-only-jwt-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 export ALLOWED_HOSTS="testserver,127.0.0.1,localhost"
 export PASSWORD_HASHERS_FAST=true OMP_NUM_THREADS=1 PYTHONHASHSEED=0 TASKS_BACKEND=immediate
+# Search index sync is on in tests/search (and the end-to-end server); elsewhere writes skip it.
+export SEARCH_INDEX_SYNC=false EMBEDDING_BACKEND=hash
 export TANGERINE_VAR_DIR="${TANGERINE_VAR_DIR:-$(mktemp -d /tmp/tangerine-test.XXXXXX)}"
 
 if [ $# -gt 0 ]; then

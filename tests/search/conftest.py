@@ -16,6 +16,7 @@ UNREACHABLE_MILVUS = "http://127.0.0.1:9"
 @pytest.fixture(autouse=True)
 def search_backends(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.EMBEDDING_BACKEND = "hash"
+    settings.SEARCH_INDEX_SYNC = True
     settings.MILVUS_URI = str(tmp_path / "milvus.db")
     settings.MILVUS_COLLECTION = "items"
     settings.MILVUS_RETRY_SECONDS = 30

@@ -206,12 +206,16 @@ def user_delete(*, user: User) -> None:
     from tangerine.follows.services import follows_delete_for_user
     from tangerine.images.services import images_delete_for_user
     from tangerine.posts.services import social_delete_for_user
+    from tangerine.search import services as search_services
 
     follows_delete_for_user(user=user)
     social_delete_for_user(user=user)
     images_delete_for_user(user=user)
     publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+    user_id = user.pk
     user.delete()
+    # Vectors of the user's posts and products leave the search index.
+    search_services.user_deleted(user_id=user_id)
 
 
 def block_create(*, blocker: User, blocked: User) -> None:

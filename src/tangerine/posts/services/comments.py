@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import Http404
 
 from tangerine.accounts.models import User
+from tangerine.notifications import services as notifications
 from tangerine.posts.models import Comment, Post, Reply
 
 
@@ -30,6 +31,7 @@ def comment_create(*, post: Post, author: User, text: str) -> Comment:
     comment.full_clean(exclude=["post", "author"])
     comment.save()
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    notifications.notify_comment(comment=comment)
     return comment
 
 
@@ -59,6 +61,7 @@ def reply_create(*, comment: Comment, author: User, text: str) -> Reply:
     reply.save()
     Comment.objects.filter(pk=locked.pk).update(reply_count=F("reply_count") + 1)
     Post.objects.filter(pk=locked.post_id).update(comment_count=F("comment_count") + 1)
+    notifications.notify_reply(reply=reply)
     return reply
 
 

@@ -7,6 +7,7 @@ back. Concurrent likes of the same target serialise on the target row's UPDATE l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from tangerine.accounts.models import User
+from tangerine.notifications import services as notifications
 from tangerine.posts.models import Comment, CommentLike, Post, PostLike, Reply, ReplyLike
 
 
@@ -27,6 +29,12 @@ class LikeKind:
 POST = LikeKind(PostLike, Post, "post")
 COMMENT = LikeKind(CommentLike, Comment, "comment")
 REPLY = LikeKind(ReplyLike, Reply, "reply")
+
+_NOTIFY: dict[LikeKind, Callable[[User, Any], None]] = {
+    POST: lambda user, post: notifications.notify_post_liked(user=user, post=post),
+    COMMENT: lambda user, comment: notifications.notify_comment_liked(user=user, comment=comment),
+    REPLY: lambda user, reply: notifications.notify_reply_liked(user=user, reply=reply),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ def like_create(*, kind: LikeKind, user: User, target: Any) -> LikeState:
             kind.target_model.objects.filter(pk=target.pk).update(  # type: ignore[attr-defined]
                 like_count=F("like_count") + 1
             )
+            # Only a new like rings: a repeated like hit the constraint above.
+            _NOTIFY[kind](user, target)
     except IntegrityError:
         pass  # already liked: idempotent
     return _state(kind, target, user, liked=True)

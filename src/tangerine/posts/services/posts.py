@@ -12,13 +12,14 @@ from django.db.models import F
 from rest_framework.exceptions import ValidationError
 
 from tangerine.accounts.models import User
+from tangerine.core.viewers import VIEW_WINDOW_SECONDS, view_dedup_key
 from tangerine.images.models import Image
 from tangerine.posts.models import MAX_IMAGES, MAX_TAGS, TAG_MAX_LENGTH, Post, PostImage, Tag
+from tangerine.search import services as search
 
 logger = logging.getLogger(__name__)
 
 # A viewer counts once per post in this window (seconds).
-VIEW_WINDOW_SECONDS = 3600
 
 
 def tags_normalise(raw: Iterable[str]) -> list[str]:
@@ -97,6 +98,7 @@ def post_create(
     post.save()
     post.tags.set(_tags_get_or_create(names))
     _set_images(post, image_rows)
+    search.post_changed(post_id=post.pk)
     return post
 
 
@@ -119,13 +121,16 @@ def post_update(*, post: Post, data: dict[str, Any]) -> Post:
         post.tags.set(_tags_get_or_create(tags_normalise(data["tags"])))
     if "images" in data:
         _set_images(post, images_for_post(author=post.author, uuids=data["images"]))
+    search.post_changed(post_id=post.pk)
     return post
 
 
 @transaction.atomic
 def post_delete(*, post: Post) -> None:
     """Delete the post; comments, replies, likes and image links go with it (cascade)."""
+    post_id = post.pk
     post.delete()
+    search.post_deleted(post_id=post_id)
 
 
 def post_view_count(*, post: Post, viewer_key: str) -> bool:
@@ -135,7 +140,7 @@ def post_view_count(*, post: Post, viewer_key: str) -> bool:
     response. On PostgreSQL the update gives up after a short lock timeout.
     """
     try:
-        key = f"post-view:{post.pk}:{viewer_key}"
+        key = view_dedup_key(kind="post", object_id=post.pk, viewer=viewer_key)
         if not cache.add(key, 1, timeout=VIEW_WINDOW_SECONDS):
             return False
         with transaction.atomic():

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.selectors import user_get_by_handle
+from tangerine.core import viewers
 from tangerine.core.auth import request_user, request_viewer
-from tangerine.core.ratelimit import client_address
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Post
 from tangerine.posts.pagination import NewestFirstCursorPagination
@@ -46,7 +46,7 @@ class PostDetailView(APIView):
         post = selectors.post_get(viewer=viewer, uuid=uuid)
         viewer_id = viewer.pk if viewer is not None else None
         if viewer_id != post.author_id:
-            viewer_key = f"u{viewer_id}" if viewer_id else f"a{client_address(request)}"
+            viewer_key = viewers.viewer_key(request)
             if services.post_view_count(post=post, viewer_key=viewer_key):
                 post.view_count += 1
         return Response(PostSerializer(post).data)

@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has users; use a fresh database.")
         rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not secrets)
-        steps = ["users", "products", "posts", "search index"]
+        steps = ["users", "products", "posts", "notifications", "search index"]
         with tqdm(total=len(steps), desc="Seeding demo data", unit="step") as bar:
             with transaction.atomic():
                 bar.set_postfix_str("users")
@@ -100,6 +100,9 @@ class Command(BaseCommand):
                 bar.update()
                 bar.set_postfix_str("posts")
                 self._app_seed("posts", users=users, rng=rng)
+                bar.update()
+                bar.set_postfix_str("notifications")
+                self._app_seed("notifications", users=users, rng=rng)
                 bar.update()
             bar.set_postfix_str("search index")
             self._reindex()
