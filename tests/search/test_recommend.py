@@ -132,3 +132,84 @@ def test_visitor_query_count(alice, anon, make_post, django_assert_num_queries):
             make_post(author=alice, text=f"post {i}")
         with django_assert_num_queries(3):  # popular ids, cards, images
             assert len(anon.get("/api/posts/recommend/").json()["results"]) in (3, 18)
+
+
+# --- GET /api/products/recommend/ ----------------------------------------------------------------
+
+
+def test_product_recommend_is_personal_for_a_user_with_a_taste(
+    alice, bob, carol, as_user, make_post, make_product
+):
+    liked = make_post(author=bob, title="espresso", text="espresso coffee beans grinder")
+    grinder = make_product(owner=carol, name="coffee grinder", description="espresso grinder")
+    mat = make_product(owner=carol, name="yoga mat", description="mat", like_count=30)
+    mine = make_product(owner=alice, name="espresso cup", description="espresso coffee")
+    PostLike.objects.create(user=alice, post=liked)
+    response = as_user(alice).get("/api/products/recommend/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["personal"] is True and body["degraded"] is False
+    assert uuids(body) == [str(grinder.uuid), str(mat.uuid)]
+    assert str(mine.uuid) not in uuids(body)
+    first = body["results"][0]
+    # The full product the web app already renders, plus score and reason.
+    assert {"description", "images", "link", "view_count", "updated_at", "owner"} <= set(first)
+    assert first["score"] > 0
+    assert first["reason"] == {
+        "kind": "liked",
+        "item": {"kind": "post", "uuid": str(liked.uuid), "title": "espresso"},
+    }
+    assert body["results"][1]["reason"] == {"kind": "popular", "item": None}
+    assert body["count"] == 2 and body["next"] is None and body["previous"] is None
+
+
+def test_product_recommend_for_visitors_and_new_users_is_popular(
+    alice, bob, anon, as_user, make_product
+):
+    quiet = make_product(owner=alice, name="quiet")
+    loud = make_product(owner=alice, name="loud", like_count=5)
+    for client in (anon, as_user(bob)):
+        body = client.get("/api/products/recommend/").json()
+        assert body["personal"] is False and body["degraded"] is False
+        assert uuids(body) == [str(loud.uuid), str(quiet.uuid)]
+        assert {r["reason"]["kind"] for r in body["results"]} == {"popular"}
+        assert [r["score"] for r in body["results"]] == [0.0, 0.0]
+
+
+def test_product_recommend_degrades_to_popular_when_the_vector_store_is_down(
+    alice, bob, as_user, make_post, make_product, milvus_down
+):
+    PostLike.objects.create(user=alice, post=make_post(author=bob, text="liked"))
+    product = make_product(owner=bob, name="anything")
+    body = as_user(alice).get("/api/products/recommend/").json()
+    assert body["degraded"] is True and body["personal"] is False
+    assert uuids(body) == [str(product.uuid)]
+
+
+def test_product_recommend_pages_and_rejects_bad_paging(alice, bob, anon, make_product):
+    for i in range(5):
+        make_product(owner=alice, name=f"item {i}", like_count=i)
+    first = anon.get("/api/products/recommend/", {"page_size": 2}).json()
+    assert first["count"] == 5 and len(first["results"]) == 2
+    rest = (
+        anon.get(first["next"]).json()["results"]
+        + anon.get(anon.get(first["next"]).json()["next"]).json()["results"]
+    )
+    assert len({*uuids(first), *(r["uuid"] for r in rest)}) == 5
+    assert anon.get("/api/products/recommend/", {"page_size": 0}).status_code == 400
+    assert anon.get("/api/products/recommend/", {"page": "x"}).status_code == 400
+
+
+def test_product_recommend_query_count_is_constant(
+    alice, bob, carol, as_user, make_post, make_product, django_assert_num_queries
+):
+    liked = make_post(author=bob, title="film camera", text="film camera lens")
+    PostLike.objects.create(user=alice, post=liked)
+    client = as_user(alice)
+    for n in (3, 15):
+        for i in range(n):
+            make_product(owner=carol, name=f"camera {i}", description="film camera lens")
+        # auth, likes, comments, events, visible filter, popular fill, cards, images, reasons.
+        with django_assert_num_queries(9):
+            body = client.get("/api/products/recommend/", {"page_size": 50}).json()
+        assert body["personal"] is True and len(body["results"]) in (3, 18)

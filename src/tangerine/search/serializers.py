@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
 from tangerine.images.serializers import ImageRefSerializer
+from tangerine.products.serializers import ProductSerializer
 from tangerine.search.selectors import KINDS, QUERY_MAX_LENGTH
 
 EVENTS_MAX = 50
@@ -190,3 +191,95 @@ class RecommendPageSerializer(serializers.Serializer[dict[str, Any]]):
     personal = serializers.BooleanField(help_text="True when ranked by the viewer's taste.")
     degraded = serializers.BooleanField()
     results = RecommendedPostSerializer(many=True)
+
+
+class RecommendedProductItemSerializer(ProductSerializer):
+    """A full product (as everywhere else) with its recommendation ``score`` and ``reason``."""
+
+    score = serializers.FloatField(read_only=True)
+    reason = ReasonSerializer(read_only=True)
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "score", "reason"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Any) -> Any:
+        data = ProductSerializer(instance.obj, context=self.context).data
+        data["score"] = instance.score
+        data["reason"] = ReasonSerializer(instance.reason).data
+        return data
+
+
+class ProductRecommendPageSerializer(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    personal = serializers.BooleanField(help_text="True when ranked by the viewer's taste.")
+    degraded = serializers.BooleanField(help_text="True when the vector store was unavailable.")
+    results = RecommendedProductItemSerializer(many=True)
+
+
+MATCH_HELP = (
+    "dense: near in meaning; keyword: shares words (vector store down or item not embedded "
+    "yet); same_owner: another item of the same author or owner."
+)
+
+
+class SimilarProductSerializer(ProductSerializer):
+    """A full product with how similar it is (``score``) and how it was found (``match``)."""
+
+    score = serializers.FloatField(read_only=True)
+    match = serializers.ChoiceField(
+        choices=["dense", "keyword", "same_owner"], read_only=True, help_text=MATCH_HELP
+    )
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "score", "match"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Any) -> Any:
+        data = ProductSerializer(instance.obj, context=self.context).data
+        data["score"] = instance.score
+        data["match"] = instance.match
+        return data
+
+
+class SimilarPostSerializer(serializers.Serializer[Any]):
+    """A post card (like a recommended post) with ``score`` and ``match``."""
+
+    uuid = serializers.UUIDField(source="obj.uuid")
+    author = UserBriefSerializer(source="obj.author")
+    title = serializers.CharField(source="obj.title")
+    text = serializers.CharField(source="obj.text")
+    category = serializers.CharField(source="obj.category")
+    image = serializers.SerializerMethodField()
+    view_count = serializers.IntegerField(source="obj.view_count")
+    like_count = serializers.IntegerField(source="obj.like_count")
+    comment_count = serializers.IntegerField(source="obj.comment_count")
+    created_at = serializers.DateTimeField(source="obj.created_at")
+    score = serializers.FloatField()
+    match = serializers.ChoiceField(
+        choices=["dense", "keyword", "same_owner"], help_text=MATCH_HELP
+    )
+
+    @extend_schema_field(ImageRefSerializer(allow_null=True))
+    def get_image(self, item: Any) -> Any:
+        image = first_image(item.obj, "post_images")
+        return ImageRefSerializer(image).data if image is not None else None
+
+
+class _SimilarPageBase(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    degraded = serializers.BooleanField(
+        help_text="True when found by keywords (vector store down or the item has no vector)."
+    )
+
+
+class SimilarProductPageSerializer(_SimilarPageBase):
+    results = SimilarProductSerializer(many=True)
+
+
+class SimilarPostPageSerializer(_SimilarPageBase):
+    results = SimilarPostSerializer(many=True)

@@ -20,6 +20,7 @@ so a late job never exposes a draft, hidden, deleted or blocked item.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,10 +252,14 @@ def reindex_all(*, batch_size: int = 64, only_missing: bool = False, progress: A
             )
             if stale - existing:
                 _unindex(kind, sorted(stale - existing))
-    for qs, make in ((post_qs, _post_doc), (product_qs, _product_doc)):
+    sources: list[tuple[Any, Callable[[Any], _Doc]]] = [
+        (post_qs, _post_doc),
+        (product_qs, _product_doc),
+    ]
+    for qs, make in sources:
         batch: list[_Doc] = []
         for row in qs.iterator(chunk_size=batch_size):
-            batch.append(make(row))  # type: ignore[operator]
+            batch.append(make(row))
             if len(batch) >= batch_size:
                 _index_docs(batch)
                 done += len(batch)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,6 +24,10 @@ from tangerine.search.serializers import (
     RecommendPageSerializer,
     SearchQuerySerializer,
     SearchResponseSerializer,
+    SimilarPostPageSerializer,
+    SimilarPostSerializer,
+    SimilarProductPageSerializer,
+    SimilarProductSerializer,
     UserHitSerializer,
 )
 
@@ -34,9 +38,12 @@ HIT_SERIALIZERS: dict[str, Any] = {
 }
 
 
-def _page_links(request: Request, *, page: int, page_size: int, count: int, extra: dict[str, str]):  # type: ignore[no-untyped-def]
+def page_links(
+    request: Request, *, page: int, page_size: int, count: int, extra: dict[str, str] | None = None
+) -> tuple[str | None, str | None]:
+    """(next, previous) absolute links of a numbered page."""
     url = request.build_absolute_uri()
-    for key, value in extra.items():
+    for key, value in (extra or {}).items():
         url = replace_query_param(url, key, value)
     next_url = replace_query_param(url, "page", page + 1) if page * page_size < count else None
     if page <= 1:
@@ -74,7 +81,7 @@ class SearchView(APIView):
         )
         body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": not result.dense}
         for kind, section in result.sections.items():
-            next_url, previous = _page_links(
+            next_url, previous = page_links(
                 request, page=page, page_size=page_size, count=section.count, extra={"type": kind}
             )
             body[kind] = {
@@ -123,7 +130,9 @@ class EventsView(APIView):
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
-def _resolve_targets(request: Request, rows: list[dict[str, Any]], *, many: bool) -> dict:  # type: ignore[type-arg]
+def _resolve_targets(
+    request: Request, rows: list[dict[str, Any]], *, many: bool
+) -> dict[tuple[str, Any], int]:
     """Map (kind, uuid) to ids of items the viewer may see; 400 naming each unknown target."""
     found: dict[tuple[str, Any], int] = {}
     for kind, base in (
@@ -163,7 +172,7 @@ class PostRecommendView(APIView):
         items, count, personal, dense = selectors.post_recommendations(
             viewer=request.user, page=page, page_size=page_size
         )
-        next_url, previous = _page_links(
+        next_url, previous = page_links(
             request, page=page, page_size=page_size, count=count, extra={}
         )
         return Response(
@@ -176,3 +185,71 @@ class PostRecommendView(APIView):
                 "results": RecommendedPostSerializer(items, many=True).data,
             }
         )
+
+
+_NOT_FOUND = inline_serializer(
+    name="SimilarNotFound",
+    fields={"code": serializers.CharField(), "detail": serializers.CharField()},
+)
+
+
+def _similar_response(request: Request, *, kind: str, uuid: str) -> Response:
+    params = PageQuerySerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    page, page_size = params.validated_data["page"], params.validated_data["page_size"]
+    result = selectors.similar_items(
+        kind=kind, viewer=request.user, uuid=uuid, page=page, page_size=page_size
+    )
+    next_url, previous = page_links(request, page=page, page_size=page_size, count=result.count)
+    item_serializer = SimilarPostSerializer if kind == "post" else SimilarProductSerializer
+    return Response(
+        {
+            "count": result.count,
+            "next": next_url,
+            "previous": previous,
+            "degraded": result.degraded,
+            "results": item_serializer(cast(Any, result.items), many=True).data,
+        }
+    )
+
+
+SIMILAR_DESCRIPTION = (
+    "Nearest neighbours of this {kind}'s embedding among visible {kind}s (itself, hidden, "
+    "blocked and suspended authors left out), then the same {owner}'s other {kind}s. When the "
+    "vector store is down or the {kind} has no vector yet, its own words are searched with "
+    "BM25 instead and `degraded` is true. At most {most} results; 404 for an unknown or "
+    "invisible {kind}."
+)
+
+
+class ProductSimilarView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="product_similar",
+        summary="Products similar to this one (numbered pages)",
+        parameters=[PageQuerySerializer],
+        responses={200: SimilarProductPageSerializer, 404: _NOT_FOUND},
+        description=SIMILAR_DESCRIPTION.format(
+            kind="product", owner="owner", most=selectors.SIMILAR_MAX
+        ),
+        tags=["products"],
+    )
+    def get(self, request: Request, uuid: str) -> Response:
+        return _similar_response(request, kind="product", uuid=uuid)
+
+
+class PostSimilarView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="post_similar",
+        summary="Posts similar to this one (numbered pages)",
+        parameters=[PageQuerySerializer],
+        responses={200: SimilarPostPageSerializer, 404: _NOT_FOUND},
+        description=SIMILAR_DESCRIPTION.format(
+            kind="post", owner="author", most=selectors.SIMILAR_MAX
+        ),
+    )
+    def get(self, request: Request, uuid: str) -> Response:
+        return _similar_response(request, kind="post", uuid=uuid)

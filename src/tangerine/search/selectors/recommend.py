@@ -1,37 +1,21 @@
-"""Search and recommendation reads.
-
-Every result passes a database visibility check at query time (published, not hidden, author
-active and not suspended, no block either way, row still exists), whatever the index says, so a
-late index job can never expose a draft, hidden, deleted or blocked item.
-"""
+"""Recommendations: nearest items to the viewer's taste vector, then popular recent ones."""
 
 from __future__ import annotations
 
-import difflib
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from tangerine.accounts.models import Block, User
 from tangerine.integrations import embeddings, milvus
-from tangerine.posts.models import Comment, Post, PostImage, PostLike
-from tangerine.products.models import Product, ProductImage
-from tangerine.search import fusion, keyword
-from tangerine.search.highlight import matched_terms, snippet
+from tangerine.posts.models import Comment, Post, PostLike
+from tangerine.products.models import Product
 from tangerine.search.models import Event
-from tangerine.search.tokenize import query_terms
+from tangerine.search.selectors.common import item_cards, visible_items, visible_posts
 
-logger = logging.getLogger(__name__)
-
-KINDS = ("post", "product", "user")
-QUERY_MAX_LENGTH = 200
-USER_CANDIDATES = 200
 RECOMMEND_MAX = 100
 HISTORY_DAYS = 90
 POPULAR_DAYS = 30
@@ -43,221 +27,6 @@ DWELL_MIN_MS = 2000
 DWELL_UNIT_MS = 10000
 DWELL_MAX_WEIGHT = 3.0
 HALF_LIFE_DAYS = 14.0
-
-
-@dataclass
-class Hit:
-    kind: str
-    obj: Any
-    score: float
-    highlights: list[str] = field(default_factory=list)
-    snippet: str = ""
-    snippet_html: str = ""
-
-
-@dataclass
-class Section:
-    count: int
-    hits: list[Hit]
-
-
-@dataclass
-class SearchResult:
-    sections: dict[str, Section]
-    dense: bool
-
-
-def _blocked_user_ids(viewer: Any) -> Q:
-    return Q(Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))) | Q(
-        Exists(Block.objects.filter(blocked=viewer, blocker=OuterRef("pk")))
-    )
-
-
-def visible_posts(viewer: Any) -> QuerySet[Post]:
-    """Published posts the viewer may see (never drafts, not even the viewer's own)."""
-    return Post.objects.visible_to(viewer).filter(status=Post.Status.PUBLISHED)
-
-
-def visible_products(viewer: Any) -> QuerySet[Product]:
-    return Product.objects.visible_to(viewer).filter(hidden_at__isnull=True)
-
-
-def visible_users(viewer: Any) -> QuerySet[User]:
-    qs = User.objects.filter(is_active=True, suspended_at__isnull=True)
-    if viewer is not None and viewer.is_authenticated:
-        qs = qs.exclude(_blocked_user_ids(viewer))
-    return qs
-
-
-def _post_cards(viewer: Any) -> QuerySet[Post]:
-    images = PostImage.objects.select_related("image").order_by("position")
-    return (
-        visible_posts(viewer)
-        .select_related("author__profile_image")
-        .prefetch_related(Prefetch("post_images", queryset=images))
-    )
-
-
-def _product_cards(viewer: Any) -> QuerySet[Product]:
-    images = ProductImage.objects.select_related("image").order_by("position")
-    return (
-        visible_products(viewer)
-        .select_related("owner__profile_image")
-        .prefetch_related(Prefetch("product_images", queryset=images))
-    )
-
-
-def _ranked(
-    kind: str, terms: list[str], vector: np.ndarray | None
-) -> tuple[list[tuple[int, float]], bool]:
-    """Fused (object_id, score) candidates, and whether the dense side answered."""
-    depth = settings.SEARCH_CANDIDATES
-    lexical = keyword.bm25(kind=kind, terms=terms, limit=depth)
-    dense: list[tuple[int, float]] = []
-    dense_ok = False
-    if vector is not None:
-        try:
-            floor = embeddings.get_embedder().min_score
-            hits = milvus.search(vector, kind=kind, limit=depth)
-            dense = [(h.object_id, h.score) for h in hits if h.score >= floor]
-            dense_ok = True
-        except milvus.VectorStoreError:
-            dense_ok = False
-    if not dense_ok:
-        return fusion.weighted([], lexical, dense_weight=0.0), False
-    return fusion.weighted(dense, lexical, dense_weight=settings.SEARCH_DENSE_WEIGHT), True
-
-
-def _query_vector(q: str) -> np.ndarray | None:
-    if not milvus.available():
-        return None
-    try:
-        return embeddings.embed_query(q)
-    except Exception:  # a broken model must not break search: keyword-only
-        logger.exception("Query embedding failed")
-        return None
-
-
-def _page_of(ranked: list[tuple[int, float]], page: int, page_size: int) -> list[tuple[int, float]]:
-    start = (page - 1) * page_size
-    return ranked[start : start + page_size]
-
-
-def _search_items(
-    kind: str,
-    *,
-    viewer: Any,
-    terms: list[str],
-    marks: list[str],
-    vector: np.ndarray | None,
-    page: int,
-    page_size: int,
-) -> tuple[Section, bool]:
-    ranked, dense_ok = _ranked(kind, terms, vector)
-    if not ranked:
-        return Section(0, []), dense_ok
-    ids = [i for i, _ in ranked]
-    base = visible_posts(viewer) if kind == "post" else visible_products(viewer)
-    allowed = set(base.filter(pk__in=ids).values_list("pk", flat=True))
-    ranked = [(i, s) for i, s in ranked if i in allowed]
-    window = _page_of(ranked, page, page_size)
-    if not window:
-        return Section(len(ranked), []), dense_ok
-    cards = _post_cards(viewer) if kind == "post" else _product_cards(viewer)
-    rows = {o.pk: o for o in cards.filter(pk__in=[i for i, _ in window])}
-    hits = []
-    for object_id, score in window:
-        obj = rows.get(object_id)
-        if obj is None:  # changed between the two queries
-            continue
-        title, body = (obj.title, obj.text) if kind == "post" else (obj.name, obj.description)
-        plain, marked = snippet(body, marks)
-        hits.append(
-            Hit(
-                kind=kind,
-                obj=obj,
-                score=round(score, 4),
-                highlights=matched_terms(f"{title}\n{body}", marks),
-                snippet=plain,
-                snippet_html=marked,
-            )
-        )
-    return Section(len(ranked), hits), dense_ok
-
-
-def _user_score(q: str, user: User) -> float:
-    q = q.lower()
-    handle = user.handle.lower()
-    name = user.display_name.lower()
-    if handle == q or name == q:
-        return 1.0
-    if handle.startswith(q) or name.startswith(q):
-        return 0.9 + 0.1 * len(q) / max(len(handle), 1)
-    ratios = [difflib.SequenceMatcher(None, q, handle).ratio()]
-    ratios += [difflib.SequenceMatcher(None, q, part).ratio() for part in name.split() if part]
-    if q in name:
-        ratios.append(0.8)
-    return max(ratios) * 0.85
-
-
-def _search_users(*, viewer: Any, q: str, page: int, page_size: int) -> Section:
-    """Handles and display names: prefix first, then fuzzy (difflib on a prefiltered set)."""
-    needle = q.strip().lstrip("@").lower()[:30]
-    if not needle:
-        return Section(0, [])
-    grams = {needle[i : i + 2] for i in range(len(needle) - 1)}
-    prefilter = Q(handle__istartswith=needle) | Q(display_name__icontains=needle)
-    for gram in list(grams)[:8]:
-        prefilter |= Q(handle__icontains=gram) | Q(display_name__icontains=gram)
-    candidates = list(
-        visible_users(viewer)
-        .filter(prefilter)
-        .select_related("profile_image")
-        .order_by("-follower_count", "pk")[:USER_CANDIDATES]
-    )
-    scored = [(u, _user_score(needle, u)) for u in candidates]
-    scored = [(u, s) for u, s in scored if s >= 0.5]
-    scored.sort(key=lambda us: (-us[1], -us[0].follower_count, us[0].pk))
-    window = scored[(page - 1) * page_size : page * page_size]
-    hits = [
-        Hit(
-            kind="user",
-            obj=u,
-            score=round(s, 4),
-            highlights=[needle] if needle in f"{u.handle} {u.display_name}".lower() else [],
-        )
-        for u, s in window
-    ]
-    return Section(len(scored), hits)
-
-
-def search(*, q: str, kinds: list[str], viewer: Any, page: int, page_size: int) -> SearchResult:
-    """Ranked results of each kind; ``dense`` is False when the vector store was not used."""
-    terms = query_terms(q)
-    marks = list(dict.fromkeys([*terms, *(w.lower() for w in q.split() if len(w) > 1)]))
-    needs_vector = "post" in kinds or "product" in kinds
-    vector = _query_vector(q) if needs_vector else None
-    sections: dict[str, Section] = {}
-    dense = needs_vector and vector is not None
-    for kind in kinds:
-        if kind == "user":
-            sections[kind] = _search_users(viewer=viewer, q=q, page=page, page_size=page_size)
-            continue
-        section, dense_ok = _search_items(
-            kind,
-            viewer=viewer,
-            terms=terms,
-            marks=marks,
-            vector=vector,
-            page=page,
-            page_size=page_size,
-        )
-        dense = dense and dense_ok
-        sections[kind] = section
-    return SearchResult(sections=sections, dense=dense or not needs_vector)
-
-
-# --- recommendations ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -341,14 +110,16 @@ def _popular_posts(viewer: Any, exclude: set[int]) -> QuerySet[Post]:
 
 
 def _popular_products(viewer: Any, exclude: set[int]) -> QuerySet[Product]:
-    since = timezone.now() - timedelta(days=POPULAR_DAYS)
-    qs = visible_products(viewer).filter(created_at__gte=since)
+    # The products app's order (recent popular first, then older ones, muted owners left out),
+    # so the list is never empty while anything is left to show.
+    from tangerine.products.selectors import product_list_recommended
+
+    qs = product_list_recommended(viewer=viewer)
     if viewer is not None and viewer.is_authenticated:
         qs = qs.exclude(owner=viewer)
     if exclude:
         qs = qs.exclude(pk__in=exclude)
-    popularity = F("like_count") * 3 + F("view_count")
-    return qs.alias(popularity=popularity).order_by("-popularity", "-created_at", "-pk")
+    return qs
 
 
 def _reason_items(signals: list[Signal]) -> dict[tuple[str, int], dict[str, Any]]:
@@ -418,8 +189,8 @@ def _recommend(
 ) -> tuple[list[Recommendation], int, bool, bool]:
     """(page of recommendations, total count, personal?, dense?)."""
     popular_qs = _popular_posts if kind == "post" else _popular_products
-    cards = _post_cards(viewer) if kind == "post" else _product_cards(viewer)
-    base = visible_posts(viewer) if kind == "post" else visible_products(viewer)
+    cards = item_cards(kind, viewer)
+    base = visible_items(kind, viewer)
     signals: list[Signal] = []
     seen: set[tuple[str, int]] = set()
     personal: list[tuple[int, float, Signal]] | None = []
@@ -444,6 +215,7 @@ def _recommend(
         obj = rows.get(object_id)
         if obj is None:
             continue
+        reason: dict[str, Any]
         if sig is not None and (sig.kind, sig.object_id) in reasons:
             reason = {"kind": sig.reason, "item": reasons[(sig.kind, sig.object_id)]}
         else:
@@ -457,6 +229,19 @@ def post_recommendations(
 ) -> tuple[list[Recommendation], int, bool, bool]:
     """Posts for ``viewer``: nearest unseen to their taste, then popular recent ones."""
     return _recommend("post", viewer=viewer, page=page, page_size=page_size)
+
+
+def product_recommendation_page(
+    *, viewer: Any, page: int = 1, page_size: int = 20
+) -> tuple[list[Recommendation], int, bool, bool]:
+    """Products for ``viewer``, one page: (items, count, personal?, dense?).
+
+    Nearest unseen products to the viewer's taste (posts and products share one embedding
+    space, so post likes count too), not their own, then popular products. Visitors and users
+    without history get popular products (``personal`` False); a vector store that is down
+    gives popular products too (``dense`` False).
+    """
+    return _recommend("product", viewer=viewer, page=page, page_size=page_size)
 
 
 def product_recommendations(*, viewer: Any, limit: int = 20) -> list[Recommendation]:

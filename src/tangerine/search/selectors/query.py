@@ -1,0 +1,202 @@
+"""Search: dense retrieval fused with keyword BM25, then the database visibility check."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Q
+
+from tangerine.accounts.models import User
+from tangerine.integrations import embeddings, milvus
+from tangerine.search import fusion, keyword
+from tangerine.search.highlight import matched_terms, snippet
+from tangerine.search.selectors.common import item_cards, visible_items, visible_users
+from tangerine.search.tokenize import query_terms
+
+logger = logging.getLogger(__name__)
+
+USER_CANDIDATES = 200
+
+
+@dataclass
+class Hit:
+    kind: str
+    obj: Any
+    score: float
+    highlights: list[str] = field(default_factory=list)
+    snippet: str = ""
+    snippet_html: str = ""
+
+
+@dataclass
+class Section:
+    count: int
+    hits: list[Hit]
+
+
+@dataclass
+class SearchResult:
+    sections: dict[str, Section]
+    dense: bool
+
+
+def _ranked(
+    kind: str, terms: list[str], vector: np.ndarray | None
+) -> tuple[list[tuple[int, float]], bool]:
+    """Fused (object_id, score) candidates, and whether the dense side answered."""
+    depth = settings.SEARCH_CANDIDATES
+    lexical = keyword.bm25(kind=kind, terms=terms, limit=depth)
+    dense: list[tuple[int, float]] = []
+    dense_ok = False
+    if vector is not None:
+        try:
+            floor = embeddings.get_embedder().min_score
+            hits = milvus.search(vector, kind=kind, limit=depth)
+            dense = [(h.object_id, h.score) for h in hits if h.score >= floor]
+            dense_ok = True
+        except milvus.VectorStoreError:
+            dense_ok = False
+    if not dense_ok:
+        return fusion.weighted([], lexical, dense_weight=0.0), False
+    return fusion.weighted(dense, lexical, dense_weight=settings.SEARCH_DENSE_WEIGHT), True
+
+
+def _query_vector(q: str) -> np.ndarray | None:
+    if not milvus.available():
+        return None
+    try:
+        return embeddings.embed_query(q)
+    except Exception:  # a broken model must not break search: keyword-only
+        logger.exception("Query embedding failed")
+        return None
+
+
+def _page_of(ranked: list[tuple[int, float]], page: int, page_size: int) -> list[tuple[int, float]]:
+    start = (page - 1) * page_size
+    return ranked[start : start + page_size]
+
+
+def _search_items(
+    kind: str,
+    *,
+    viewer: Any,
+    terms: list[str],
+    marks: list[str],
+    vector: np.ndarray | None,
+    page: int,
+    page_size: int,
+) -> tuple[Section, bool]:
+    ranked, dense_ok = _ranked(kind, terms, vector)
+    if not ranked:
+        return Section(0, []), dense_ok
+    ids = [i for i, _ in ranked]
+    base = visible_items(kind, viewer)
+    allowed = set(base.filter(pk__in=ids).values_list("pk", flat=True))
+    ranked = [(i, s) for i, s in ranked if i in allowed]
+    window = _page_of(ranked, page, page_size)
+    if not window:
+        return Section(len(ranked), []), dense_ok
+    cards = item_cards(kind, viewer)
+    rows = {o.pk: o for o in cards.filter(pk__in=[i for i, _ in window])}
+    hits = []
+    for object_id, score in window:
+        obj = rows.get(object_id)
+        if obj is None:  # changed between the two queries
+            continue
+        title, body = item_text(kind, obj)
+        plain, marked = snippet(body, marks)
+        hits.append(
+            Hit(
+                kind=kind,
+                obj=obj,
+                score=round(score, 4),
+                highlights=matched_terms(f"{title}\n{body}", marks),
+                snippet=plain,
+                snippet_html=marked,
+            )
+        )
+    return Section(len(ranked), hits), dense_ok
+
+
+def item_text(kind: str, obj: Any) -> tuple[str, str]:
+    """(title, body) of a post or product."""
+    if kind == "post":
+        return obj.title, obj.text
+    return obj.name, obj.description
+
+
+def _user_score(q: str, user: User) -> float:
+    q = q.lower()
+    handle = user.handle.lower()
+    name = user.display_name.lower()
+    if handle == q or name == q:
+        return 1.0
+    if handle.startswith(q) or name.startswith(q):
+        return 0.9 + 0.1 * len(q) / max(len(handle), 1)
+    ratios = [difflib.SequenceMatcher(None, q, handle).ratio()]
+    ratios += [difflib.SequenceMatcher(None, q, part).ratio() for part in name.split() if part]
+    if q in name:
+        ratios.append(0.8)
+    return max(ratios) * 0.85
+
+
+def _search_users(*, viewer: Any, q: str, page: int, page_size: int) -> Section:
+    """Handles and display names: prefix first, then fuzzy (difflib on a prefiltered set)."""
+    needle = q.strip().lstrip("@").lower()[:30]
+    if not needle:
+        return Section(0, [])
+    grams = {needle[i : i + 2] for i in range(len(needle) - 1)}
+    prefilter = Q(handle__istartswith=needle) | Q(display_name__icontains=needle)
+    for gram in list(grams)[:8]:
+        prefilter |= Q(handle__icontains=gram) | Q(display_name__icontains=gram)
+    candidates = list(
+        visible_users(viewer)
+        .filter(prefilter)
+        .select_related("profile_image")
+        .order_by("-follower_count", "pk")[:USER_CANDIDATES]
+    )
+    scored = [(u, _user_score(needle, u)) for u in candidates]
+    scored = [(u, s) for u, s in scored if s >= 0.5]
+    scored.sort(key=lambda us: (-us[1], -us[0].follower_count, us[0].pk))
+    window = scored[(page - 1) * page_size : page * page_size]
+    hits = [
+        Hit(
+            kind="user",
+            obj=u,
+            score=round(s, 4),
+            highlights=[needle] if needle in f"{u.handle} {u.display_name}".lower() else [],
+        )
+        for u, s in window
+    ]
+    return Section(len(scored), hits)
+
+
+def search(*, q: str, kinds: list[str], viewer: Any, page: int, page_size: int) -> SearchResult:
+    """Ranked results of each kind; ``dense`` is False when the vector store was not used."""
+    terms = query_terms(q)
+    marks = list(dict.fromkeys([*terms, *(w.lower() for w in q.split() if len(w) > 1)]))
+    needs_vector = "post" in kinds or "product" in kinds
+    vector = _query_vector(q) if needs_vector else None
+    sections: dict[str, Section] = {}
+    dense = needs_vector and vector is not None
+    for kind in kinds:
+        if kind == "user":
+            sections[kind] = _search_users(viewer=viewer, q=q, page=page, page_size=page_size)
+            continue
+        section, dense_ok = _search_items(
+            kind,
+            viewer=viewer,
+            terms=terms,
+            marks=marks,
+            vector=vector,
+            page=page,
+            page_size=page_size,
+        )
+        dense = dense and dense_ok
+        sections[kind] = section
+    return SearchResult(sections=sections, dense=dense or not needs_vector)
