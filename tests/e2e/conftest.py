@@ -201,6 +201,8 @@ def servers() -> Iterator[Servers]:
         # Search: the tiny hashing embedder (the e5 model would cost seconds per index job on two
         # shared cores); keyword ranking is the same. Milvus Lite lives in the temporary folder.
         "EMBEDDING_BACKEND": "hash",
+        # scripts/test.sh turns index sync off for unit tests; the browser tests search for real.
+        "SEARCH_INDEX_SYNC": "true",
         "MILVUS_URI": str(tmp / "var" / "milvus.db"),
     }
     for name in ("CACHE_URL", "REDIS_URL_CACHE"):

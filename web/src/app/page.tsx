@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useHomePosts } from "@/api/posts";
 import { InfiniteList } from "@/components/common/infinite-list";
 import { PostCard } from "@/components/posts/post-card";
+import { RecommendedPosts } from "@/components/search/recommended";
 import { buttonVariants } from "@/components/ui/button";
 import { PageTitle } from "@/components/ui/card";
 import { useT } from "@/i18n";
@@ -24,6 +25,7 @@ export default function HomePage() {
         )}
       </div>
       {!loggedIn && <p className="mb-4 text-sm text-stone-500">{t("app.tagline")}</p>}
+      <RecommendedPosts />
       <InfiniteList
         query={posts}
         getKey={(p) => p.uuid}

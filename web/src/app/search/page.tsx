@@ -1,14 +1,189 @@
 "use client";
 
-import { Card, PageTitle } from "@/components/ui/card";
-import { useT } from "@/i18n";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { toApiError } from "@/api/errors";
+import { useSearchAll, useSearchKind, type SearchKind } from "@/api/search";
+import type { PostHit, ProductHit, SearchResponse, UserHit } from "@/api/types";
+import { PostHitCard, ProductHitCard, UserHitCard } from "@/components/search/hits";
+import { Button } from "@/components/ui/button";
+import { Spinner } from "@/components/ui/card";
+import { FormMessage } from "@/components/ui/field";
+import { useT, type MessageKey } from "@/i18n";
+import { cn } from "@/lib/cn";
+
+type Tab = "all" | SearchKind;
+const TABS: { tab: Tab; label: MessageKey }[] = [
+  { tab: "all", label: "search.all" },
+  { tab: "post", label: "search.posts" },
+  { tab: "product", label: "search.products" },
+  { tab: "user", label: "search.users" },
+];
+
+function renderHit(kind: SearchKind, hit: PostHit | ProductHit | UserHit): ReactNode {
+  if (kind === "post") return <PostHitCard hit={hit as PostHit} />;
+  if (kind === "product") return <ProductHitCard hit={hit as ProductHit} />;
+  return <UserHitCard hit={hit as UserHit} />;
+}
+const hitKey = (h: PostHit | ProductHit | UserHit) => ("uuid" in h ? h.uuid : h.handle);
+
+function QueryError({ error }: { error: unknown }) {
+  const t = useT();
+  const err = toApiError(error);
+  return <FormMessage kind="error">{err.fields.q?.join(" ") || err.detail || t("common.error")}</FormMessage>;
+}
+
+function Degraded({ data }: { data: SearchResponse | undefined }) {
+  const t = useT();
+  if (!data || (data.dense && !data.degraded)) return null;
+  return <p className="text-xs text-stone-400" data-testid="search-keyword-only">{t("search.keywordOnly")}</p>;
+}
+
+function AllResults({ q, onTab }: { q: string; onTab: (t: Tab) => void }) {
+  const t = useT();
+  const query = useSearchAll(q);
+  if (query.isPending) return <Spinner label={t("common.loading")} />;
+  if (query.isError) return <QueryError error={query.error} />;
+  const data = query.data;
+  const sections: { kind: SearchKind; label: MessageKey; count: number; results: (PostHit | ProductHit | UserHit)[] }[] = [
+    { kind: "post", label: "search.posts", count: data.post?.count ?? 0, results: data.post?.results ?? [] },
+    { kind: "product", label: "search.products", count: data.product?.count ?? 0, results: data.product?.results ?? [] },
+    { kind: "user", label: "search.users", count: data.user?.count ?? 0, results: data.user?.results ?? [] },
+  ];
+  if (sections.every((s) => s.count === 0)) {
+    return <p className="py-10 text-center text-sm text-stone-500" data-testid="search-empty">{t("search.none")}</p>;
+  }
+  return (
+    <div className="flex flex-col gap-6">
+      <Degraded data={data} />
+      {sections.filter((s) => s.count > 0).map((s) => (
+        <section key={s.kind} data-testid={`search-section-${s.kind}`}>
+          <div className="mb-2 flex items-center justify-between">
+            <h2 className="font-semibold text-stone-800">
+              {t(s.label)} <span className="text-sm text-stone-400">{t("search.count", { n: s.count })}</span>
+            </h2>
+            {s.count > s.results.length && (
+              <button type="button" className="text-sm text-orange-700 hover:underline" onClick={() => onTab(s.kind)}>
+                {t("search.seeAll")}
+              </button>
+            )}
+          </div>
+          <ul className={cn("grid gap-3", s.kind !== "post" && "sm:grid-cols-2")}>
+            {s.results.map((h) => <li key={hitKey(h)}>{renderHit(s.kind, h)}</li>)}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function KindResults({ q, kind }: { q: string; kind: SearchKind }) {
+  const t = useT();
+  const query = useSearchKind(q, kind);
+  const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "600px 0px" },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  if (query.isPending) return <Spinner label={t("common.loading")} />;
+  if (query.isError) return <QueryError error={query.error} />;
+  const hits = query.data.pages.flatMap((p) => (p[kind]?.results ?? []) as (PostHit | ProductHit | UserHit)[]);
+  // Pages are ranked separately: an item can move between pages while indexing; show it once.
+  const seen = new Set<string>();
+  const unique = hits.filter((h) => (seen.has(hitKey(h)) ? false : (seen.add(hitKey(h)), true)));
+  if (unique.length === 0) return <p className="py-10 text-center text-sm text-stone-500" data-testid="search-empty">{t("search.none")}</p>;
+  return (
+    <div className="flex flex-col gap-3">
+      <Degraded data={query.data.pages[0]} />
+      <ul className={cn("grid gap-3", kind !== "post" && "sm:grid-cols-2")}>
+        {unique.map((h) => <li key={hitKey(h)}>{renderHit(kind, h)}</li>)}
+      </ul>
+      <div ref={sentinel} />
+      {isFetchingNextPage && <Spinner label={t("common.loading")} />}
+      {hasNextPage && !isFetchingNextPage && (
+        <div className="flex justify-center"><Button variant="ghost" size="sm" onClick={() => void fetchNextPage()}>{t("common.loadMore")}</Button></div>
+      )}
+    </div>
+  );
+}
+
+function SearchForm({ initial, onSearch }: { initial: string; onSearch: (q: string) => void }) {
+  const t = useT();
+  const [value, setValue] = useState(initial);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (value.trim()) onSearch(value.trim());
+  };
+  return (
+      <form onSubmit={onSubmit} className="flex gap-2" role="search">
+        <input
+          type="search"
+          aria-label={t("search.placeholder")}
+          placeholder={t("search.placeholder")}
+          value={value}
+          maxLength={200}
+          onChange={(e) => setValue(e.target.value)}
+          data-testid="search-input"
+          className="h-10 flex-1 rounded-xl border border-stone-300 bg-white px-3"
+        />
+        <Button type="submit">{t("search.button")}</Button>
+      </form>
+  );
+}
+
+function SearchPage() {
+  const t = useT();
+  const router = useRouter();
+  const params = useSearchParams();
+  const q = (params.get("q") ?? "").trim().slice(0, 200);
+  const typeParam = params.get("type");
+  const tab: Tab = typeParam === "post" || typeParam === "product" || typeParam === "user" ? typeParam : "all";
+  const go = (nextQ: string, nextTab: Tab) => {
+    const sp = new URLSearchParams({ q: nextQ });
+    if (nextTab !== "all") sp.set("type", nextTab);
+    router.push(`/search?${sp}`);
+  };
+  return (
+    <div className="mx-auto flex max-w-3xl flex-col gap-4">
+      <SearchForm key={q} initial={q} onSearch={(v) => go(v, tab)} />
+      <nav className="flex gap-1 border-b border-stone-200" aria-label="search tabs">
+        {TABS.map(({ tab: k, label }) => (
+          <Link
+            key={k}
+            href={q ? `/search?${new URLSearchParams(k === "all" ? { q } : { q, type: k })}` : "/search"}
+            data-testid={`search-tab-${k}`}
+            aria-current={tab === k ? "page" : undefined}
+            className={cn("-mb-px border-b-2 px-3 py-2 text-sm", tab === k ? "border-orange-500 font-semibold text-orange-600" : "border-transparent text-stone-600")}
+          >
+            {t(label)}
+          </Link>
+        ))}
+      </nav>
+      {!q ? (
+        <p className="py-10 text-center text-sm text-stone-500">{t("search.enterQuery")}</p>
+      ) : tab === "all" ? (
+        <AllResults q={q} onTab={(k) => go(q, k)} />
+      ) : (
+        <KindResults key={`${tab}-${q}`} q={q} kind={tab} />
+      )}
+    </div>
+  );
+}
 
 export default function Page() {
-  const t = useT();
   return (
-    <Card className="mx-auto max-w-lg">
-      <PageTitle>{t("search.title")}</PageTitle>
-      <p className="text-sm text-stone-500">{t("common.comingSoon")}</p>
-    </Card>
+    <Suspense>
+      <SearchPage />
+    </Suspense>
   );
 }

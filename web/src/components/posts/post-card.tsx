@@ -7,6 +7,7 @@ import { LikeButton } from "@/components/posts/like-button";
 import { Card } from "@/components/ui/card";
 import { Avatar, ResponsiveImage } from "@/components/ui/responsive-image";
 import { formatDate, useLocale, useT } from "@/i18n";
+import { useDwell } from "@/lib/dwell";
 
 export function AuthorLine({ author, date }: { author: Post["author"]; date: string }) {
   const locale = useLocale((s) => s.locale);
@@ -29,7 +30,9 @@ export function PostCard({ post }: { post: Post }) {
   const t = useT();
   const like = useLikePost(post.uuid);
   const cover = post.images.find((i) => i.status === "ready");
+  const dwell = useDwell("post", post.uuid);
   return (
+    <div ref={dwell}>
     <Card className="flex flex-col gap-3" data-testid="post-card">
       <AuthorLine author={post.author} date={post.created_at} />
       <Link href={`/posts/${post.uuid}`} className="group flex flex-col gap-2">
@@ -73,5 +76,6 @@ export function PostCard({ post }: { post: Post }) {
         <span>{t("post.views", { n: post.view_count })}</span>
       </div>
     </Card>
+    </div>
   );
 }

@@ -4,12 +4,15 @@ import Link from "next/link";
 import type { Product } from "@/api/types";
 import { ResponsiveImage } from "@/components/ui/responsive-image";
 import { formatPrice, useLocale } from "@/i18n";
+import { useDwell } from "@/lib/dwell";
 
 export function ProductCard({ product }: { product: Product }) {
   const locale = useLocale((s) => s.locale);
   const cover = product.images.find((i) => i.status === "ready");
+  const dwell = useDwell("product", product.uuid);
   return (
     <Link
+      ref={dwell}
       href={`/products/${product.uuid}`}
       className="group flex h-full flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm"
       data-testid="product-card"

@@ -7,6 +7,7 @@ import { useDeletePost, useLikePost, usePost } from "@/api/posts";
 import { CommentSection } from "@/components/posts/comment-section";
 import { LikeButton } from "@/components/posts/like-button";
 import { ReportButton } from "@/components/reports/report-button";
+import { useDwell } from "@/lib/dwell";
 import { AuthorLine } from "@/components/posts/post-card";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
@@ -21,6 +22,7 @@ export default function PostPage() {
   const { uuid } = useParams<{ uuid: string }>();
   const me = useAuth((s) => s.user);
   const query = usePost(uuid);
+  const dwell = useDwell("post", uuid);
   const like = useLikePost(uuid);
   const remove = useDeletePost();
 
@@ -33,7 +35,7 @@ export default function PostPage() {
   const mine = me?.handle === post.author.handle;
 
   return (
-    <article className="mx-auto max-w-2xl">
+    <article ref={dwell} className="mx-auto max-w-2xl">
       <Card className="flex flex-col gap-4">
         <div className="flex items-start justify-between gap-2">
           <AuthorLine author={post.author} date={post.created_at} />

@@ -13,6 +13,8 @@ import { ResponsiveImage } from "@/components/ui/responsive-image";
 import { formatPrice, useLocale, useT } from "@/i18n";
 import { cn } from "@/lib/cn";
 import { ReportButton } from "@/components/reports/report-button";
+import { RecommendedProducts } from "@/components/search/recommended";
+import { useDwell } from "@/lib/dwell";
 import { useAuth } from "@/stores/auth";
 
 export default function ProductPage() {
@@ -22,6 +24,7 @@ export default function ProductPage() {
   const { uuid } = useParams<{ uuid: string }>();
   const me = useAuth((s) => s.user);
   const query = useProduct(uuid);
+  const dwell = useDwell("product", uuid);
   const remove = useDeleteProduct();
   const [shown, setShown] = useState(0);
 
@@ -35,7 +38,7 @@ export default function ProductPage() {
   const mine = me?.handle === product.owner.handle;
 
   return (
-    <div className="mx-auto grid max-w-4xl gap-6 md:grid-cols-2">
+    <div ref={dwell} className="mx-auto grid max-w-4xl gap-6 md:grid-cols-2">
       <div className="flex flex-col gap-2">
         <ResponsiveImage image={images[shown] ?? images[0]} alt={product.name}
           sizes="(min-width: 768px) 448px, 100vw" className="aspect-square w-full rounded-2xl" />
@@ -75,6 +78,7 @@ export default function ProductPage() {
           </div>
         )}
       </Card>
+      <RecommendedProducts exclude={product.uuid} />
     </div>
   );
 }
