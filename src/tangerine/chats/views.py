@@ -99,6 +99,8 @@ class RoomMembersView(APIView):
         responses={200: RoomSerializer},
     )
     def post(self, request: Request, uuid: str) -> Response:
+        # A non-member learns nothing, not even whether the body was valid: 404 first.
+        _room_for(request, uuid)
         data = RoomInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.room_invite(

@@ -1,0 +1,256 @@
+"""Every operation of the OpenAPI schema for visitors, another user, the owner and staff.
+
+One table says, for each operation, who may call it: ``anyone``, ``auth`` (any signed-in user;
+the object's visibility and ownership rules are tested per app), ``owner`` (the author, owner or
+the user themself; another user gets 403), ``member`` (a chat room's members; others get 404,
+as for what does not exist) or ``staff``. A route added to the API without a row here fails
+``test_every_operation_has_a_row``, so a new endpoint cannot ship without someone deciding who
+may call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from tangerine.accounts.models import User
+from tangerine.chats.models import Membership, Room
+from tangerine.images.models import Image
+from tangerine.posts.models import Comment, Post, Reply
+from tangerine.products.models import Product
+from tangerine.reports.models import Report
+from tests.conftest import client_for
+
+ANYONE, AUTH, OWNER, MEMBER, STAFF = "anyone", "auth", "owner", "member", "staff"
+
+RULES: dict[tuple[str, str], str] = {
+    ("GET", "/api/accounts/export/"): AUTH,
+    ("POST", "/api/accounts/google/login/"): ANYONE,
+    ("POST", "/api/accounts/login/"): ANYONE,
+    ("POST", "/api/accounts/logout/"): AUTH,
+    ("GET", "/api/accounts/me/"): AUTH,
+    ("POST", "/api/accounts/password/change/"): AUTH,
+    ("POST", "/api/accounts/password/reset/"): ANYONE,
+    ("POST", "/api/accounts/password/reset/confirm/"): ANYONE,
+    ("POST", "/api/accounts/registration/"): ANYONE,
+    ("POST", "/api/accounts/token/refresh/"): ANYONE,
+    ("GET", "/api/accounts/users/"): AUTH,
+    ("GET", "/api/accounts/users/{handle}/"): ANYONE,
+    ("PUT", "/api/accounts/users/{handle}/"): OWNER,
+    ("PATCH", "/api/accounts/users/{handle}/"): OWNER,
+    ("DELETE", "/api/accounts/users/{handle}/"): OWNER,
+    ("POST", "/api/accounts/users/{handle}/block/"): AUTH,
+    ("DELETE", "/api/accounts/users/{handle}/block/"): AUTH,
+    ("POST", "/api/accounts/users/{handle}/mute/"): AUTH,
+    ("DELETE", "/api/accounts/users/{handle}/mute/"): AUTH,
+    ("GET", "/api/chats/rooms/"): AUTH,
+    ("POST", "/api/chats/rooms/"): AUTH,
+    ("GET", "/api/chats/rooms/{uuid}/"): MEMBER,
+    ("POST", "/api/chats/rooms/{uuid}/leave/"): MEMBER,
+    ("POST", "/api/chats/rooms/{uuid}/members/"): MEMBER,
+    ("GET", "/api/chats/rooms/{uuid}/messages/"): MEMBER,
+    ("POST", "/api/chats/rooms/{uuid}/read/"): MEMBER,
+    ("POST", "/api/chats/ws-ticket/"): AUTH,
+    ("GET", "/api/comments/"): ANYONE,
+    ("POST", "/api/comments/"): AUTH,
+    ("GET", "/api/comments/{uuid}/"): ANYONE,
+    ("PATCH", "/api/comments/{uuid}/"): OWNER,
+    ("DELETE", "/api/comments/{uuid}/"): OWNER,
+    ("GET", "/api/comments/{uuid}/replies/"): ANYONE,
+    ("POST", "/api/comments/{uuid}/replies/"): AUTH,
+    ("GET", "/api/comments/user/"): ANYONE,
+    ("POST", "/api/events/"): ANYONE,
+    ("POST", "/api/follows/"): AUTH,
+    ("GET", "/api/follows/{handle}/followers/"): ANYONE,
+    ("GET", "/api/follows/{handle}/follows/"): ANYONE,
+    ("DELETE", "/api/follows/{handle}/unfollow/"): AUTH,
+    ("DELETE", "/api/follows/{handle}/unfollower/"): AUTH,
+    ("GET", "/api/images/{uuid}/"): ANYONE,
+    ("POST", "/api/images/{uuid}/complete/"): OWNER,
+    ("POST", "/api/images/presigned/"): AUTH,
+    # Anyone may POST, but only with a valid signed grant (tests/images cover the signature).
+    ("POST", "/api/images/upload/"): ANYONE,
+    ("GET", "/api/likes/comment-likes/"): ANYONE,
+    ("POST", "/api/likes/comment-likes/"): AUTH,
+    ("GET", "/api/likes/comment-likes/{uuid}/"): ANYONE,
+    ("DELETE", "/api/likes/comment-likes/{uuid}/"): AUTH,
+    ("GET", "/api/likes/post-likes/"): ANYONE,
+    ("POST", "/api/likes/post-likes/"): AUTH,
+    ("GET", "/api/likes/post-likes/{uuid}/"): ANYONE,
+    ("DELETE", "/api/likes/post-likes/{uuid}/"): AUTH,
+    ("GET", "/api/likes/reply-likes/"): ANYONE,
+    ("POST", "/api/likes/reply-likes/"): AUTH,
+    ("GET", "/api/likes/reply-likes/{uuid}/"): ANYONE,
+    ("DELETE", "/api/likes/reply-likes/{uuid}/"): AUTH,
+    ("GET", "/api/notifications/"): AUTH,
+    ("POST", "/api/notifications/read/"): AUTH,
+    ("GET", "/api/notifications/unread-count/"): AUTH,
+    ("GET", "/api/posts/feed/"): AUTH,
+    ("GET", "/api/posts/latest/"): ANYONE,
+    ("GET", "/api/posts/latest/{handle}/"): ANYONE,
+    ("POST", "/api/posts/p/"): AUTH,
+    ("GET", "/api/posts/p/{uuid}/"): ANYONE,
+    ("PUT", "/api/posts/p/{uuid}/"): OWNER,
+    ("PATCH", "/api/posts/p/{uuid}/"): OWNER,
+    ("DELETE", "/api/posts/p/{uuid}/"): OWNER,
+    ("POST", "/api/posts/presigned/"): AUTH,
+    ("GET", "/api/posts/recommend/"): ANYONE,
+    ("GET", "/api/posts/p/{uuid}/similar/"): ANYONE,
+    ("GET", "/api/products/"): ANYONE,
+    ("POST", "/api/products/"): AUTH,
+    ("GET", "/api/products/{uuid}/"): ANYONE,
+    ("PUT", "/api/products/{uuid}/"): OWNER,
+    ("PATCH", "/api/products/{uuid}/"): OWNER,
+    ("DELETE", "/api/products/{uuid}/"): OWNER,
+    ("GET", "/api/products/latest/{handle}/"): ANYONE,
+    ("POST", "/api/products/preview/"): AUTH,
+    ("GET", "/api/products/recommend/"): ANYONE,
+    ("GET", "/api/products/{uuid}/similar/"): ANYONE,
+    ("GET", "/api/replies/{uuid}/"): ANYONE,
+    ("PATCH", "/api/replies/{uuid}/"): OWNER,
+    ("DELETE", "/api/replies/{uuid}/"): OWNER,
+    ("GET", "/api/reports/"): STAFF,
+    ("POST", "/api/reports/"): AUTH,
+    ("GET", "/api/reports/{uuid}/"): STAFF,
+    ("PATCH", "/api/reports/{uuid}/"): STAFF,
+    ("GET", "/api/reports/mine/"): AUTH,
+    ("GET", "/api/reports/stats/"): STAFF,
+    ("GET", "/api/reports/warnings/mine/"): AUTH,
+    ("GET", "/api/search/"): ANYONE,
+}
+
+# Query strings that make list endpoints answer (a post to list comments of, a search term...).
+QUERY: dict[str, str] = {
+    "/api/comments/": "?post={post}",
+    "/api/comments/user/": "?handle=alice",
+    "/api/likes/post-likes/": "?post={post}",
+    "/api/likes/comment-likes/": "?comment={comment}",
+    "/api/likes/reply-likes/": "?reply={reply}",
+    "/api/search/": "?q=tangerine",
+}
+
+
+def _operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+@dataclass
+class World:
+    alice: User
+    bob: User
+    mod: User
+    objects: dict[str, Any]
+
+    def url(self, path: str) -> str:
+        """The path with its parameters filled by alice's objects."""
+        kind = next((k for k in self.objects if path.startswith(k)), None)
+        filled = path.replace("{handle}", "alice")
+        if "{uuid}" in filled:
+            assert kind is not None, f"no object for {path}"
+            filled = filled.replace("{uuid}", str(self.objects[kind].uuid))
+        query = QUERY.get(path, "").format(
+            post=self.objects["/api/posts/p/"].uuid,
+            comment=self.objects["/api/comments/"].uuid,
+            reply=self.objects["/api/replies/"].uuid,
+        )
+        return filled + query
+
+
+@pytest.fixture
+def world(alice: User, bob: User, mod: User) -> World:
+    post = Post.objects.create(author=alice, title="tangerine", text="제주 감귤 tangerine")
+    comment = Comment.objects.create(post=post, author=alice, text="first")
+    reply = Reply.objects.create(comment=comment, author=alice, text="reply")
+    product = Product.objects.create(
+        owner=alice, name="tangerine jam", price=9000, link="https://shop.example.com/jam"
+    )
+    image = Image.objects.create(
+        owner=alice, content_type="image/jpeg", size=100, key=f"uploads/{alice.uuid}/x"
+    )
+    room = Room.objects.create(created_by=alice)
+    Membership.objects.create(room=room, user=alice)
+    Membership.objects.create(room=room, user=mod)
+    report = Report.objects.create(
+        reporter=mod,
+        target_type="post",
+        target_id=post.pk,
+        target_ref=str(post.uuid),
+        target_user=alice,
+        reason="spam",
+        evidence={},
+    )
+    objects: dict[str, Any] = {
+        "/api/posts/p/": post,
+        "/api/comments/": comment,
+        "/api/replies/": reply,
+        "/api/products/": product,
+        "/api/images/": image,
+        "/api/chats/rooms/": room,
+        "/api/reports/": report,
+        "/api/likes/post-likes/": post,
+        "/api/likes/comment-likes/": comment,
+        "/api/likes/reply-likes/": reply,
+    }
+    return World(alice=alice, bob=bob, mod=mod, objects=objects)
+
+
+def _call(client: APIClient, method: str, url: str) -> int:
+    response = getattr(client, method.lower())(url, {}, format="json")
+    return int(response.status_code)
+
+
+def test_every_operation_has_a_row() -> None:
+    operations = _operations()
+    missing = sorted(operations - set(RULES))
+    stale = sorted(set(RULES) - operations)
+    assert not missing, f"operations without an authorization row: {missing}"
+    assert not stale, f"rows for operations that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), sorted(RULES))
+def test_anonymous_visitors(world: World, method: str, path: str) -> None:
+    client = APIClient()
+    client.raise_request_exception = False
+    status = _call(client, method, world.url(path))
+    assert status < 500, f"{method} {path} crashed"
+    if RULES[(method, path)] == ANYONE:
+        assert status not in {401, 403}, f"{method} {path} refused a visitor: {status}"
+    else:
+        assert status == 401, f"{method} {path} let a visitor through: {status}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(op for op, rule in RULES.items() if rule in {OWNER, MEMBER, STAFF})
+)
+def test_another_signed_in_user(world: World, method: str, path: str) -> None:
+    """bob owns nothing, is in no room and is not staff."""
+    client = client_for(world.bob)
+    client.raise_request_exception = False
+    status = _call(client, method, world.url(path))
+    expected = {OWNER: 403, MEMBER: 404, STAFF: 403}[RULES[(method, path)]]
+    assert status == expected, f"{method} {path}: bob got {status}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(op for op, rule in RULES.items() if rule in {MEMBER, STAFF})
+)
+def test_members_and_staff_get_through(world: World, method: str, path: str) -> None:
+    """mod is staff and a member of alice's room: the gate opens (bad bodies may still 400)."""
+    client = client_for(world.mod)
+    client.raise_request_exception = False
+    status = _call(client, method, world.url(path))
+    assert status not in {401, 403, 404}, f"{method} {path}: staff/member got {status}"
+    assert status < 500
