@@ -45,11 +45,14 @@ export function useRecommendedPosts(enabled: boolean) {
   });
 }
 
-/** There is no "similar products" endpoint yet: the product page shows these recommendations. */
-export function useRecommendedProducts() {
+/** Products like this one (dense neighbours, keyword fallback, the owner's other items). */
+export function useSimilarProducts(uuid: string) {
   return useQuery({
-    queryKey: ["recommend", "products"],
-    queryFn: async () => (await api.get<NumberPage<Product>>("/api/products/recommend/?page_size=7")).data,
+    queryKey: ["similar", "products", uuid],
+    // A SimilarProduct is a full Product plus `score` and `match`.
+    queryFn: async () =>
+      (await api.get<NumberPage<Product>>(`/api/products/${uuid}/similar/?page_size=6`)).data,
     staleTime: 60_000,
+    retry: false,
   });
 }

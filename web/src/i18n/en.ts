@@ -288,7 +288,7 @@ export const en: Messages = {
   "rec.commented": "Because you commented on “{title}”",
   "rec.dwelled": "Because you spent time on “{title}”",
   "rec.popular": "Popular now",
-  "rec.similarProducts": "Recommended products",
+  "rec.similarProducts": "Similar products",
   "lang.ko": "한국어",
   "lang.en": "English",
 };

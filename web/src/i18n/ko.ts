@@ -286,7 +286,7 @@ export const ko = {
   "rec.commented": "'{title}'에 댓글을 남기셔서",
   "rec.dwelled": "'{title}'을(를) 오래 보셔서",
   "rec.popular": "요즘 인기",
-  "rec.similarProducts": "추천 상품",
+  "rec.similarProducts": "비슷한 상품",
   "lang.ko": "한국어",
   "lang.en": "English",
 } as const;

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRecommendedPosts, useRecommendedProducts } from "@/api/search";
+import { useRecommendedPosts, useSimilarProducts } from "@/api/search";
 import type { RecommendedPost } from "@/api/types";
 import { ProductCard } from "@/components/products/product-card";
 import { Card } from "@/components/ui/card";
@@ -41,13 +41,10 @@ export function RecommendedPosts() {
   );
 }
 
-/**
- * Under a product. The API has no similarity endpoint for products yet, so this shows the
- * general recommendations (GET /api/products/recommend/) without the product itself.
- */
+/** Under a product: GET /api/products/{uuid}/similar/ (never the product itself). */
 export function RecommendedProducts({ exclude }: { exclude: string }) {
   const t = useT();
-  const query = useRecommendedProducts();
+  const query = useSimilarProducts(exclude);
   const results = (query.data?.results ?? []).filter((p) => p.uuid !== exclude).slice(0, 6);
   if (results.length === 0) return null;
   return (
