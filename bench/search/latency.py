@@ -204,17 +204,74 @@ def measure_indexing(sample: int, rng: random.Random) -> float:
     return sample / elapsed
 
 
+def profile_queries(n_queries: int) -> None:
+    """Where one search request spends its time: stage totals, then cProfile's top functions."""
+    import cProfile
+    import pstats
+
+    from tangerine.search import keyword
+    from tangerine.search.selectors import query as selectors
+
+    with open(DATA / "queries.tsv", encoding="utf-8") as f:
+        queries = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+    client = APIClient()
+    for q in queries[:5]:
+        client.get("/api/search/", {"q": q})
+    stages: dict[str, float] = Counter()
+
+    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                stages[name] += time.perf_counter() - t0
+
+        return wrapper
+
+    patches = [
+        (keyword, "bm25", "keyword.bm25"),
+        (selectors.milvus, "search", "milvus.search"),
+        (selectors.embeddings, "embed_query", "embed_query"),
+        (selectors, "query_terms", "kiwi query_terms"),
+        (selectors, "_search_users", "users"),
+    ]
+    originals = [(mod, name, getattr(mod, name)) for mod, name, _ in patches]
+    for mod, name, label in patches:
+        setattr(mod, name, timed(label, getattr(mod, name)))
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    try:
+        profiler.enable()
+        for i in range(n_queries):
+            embeddings.clear_query_cache()
+            client.get("/api/search/", {"q": queries[i % len(queries)]})
+        profiler.disable()
+    finally:
+        for mod, name, fn in originals:
+            setattr(mod, name, fn)
+    total = time.perf_counter() - t0
+    print(f"{n_queries} requests (type=post,product,user), {1000 * total / n_queries:.0f} ms each")
+    for label, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {label}: {1000 * seconds / n_queries:.1f} ms per request")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--sample", type=int, default=500)
+    parser.add_argument("--profile", action="store_true", help="profile queries, then stop")
     args = parser.parse_args()
     rng = random.Random(7)
     try:
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor}; Milvus Lite: {os.environ['MILVUS_URI']}")
         build(args.items, rng)
+        if args.profile:
+            profile_queries(args.queries)
+            return
         latency = measure_queries(args.queries)
         print("end-to-end GET /api/search/ latency (ms):")
         for key, value in latency.items():

@@ -252,7 +252,9 @@ def search(
         parts.append(f"owner_id not in {[int(i) for i in exclude_owner_ids]}")
     if exclude_object_ids:
         parts.append(f"object_id not in {[int(i) for i in exclude_object_ids]}")
-    output = ["kind", "object_id"] + ([VECTOR_FIELD] if with_vectors else [])
+    # Without vectors, ask for no fields at all: the primary key ("post:12") says everything,
+    # and fetching fields costs more than the search itself in Milvus Lite.
+    output = ["kind", "object_id", VECTOR_FIELD] if with_vectors else []
     result = _call(
         "search",
         settings.MILVUS_COLLECTION,
@@ -266,10 +268,11 @@ def search(
     for row in result[0] if result else []:
         entity = row.get("entity", {})
         vec = entity.get(VECTOR_FIELD)
+        hit_kind, _, object_id = str(row["id"]).partition(":")
         hits.append(
             Hit(
-                kind=str(entity.get("kind", kind)),
-                object_id=int(entity["object_id"]),
+                kind=hit_kind,
+                object_id=int(object_id),
                 score=float(row["distance"]),
                 vector=np.asarray(vec, dtype=np.float32) if vec is not None else None,
             )

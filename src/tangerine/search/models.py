@@ -49,7 +49,13 @@ class SearchPosting(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "term"], name="search_posting_term"),
+            # Covering: BM25 reads (object_id, tf, doc_length) of a term's postings from the
+            # index alone instead of one table lookup per posting (3.5x faster on SQLite at 20k
+            # items, bench/search/README.md).
+            models.Index(
+                fields=["kind", "term", "object_id", "tf", "doc_length"],
+                name="search_posting_cover",
+            ),
             models.Index(fields=["kind", "object_id"], name="search_posting_doc"),
         ]
 
