@@ -263,9 +263,7 @@ async def test_a_cancelled_receive_loses_no_message(
     assert (await receive_within(layer, channel))["type"] == "m"
 
 
-async def test_invalid_names_are_rejected(
-    make_layer: LayerFactory, layer_kind: LayerKind
-) -> None:
+async def test_invalid_names_are_rejected(make_layer: LayerFactory, layer_kind: LayerKind) -> None:
     layer_kind.require("name_validation")
     layer = make_layer()
     with pytest.raises(TypeError):
