@@ -127,7 +127,7 @@ class Socket:
         await self.communicator.send_to(text_data=text)
 
     async def receive(self) -> dict[str, Any]:
-        return await self.communicator.receive_json_from(timeout=self.timeout)  # type: ignore[no-any-return]
+        return await self.communicator.receive_json_from(timeout=self.timeout)
 
     async def receive_type(self, kind: str) -> dict[str, Any]:
         """The next frame, which must be of this type."""
@@ -136,7 +136,7 @@ class Socket:
         return frame
 
     async def nothing(self, timeout: float = 0.3) -> bool:
-        return await self.communicator.receive_nothing(timeout=timeout)  # type: ignore[no-any-return]
+        return await self.communicator.receive_nothing(timeout=timeout)
 
     async def closed_with(self) -> int:
         output = await self.communicator.receive_output(timeout=self.timeout)

@@ -46,7 +46,7 @@ class Inbox:
         self.channel = channel
 
     def events(self) -> list[dict[str, Any]]:
-        received = []
+        received: list[dict[str, Any]] = []
         while True:
             queue = self.layer.channels.get(self.channel)
             if not queue or queue.empty():

@@ -30,7 +30,7 @@ POST = LikeKind(PostLike, Post, "post")
 COMMENT = LikeKind(CommentLike, Comment, "comment")
 REPLY = LikeKind(ReplyLike, Reply, "reply")
 
-_NOTIFY: dict[LikeKind, Callable[[User, Any], None]] = {
+_NOTIFY: dict[LikeKind, Callable[[User, Any], object]] = {
     POST: lambda user, post: notifications.notify_post_liked(user=user, post=post),
     COMMENT: lambda user, comment: notifications.notify_comment_liked(user=user, comment=comment),
     REPLY: lambda user, reply: notifications.notify_reply_liked(user=user, reply=reply),
