@@ -21,6 +21,7 @@ import csv
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -77,6 +78,14 @@ class BM25:
         self.df: Counter[str] = Counter()
         for terms in self.tf.values():
             self.df.update(terms.keys())
+
+    def max_score(self, query: str) -> float:
+        """The query's own maximum possible BM25 (every term with tf → ∞)."""
+        return sum(
+            math.log(1 + (self.n - self.df[t] + 0.5) / (self.df[t] + 0.5)) * (K1 + 1)
+            for t in query_terms(query)
+            if t in self.df
+        )
 
     def search(self, query: str, limit: int) -> list[tuple[str, float]]:
         terms = [t for t in query_terms(query) if t in self.df]
@@ -194,6 +203,90 @@ def main() -> None:
         for d, s in dense_hits[q["qid"]][:10]:
             (rel_s if q["grades"].get(d, 0) >= 2 else irr_s).append(s)
 
+    # Other fusion variants, each tuned on dev only, reported on dev and test.
+    max_kw = {q["qid"]: bm25.max_score(q["query"]) for q in queries}
+    mixed_re = re.compile(r"[A-Za-z]")
+    hangul_re = re.compile(r"[\uac00-\ud7a3]")
+
+    def run_fn(fn) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+        out = {}
+        for q in queries:
+            dense = [(d, s) for d, s in dense_hits[q["qid"]] if s >= floor]
+            out[q["qid"]] = [d for d, _ in fn(q, dense, keyword_hits[q["qid"]])]
+        return out
+
+    def is_mixed(q: dict) -> bool:
+        return bool(mixed_re.search(q["query"]) and hangul_re.search(q["query"]))
+
+    families = {
+        "gated boost (β, gate)": [
+            (
+                f"β={b} gate={g}",
+                run_fn(
+                    lambda q, d, k, b=b, g=g: fusion.gated(
+                        d, k, max_keyword=max_kw[q["qid"]], boost=b, gate=g
+                    )
+                ),
+            )
+            for b in (0.05, 0.1, 0.2, 0.3, 0.5)
+            for g in (0.1, 0.2, 0.3, 0.4, 0.5)
+        ],
+        "CombMNZ": [("", run_fn(lambda q, d, k: fusion.comb_mnz(d, k)))],
+        "z-score weighted (w)": [
+            (
+                f"w={w}",
+                run_fn(lambda q, d, k, w=w: fusion.weighted_z(d, k, dense_weight=w)),
+            )
+            for w in (0.5, 0.6, 0.7, 0.8, 0.9)
+        ],
+        "weighted, w by language mix (mixed, single)": [
+            (
+                f"w={wm}/{ws}",
+                run_fn(
+                    lambda q, d, k, wm=wm, ws=ws: fusion.weighted(
+                        d, k, dense_weight=wm if is_mixed(q) else ws
+                    )
+                ),
+            )
+            for wm in (0.4, 0.5, 0.6, 0.7, 0.8)
+            for ws in (0.8, 0.9, 1.0)
+        ],
+    }
+    print("\n== fusion variants: best setting of each family on dev, then its test score ==")
+    print(
+        f"{'family (setting)':58s} {'dev nDCG':>8s} {'dev MRR':>7s} "
+        f"{'test nDCG':>9s} {'test MRR':>8s}"
+    )
+    for name, base_run in (
+        ("dense alone", dense_run),
+        ("weighted w=0.8 (before)", run("weighted", 0.8)),
+    ):
+        dm, tm = evaluate(base_run, dev), evaluate(base_run, test)
+        print(
+            f"{name:58s} {dm['ndcg@10']:8.3f} {dm['mrr']:7.3f} "
+            f"{tm['ndcg@10']:9.3f} {tm['mrr']:8.3f}"
+        )
+    for family, variants in families.items():
+        scored = sorted(
+            variants, key=lambda v: (-evaluate(v[1], dev)["ndcg@10"], -evaluate(v[1], dev)["mrr"])
+        )
+        label, best = scored[0]
+        dm, tm = evaluate(best, dev), evaluate(best, test)
+        row = f"{dm['ndcg@10']:8.3f} {dm['mrr']:7.3f} {tm['ndcg@10']:9.3f} {tm['mrr']:8.3f}"
+        print(f"{(family + ' ' + label):58s} {row}")
+
+    shipped = run_fn(
+        lambda q, d, k: fusion.weighted(
+            d, k, dense_weight=fusion.dense_weight_for(q["query"], settings.SEARCH_DENSE_WEIGHT)
+        )
+    )
+    dm, tm = evaluate(shipped, dev), evaluate(shipped, test)
+    label = (
+        f"shipped: mixed {fusion.MIXED_QUERY_DENSE_WEIGHT} / else {settings.SEARCH_DENSE_WEIGHT}"
+    )
+    print(
+        f"{label:58s} {dm['ndcg@10']:8.3f} {dm['mrr']:7.3f} {tm['ndcg@10']:9.3f} {tm['mrr']:8.3f}"
+    )
     print(f"items={len(items)} queries={len(queries)} (dev {len(dev)}, test {len(test)})")
     print(f"embedding {len(items)} passages + {len(queries)} queries: {embed_s:.1f} s")
     print("dev grid (nDCG@10, method, dense weight), best 5:", grid[:5])

@@ -46,7 +46,7 @@ class SearchResult:
 
 
 def _ranked(
-    kind: str, terms: list[str], vector: np.ndarray | None
+    kind: str, terms: list[str], vector: np.ndarray | None, dense_weight: float
 ) -> tuple[list[tuple[int, float]], bool]:
     """Fused (object_id, score) candidates, and whether the dense side answered."""
     depth = settings.SEARCH_CANDIDATES
@@ -63,7 +63,7 @@ def _ranked(
             dense_ok = False
     if not dense_ok:
         return fusion.weighted([], lexical, dense_weight=0.0), False
-    return fusion.weighted(dense, lexical, dense_weight=settings.SEARCH_DENSE_WEIGHT), True
+    return fusion.weighted(dense, lexical, dense_weight=dense_weight), True
 
 
 def _query_vector(q: str) -> np.ndarray | None:
@@ -85,13 +85,15 @@ def _search_items(
     kind: str,
     *,
     viewer: Any,
+    query: str,
     terms: list[str],
     marks: list[str],
     vector: np.ndarray | None,
     page: int,
     page_size: int,
 ) -> tuple[Section, bool]:
-    ranked, dense_ok = _ranked(kind, terms, vector)
+    weight = fusion.dense_weight_for(query, settings.SEARCH_DENSE_WEIGHT)
+    ranked, dense_ok = _ranked(kind, terms, vector, weight)
     if not ranked:
         return Section(0, []), dense_ok
     ids = [i for i, _ in ranked]
@@ -191,6 +193,7 @@ def search(*, q: str, kinds: list[str], viewer: Any, page: int, page_size: int) 
         section, dense_ok = _search_items(
             kind,
             viewer=viewer,
+            query=q,
             terms=terms,
             marks=marks,
             vector=vector,
