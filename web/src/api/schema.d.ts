@@ -718,6 +718,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My notifications, newest first (cursor pages, `page_size` up to 100), with my unread count. Notifications from users I block, who block me, or whom I muted are left out of both. */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark notifications read: `{"uuids": [...]}` (1 to 100) or `{"all": true}`. Only my own notifications change; uuids that are not mine, or do not exist, are ignored silently. Answers my unread count afterwards. */
+        post: operations["notifications_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My unread count (the same rules as the list). */
+        get: operations["notifications_unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/feed/": {
         parameters: {
             query?: never;
@@ -802,6 +853,26 @@ export interface paths {
         patch: operations["posts_p_partial_update"];
         trace?: never;
     };
+    "/api/posts/p/{uuid}/similar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts similar to this one (numbered pages)
+         * @description Nearest neighbours of this post's embedding among visible posts (itself, hidden, blocked and suspended authors left out), then the same author's other posts. When the vector store is down or the post has no vector yet, its own words are searched with BM25 instead and `degraded` is true. At most 50 results; 404 for an unknown or invisible post.
+         */
+        get: operations["post_similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/presigned/": {
         parameters: {
             query?: never;
@@ -877,6 +948,26 @@ export interface paths {
         patch: operations["product_partial_update"];
         trace?: never;
     };
+    "/api/products/{uuid}/similar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products similar to this one (numbered pages)
+         * @description Nearest neighbours of this product's embedding among visible products (itself, hidden, blocked and suspended authors left out), then the same owner's other products. When the vector store is down or the product has no vector yet, its own words are searched with BM25 instead and `degraded` is true. At most 50 results; 404 for an unknown or invisible product.
+         */
+        get: operations["product_similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products/latest/{handle}/": {
         parameters: {
             query?: never;
@@ -918,7 +1009,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recommended products (popular recent ones for now; numbered pages) */
+        /**
+         * Recommended products: personal when logged in (numbered pages)
+         * @description Logged in: products nearest the viewer's taste (likes, comments and dwell time on posts and products; recent weighs more), unseen and not their own, then popular products. Visitors and users without history: popular recent products, then older ones (`personal` false). Vector store down: popular products, `degraded` true. Each result is a full product with `score` and `reason`. At most 100 results.
+         */
         get: operations["product_recommend"];
         put?: never;
         post?: never;
@@ -1197,8 +1291,14 @@ export interface components {
              *     * `view` - view
              *     * `dwell` - dwell
              */
-            type?: components["schemas"]["TypeEnum"];
+            type?: components["schemas"]["EventTypeEnum"];
         };
+        /**
+         * @description * `view` - view
+         *     * `dwell` - dwell
+         * @enum {string}
+         */
+        EventTypeEnum: "view" | "dwell";
         FollowCreateRequest: {
             handle: string;
         };
@@ -1269,6 +1369,18 @@ export interface components {
             email: string;
             password: string;
         };
+        /** @description Exactly one of ``uuids`` (up to 100) or ``"all": true``. */
+        MarkReadRequest: {
+            uuids?: string[];
+            all?: boolean;
+        };
+        /**
+         * @description * `dense` - dense
+         *     * `keyword` - keyword
+         *     * `same_owner` - same_owner
+         * @enum {string}
+         */
+        MatchEnum: "dense" | "keyword" | "same_owner";
         /** @description The owner's view of their own account: adds the e-mail address. */
         Me: {
             /** Format: uuid */
@@ -1347,6 +1459,59 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        /** @description One notification; ``actor`` is null for moderation notices and deleted accounts. */
+        Notification: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly kind: components["schemas"]["NotificationKindEnum"];
+            readonly actor: components["schemas"]["UserBrief"] | null;
+            readonly target: components["schemas"]["NotificationTarget"];
+            readonly read: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `follow` - Follow
+         *     * `post_like` - Post Like
+         *     * `comment` - Comment
+         *     * `reply` - Reply
+         *     * `comment_like` - Comment Like
+         *     * `reply_like` - Reply Like
+         *     * `report_resolved` - Report Resolved
+         *     * `warning` - Warning
+         * @enum {string}
+         */
+        NotificationKindEnum: "follow" | "post_like" | "comment" | "reply" | "comment_like" | "reply_like" | "report_resolved" | "warning";
+        /** @description Schema only: a cursor page plus the recipient's unread count. */
+        NotificationPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Notification"][];
+            unread_count: number;
+        };
+        NotificationTarget: {
+            type: components["schemas"]["NotificationTargetTypeEnum"];
+            /** Format: uuid */
+            uuid: string;
+            preview: string;
+            /**
+             * Format: uuid
+             * @description The post a comment, reply or like belongs to, if any.
+             */
+            post: string | null;
+        };
+        /**
+         * @description * `user` - User
+         *     * `post` - Post
+         *     * `comment` - Comment
+         *     * `reply` - Reply
+         *     * `report` - Report
+         *     * `warning` - Warning
+         * @enum {string}
+         */
+        NotificationTargetTypeEnum: "user" | "post" | "comment" | "reply" | "report" | "warning";
         Outcome: {
             actions: components["schemas"]["ActionsEnum"][];
             /** Format: date-time */
@@ -1699,6 +1864,18 @@ export interface components {
             /** @description Image uuids in display order (at most 10, your own uploads). */
             images?: string[];
         };
+        ProductRecommendPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            /** @description True when ranked by the viewer's taste. */
+            personal: boolean;
+            /** @description True when the vector store was unavailable. */
+            degraded: boolean;
+            results: components["schemas"]["RecommendedProductItem"][];
+        };
         ProductSearchSection: {
             count: number;
             page: number;
@@ -1767,6 +1944,28 @@ export interface components {
             /** Format: double */
             score: number;
             reason: components["schemas"]["Reason"];
+        };
+        /** @description A full product (as everywhere else) with its recommendation ``score`` and ``reason``. */
+        RecommendedProductItem: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly owner: components["schemas"]["UserBrief"];
+            readonly name: string;
+            readonly description: string;
+            readonly price: number;
+            readonly currency: components["schemas"]["CurrencyEnum"];
+            /** Format: uri */
+            readonly link: string;
+            readonly images: components["schemas"]["ImageRef"][];
+            readonly like_count: number;
+            readonly view_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: double */
+            readonly score: number;
+            readonly reason: components["schemas"]["Reason"];
         };
         RefreshRequest: {
             refresh: string;
@@ -1880,6 +2079,84 @@ export interface components {
             product?: components["schemas"]["ProductSearchSection"];
             user?: components["schemas"]["UserSearchSection"];
         };
+        SimilarNotFound: {
+            code: string;
+            detail: string;
+        };
+        /** @description A post card (like a recommended post) with ``score`` and ``match``. */
+        SimilarPost: {
+            /** Format: uuid */
+            uuid: string;
+            author: components["schemas"]["UserBrief"];
+            title: string;
+            text: string;
+            category: string;
+            readonly image: components["schemas"]["ImageRef"] | null;
+            view_count: number;
+            like_count: number;
+            comment_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: double */
+            score: number;
+            /**
+             * @description dense: near in meaning; keyword: shares words (vector store down or item not embedded yet); same_owner: another item of the same author or owner.
+             *
+             *     * `dense` - dense
+             *     * `keyword` - keyword
+             *     * `same_owner` - same_owner
+             */
+            match: components["schemas"]["MatchEnum"];
+        };
+        SimilarPostPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            /** @description True when found by keywords (vector store down or the item has no vector). */
+            degraded: boolean;
+            results: components["schemas"]["SimilarPost"][];
+        };
+        /** @description A full product with how similar it is (``score``) and how it was found (``match``). */
+        SimilarProduct: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly owner: components["schemas"]["UserBrief"];
+            readonly name: string;
+            readonly description: string;
+            readonly price: number;
+            readonly currency: components["schemas"]["CurrencyEnum"];
+            /** Format: uri */
+            readonly link: string;
+            readonly images: components["schemas"]["ImageRef"][];
+            readonly like_count: number;
+            readonly view_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: double */
+            readonly score: number;
+            /**
+             * @description dense: near in meaning; keyword: shares words (vector store down or item not embedded yet); same_owner: another item of the same author or owner.
+             *
+             *     * `dense` - dense
+             *     * `keyword` - keyword
+             *     * `same_owner` - same_owner
+             */
+            readonly match: components["schemas"]["MatchEnum"];
+        };
+        SimilarProductPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            /** @description True when found by keywords (vector store down or the item has no vector). */
+            degraded: boolean;
+            results: components["schemas"]["SimilarProduct"][];
+        };
         /** @description A row of the staff queue. */
         StaffReport: {
             /** Format: uuid */
@@ -1964,12 +2241,9 @@ export interface components {
             access: string;
             refresh: string;
         };
-        /**
-         * @description * `view` - view
-         *     * `dwell` - dwell
-         * @enum {string}
-         */
-        TypeEnum: "view" | "dwell";
+        UnreadCount: {
+            unread_count: number;
+        };
         UploadGrant: {
             /** Format: uuid */
             uuid: string;
@@ -3443,6 +3717,72 @@ export interface operations {
             };
         };
     };
+    notifications_list: {
+        parameters: {
+            query?: {
+                /** @description From `next`/`previous`. */
+                cursor?: string;
+                /** @description 1 to 100 (default 20). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+        };
+    };
+    notifications_mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    notifications_unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
     posts_feed_list: {
         parameters: {
             query?: {
@@ -3627,6 +3967,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Post"];
+                };
+            };
+        };
+    };
+    post_similar: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarPostPage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarNotFound"];
                 };
             };
         };
@@ -3918,6 +4290,38 @@ export interface operations {
             };
         };
     };
+    product_similar: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarProductPage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarNotFound"];
+                };
+            };
+        };
+    };
     product_list_for_user: {
         parameters: {
             query?: {
@@ -4002,9 +4406,7 @@ export interface operations {
     product_recommend: {
         parameters: {
             query?: {
-                /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
                 page_size?: number;
             };
             header?: never;
@@ -4018,7 +4420,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedProductList"];
+                    "application/json": components["schemas"]["ProductRecommendPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
                 };
             };
         };
