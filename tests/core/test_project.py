@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -124,3 +125,20 @@ def test_a_malformed_setting_names_the_variable() -> None:
     result = _manage("check", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_page_links_name_the_web_apps_origin_behind_the_proxy(settings: Any) -> None:
+    from tangerine.posts.models import Post
+
+    author = User.objects.create_user(email="w@example.com", handle="writer", password=None)
+    for i in range(3):
+        Post.objects.create(author=author, text=f"post {i}")
+    settings.USE_X_FORWARDED_HOST = True
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    response = Client().get(
+        "/api/posts/latest/?page_size=1",
+        HTTP_HOST="127.0.0.1:8000",
+        HTTP_X_FORWARDED_HOST="127.0.0.1:3000",
+    )
+    assert response.json()["next"].startswith("http://127.0.0.1:3000/api/posts/latest/?cursor=")

@@ -203,6 +203,8 @@ def servers() -> Iterator[Servers]:
         "EMBEDDING_BACKEND": "hash",
         # scripts/test.sh turns index sync off for unit tests; the browser tests search for real.
         "SEARCH_INDEX_SYNC": "true",
+        # As in production behind the web server: links name the web app's origin.
+        "USE_X_FORWARDED_HOST": "true",
         "MILVUS_URI": str(tmp / "var" / "milvus.db"),
     }
     for name in ("CACHE_URL", "REDIS_URL_CACHE"):

@@ -47,6 +47,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 # (the web app proxies through its own origin, so none are needed by default).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# USE_X_FORWARDED_HOST: build absolute URLs (pagination links, upload grants) from the
+# X-Forwarded-Host that a trusted proxy sets: the Next.js server sets it, so links point at the
+# web app's origin rather than Django's. On by default in development (make run).
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", default=DEBUG)
 # NUM_PROXIES: how many reverse proxies stand in front of Django; DRF's throttling then trusts
 # exactly that many X-Forwarded-For entries and no more.
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
