@@ -26,6 +26,8 @@ class FakeGoogle:
         self.kid = uuid.uuid4().hex
         self.codes: dict[str, dict[str, Any]] = {}
         self.token_requests: list[dict[str, list[str]]] = []
+        # When set, the token endpoint answers 200 with these bytes (say, an outage page).
+        self.raw_token_answer: bytes | None = None
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,6 +54,13 @@ class FakeGoogle:
                 length = int(self.headers.get("Content-Length", 0))
                 form = parse_qs(self.rfile.read(length).decode())
                 fake.token_requests.append(form)
+                if fake.raw_token_answer is not None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(fake.raw_token_answer)))
+                    self.end_headers()
+                    self.wfile.write(fake.raw_token_answer)
+                    return
                 code = form.get("code", [""])[0]
                 claims = fake.codes.pop(code, None)
                 if self.path != "/token" or claims is None:

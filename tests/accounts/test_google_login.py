@@ -134,3 +134,59 @@ def test_without_configuration_google_login_is_a_clear_400(
     response = anon.post(URL, {"id_token": "x.y.z"})
     assert response.status_code == 400
     assert "not configured" in response.json()["fields"]["non_field_errors"][0]
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [(b"<html>Service unavailable</html>", 503), (b'["id_token"]', 401)],
+)
+def test_a_token_endpoint_answering_nonsense_is_not_a_500(
+    anon: APIClient, google: FakeGoogle, answer: bytes, status: int
+) -> None:
+    google.raw_token_answer = answer
+    code = google.issue_code()
+    response = anon.post(URL, {"code": code, "redirect_uri": "http://127.0.0.1:3000/cb"})
+    assert response.status_code == status, response.content
+    assert set(response.json()) == {"code", "detail"}
+
+
+def test_linking_google_ends_a_password_someone_else_may_have_chosen(
+    anon: APIClient, google: FakeGoogle
+) -> None:
+    """Account pre-hijacking: an attacker registers the victim's address with a password they
+    know (we never verify the mailbox); when the victim signs in with Google, the attacker's
+    password and sessions must stop working."""
+    password = "Attacker-knows-this-77"
+    registered = anon.post(
+        "/api/accounts/registration/",
+        {"email": "gina@gmail.com", "handle": "gina", "password1": password, "password2": password},
+    )
+    assert registered.status_code == 201, registered.json()
+    attacker_refresh = registered.json()["refresh"]
+    attacker_access = registered.json()["access"]
+
+    victim = anon.post(URL, {"id_token": google.id_token(email="gina@gmail.com")})
+    assert victim.status_code == 200
+    assert victim.json()["user"]["handle"] == "gina"
+
+    login = anon.post("/api/accounts/login/", {"email": "gina@gmail.com", "password": password})
+    assert login.status_code == 401
+    refreshed = anon.post("/api/accounts/token/refresh/", {"refresh": attacker_refresh})
+    assert refreshed.status_code == 401
+    attacker = APIClient()
+    attacker.credentials(HTTP_AUTHORIZATION=f"Bearer {attacker_access}")
+    assert attacker.get("/api/accounts/me/").status_code == 401
+    # The victim's own session works, and a reset e-mail can give the account a password again.
+    victim_client = APIClient()
+    victim_client.credentials(HTTP_AUTHORIZATION=f"Bearer {victim.json()['access']}")
+    assert victim_client.get("/api/accounts/me/").status_code == 200
+
+
+def test_a_google_only_account_can_set_a_password_by_reset_mail(
+    anon: APIClient, google: FakeGoogle, mailoutbox: list[Any]
+) -> None:
+    assert anon.post(URL, {"id_token": google.id_token()}).status_code == 200
+    response = anon.post("/api/accounts/password/reset/", {"email": "gina@gmail.com"})
+    assert response.status_code == 200
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["gina@gmail.com"]

@@ -92,7 +92,11 @@ def google_exchange_code(*, code: str, redirect_uri: str, code_verifier: str | N
         raise GoogleUnavailableError(str(exc)) from exc
     if response.status_code != 200:
         raise Unauthorized("Google refused the authorization code.")
-    id_token = response.json().get("id_token")
+    try:
+        answer = response.json()
+    except ValueError:
+        raise GoogleUnavailableError("Google's token endpoint did not answer JSON.") from None
+    id_token = answer.get("id_token") if isinstance(answer, dict) else None
     if not isinstance(id_token, str):
         raise Unauthorized("Google's answer carried no ID token.")
     return id_token

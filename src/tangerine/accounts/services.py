@@ -107,8 +107,9 @@ def password_reset_request(*, email: str, address: str) -> None:
     """E-mail a reset link if the account exists; the answer is the same either way."""
     email = email.strip().lower()
     ratelimit.enforce(scope="password_reset", keys=[f"acct:{email}", f"addr:{address}"])
+    # Also for accounts without a password (Google sign-in): the e-mailed link proves the mailbox.
     user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is None or not user.has_usable_password():
+    if user is None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.uuid))
     token = default_token_generator.make_token(user)
@@ -157,7 +158,8 @@ def user_google_login(*, identity: GoogleIdentity) -> User:
     """The user linked to this Google identity, linking or creating one on first sign-in.
 
     An existing account is linked only because Google verified the e-mail address (the
-    identity is refused upstream otherwise).
+    identity is refused upstream otherwise); its password, never proven to belong to the
+    mailbox's owner, stops working and its sessions are revoked.
     """
     link = SocialAccount.objects.select_related("user").filter(
         provider="google", subject=identity.subject
@@ -170,6 +172,14 @@ def user_google_login(*, identity: GoogleIdentity) -> User:
         existing = User.objects.filter(email__iexact=identity.email).first()
         if existing is not None:
             user = existing
+            if user.has_usable_password():
+                # We never verified that whoever chose this password owns the mailbox; Google
+                # just did. Anyone could have registered the address first and kept the password
+                # (account pre-hijacking), so the password and every session issued with it end
+                # here. The owner can set a new password through a reset e-mail.
+                user.set_unusable_password()
+                user.save(update_fields=["password", "updated_at"])
+                user_revoke_all_tokens(user=user)
         else:
             user = User.objects.create_user(
                 email=identity.email,
