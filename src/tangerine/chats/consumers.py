@@ -182,6 +182,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameError("not_found", "No such room.", client_id=client_id) from exc
         except ValidationError as exc:
             raise FrameError("invalid", " ".join(exc.messages), client_id=client_id) from exc
+        except services.SenderBlockedError as exc:
+            raise FrameError(
+                "blocked", "You cannot send messages in this chat.", client_id=client_id
+            ) from exc
         payload = await database_sync_to_async(message_payload)(result.message)
         # The database commit is done: acknowledge, then ring the room's bell once.
         await self._send_json({"type": "message.ack", "client_id": client_id, "message": payload})
@@ -214,6 +218,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if event["room"] in self.rooms:
             await self._send_json(
                 {"type": "message", "room": event["room"], "message": event["message"]}
+            )
+
+    async def chat_message_hidden(self, event: dict[str, Any]) -> None:
+        if event["room"] in self.rooms:
+            await self._send_json(
+                {"type": "message.hidden", "room": event["room"], "message": event["message"]}
+            )
+
+    async def chat_message_unhidden(self, event: dict[str, Any]) -> None:
+        if event["room"] in self.rooms:
+            await self._send_json(
+                {"type": "message.unhidden", "room": event["room"], "message": event["message"]}
             )
 
     async def chat_room_joined(self, event: dict[str, Any]) -> None:

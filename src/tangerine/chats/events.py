@@ -61,3 +61,15 @@ def publish_read(*, user_uuid: object, room_uuid: object, seq: int) -> None:
         group=user_group(user_uuid),
         event={"type": "chat.room.read", "room": str(room_uuid), "seq": seq},
     )
+
+
+def publish_message_moderated(*, room_uuid: object, message: dict[str, Any], hidden: bool) -> None:
+    """Tell the room that moderation hid (or showed again) a message, so open clients replace it.
+
+    ``message`` is the payload as members see it (the placeholder text while hidden).
+    """
+    kind = "chat.message.hidden" if hidden else "chat.message.unhidden"
+    publish_on_commit(
+        group=room_group(room_uuid),
+        event={"type": kind, "room": str(room_uuid), "message": message},
+    )

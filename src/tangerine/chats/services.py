@@ -151,6 +151,17 @@ def room_leave(*, user: User, room_uuid: object) -> None:
         events.publish_members_changed(room_uuid=room.uuid, left=[user])
 
 
+class SenderBlockedError(Exception):
+    """A block (either direction) stands between the sender and someone in the room."""
+
+
+def _blocked_in_room(*, user: User, room: Room) -> bool:
+    return Block.objects.filter(
+        Q(blocker=user, blocked__chat_memberships__room=room)
+        | Q(blocked=user, blocker__chat_memberships__room=room)
+    ).exists()
+
+
 @dataclass(frozen=True)
 class SendResult:
     message: Message
@@ -161,7 +172,8 @@ def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) 
     """Store a message from ``sender`` (a member, else 404) with the room's next sequence number.
 
     Idempotent per ``(room, sender, client_id)``: a resend returns the stored message with
-    ``created=False``. Sending marks the room read up to the new message for the sender.
+    ``created=False``. ``SenderBlockedError`` if a block stands between the sender and a member.
+    Sending marks the room read up to the new message for the sender.
     The caller fans the message out after this returns (the transaction is committed).
     """
     if not isinstance(text, str) or not text.strip():
@@ -179,6 +191,10 @@ def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) 
             existing.room = room
             existing.sender = sender
             return SendResult(message=existing, created=False)
+        # Blocked pairs cannot share a new room; one made before the block stays, but neither
+        # side can reach the other through it.
+        if _blocked_in_room(user=sender, room=room):
+            raise SenderBlockedError
         message = Message.objects.create(
             room=room, sender=sender, text=text, seq=room.next_seq, client_id=client_id
         )
@@ -206,3 +222,20 @@ def membership_mark_read(*, user: User, room_uuid: object, seq: int | None = Non
     mark = Membership.objects.values_list("last_read_seq", flat=True).get(room=room, user=user)
     events.publish_read(user_uuid=user.uuid, room_uuid=room.uuid, seq=mark)
     return mark
+
+
+def message_moderated(*, message_id: int) -> None:
+    """Moderation hid or unhid the message: the room's open sockets get its new face.
+
+    Call inside the moderation transaction; the event leaves after the commit.
+    """
+    from tangerine.chats.serializers import message_payload
+
+    message = Message.objects.select_related("room", "sender").filter(pk=message_id).first()
+    if message is None:
+        return
+    events.publish_message_moderated(
+        room_uuid=message.room.uuid,
+        message=message_payload(message),
+        hidden=message.hidden_at is not None,
+    )

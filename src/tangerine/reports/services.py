@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework import exceptions, status
 
 from tangerine.accounts.models import User
+from tangerine.chats import services as chats
 from tangerine.core import ratelimit
 from tangerine.core.realtime import publish_on_commit, user_group
 from tangerine.notifications import services as notifications
@@ -25,6 +26,7 @@ from tangerine.reports.models import (
     Report,
     ReportNote,
     Status,
+    TargetType,
 )
 from tangerine.reports.targets import TargetKind, target_kind, target_ref_for
 from tangerine.search import services as search
@@ -193,6 +195,8 @@ def _apply_action(
         hidden = action == Action.HIDE_CONTENT
         changed = kind.set_hidden(pk=report.target_id, hidden=hidden)
         _search_changed(report=report)
+        if changed and report.target_type == TargetType.CHAT_MESSAGE:
+            chats.message_moderated(message_id=report.target_id)
         return {"changed": changed}
     if user is None:  # _validate_actions refused this already
         raise _invalid("actions", "The reported user no longer exists.")
