@@ -159,3 +159,23 @@ def test_query_count_does_not_grow_with_results(
         response = client.get("/api/search/", {"q": "speaker", "page_size": 50})
     assert response.status_code == 200
     assert response.json()["post"]["count"] == n
+
+
+def test_staff_searching_never_meet_hidden_or_suspended_content(
+    alice, make_user, mod, as_user, make_post, make_product
+):
+    """Staff may open hidden content from a report, but discovery lists leave it out for all."""
+    shown = make_post(author=alice, text="귤 농장 방문기 tangerine farm")
+    hidden = make_post(author=alice, text="귤 농장 스팸 tangerine farm")
+    hidden.hidden_at = timezone.now()
+    hidden.save(update_fields=["hidden_at"])
+    suspended = make_user(handle="gone", suspended_at=timezone.now())
+    by_suspended = make_post(author=suspended, text="귤 농장 광고 tangerine farm")
+    product = make_product(owner=suspended, name="귤 농장 상자", description="tangerine farm")
+
+    body = as_user(mod).get("/api/search/", {"q": "귤 농장", "type": "post,product"}).json()
+    posts = {hit["uuid"] for hit in body["post"]["results"]}
+    assert str(shown.uuid) in posts
+    assert str(hidden.uuid) not in posts
+    assert str(by_suspended.uuid) not in posts
+    assert str(product.uuid) not in {hit["uuid"] for hit in body["product"]["results"]}

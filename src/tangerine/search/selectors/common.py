@@ -25,13 +25,26 @@ def _blocked_user_ids(viewer: Any) -> Q:
     )
 
 
+# Staff may open moderated content from a report, but discovery (search, recommendations,
+# similar items) leaves it out for everyone: no hidden rows, no suspended or inactive authors.
+_NOT_MODERATED = {"hidden_at__isnull": True}
+
+
+def _author_in_good_standing(field: str) -> dict[str, Any]:
+    return {f"{field}__is_active": True, f"{field}__suspended_at__isnull": True}
+
+
 def visible_posts(viewer: Any) -> QuerySet[Post]:
     """Published posts the viewer may see (never drafts, not even the viewer's own)."""
-    return Post.objects.visible_to(viewer).filter(status=Post.Status.PUBLISHED)
+    return Post.objects.visible_to(viewer).filter(
+        status=Post.Status.PUBLISHED, **_NOT_MODERATED, **_author_in_good_standing("author")
+    )
 
 
 def visible_products(viewer: Any) -> QuerySet[Product]:
-    return Product.objects.visible_to(viewer).filter(hidden_at__isnull=True)
+    return Product.objects.visible_to(viewer).filter(
+        **_NOT_MODERATED, **_author_in_good_standing("owner")
+    )
 
 
 def visible_users(viewer: Any) -> QuerySet[User]:
