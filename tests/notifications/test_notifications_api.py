@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from tangerine.accounts.models import Block, Mute
+from tangerine.accounts.models import Block, Mute, User
 from tangerine.accounts.services import user_delete
 from tangerine.core.exports import export_all
 from tangerine.notifications import services
 from tangerine.notifications.models import Notification
+from tangerine.posts.models import Comment, Post, Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +256,47 @@ def test_my_data_export_lists_my_notifications(alice, bob, make_post, as_user):
     assert exported[0]["read_at"] is None
     via_api = as_user(alice).get("/api/accounts/export/").json()["notifications"]
     assert [row["uuid"] for row in via_api] == [row["uuid"] for row in exported]
+
+
+def _listed(client: Any) -> set[str]:
+    return {row["uuid"] for row in client.get(LIST).json()["results"]}
+
+
+@pytest.mark.parametrize("change", ["deleted", "hidden", "author_suspended", "post_made_draft"])
+def test_notifications_about_content_that_is_gone_are_not_listed(
+    alice, bob, carol, as_user, make_post, make_comment, make_reply, change
+):
+    """A preview must not keep deleted, moderated or unpublished text alive."""
+    from django.utils import timezone
+
+    post = make_post(alice)
+    comment = make_comment(post, bob, text="bob's comment text")
+    reply = make_reply(comment, carol, text="carol's reply text")
+    on_comment = services.notify_comment(comment=comment)
+    on_reply = next(n for n in services.notify_reply(reply=reply) if n.recipient == bob)
+    liked = services.notify_post_liked(user=carol, post=post)
+    follow = services.notify_follow(follower=carol, followee=bob)
+    assert on_comment and liked and follow
+    alice_client, bob_client = as_user(alice), as_user(bob)
+    assert _listed(alice_client) >= {str(on_comment.uuid), str(liked.uuid)}
+    assert _listed(bob_client) == {str(on_reply.uuid), str(follow.uuid)}
+
+    if change == "deleted":
+        comment.delete()  # its replies go with it
+        assert _listed(alice_client) == {str(liked.uuid)}
+        assert _listed(bob_client) == {str(follow.uuid)}
+    elif change == "hidden":
+        Comment.objects.filter(pk=comment.pk).update(hidden_at=timezone.now())
+        Reply.objects.filter(pk=reply.pk).update(hidden_at=timezone.now())
+        assert str(on_comment.uuid) not in _listed(alice_client)
+        assert _listed(bob_client) == {str(follow.uuid)}
+    elif change == "author_suspended":
+        User.objects.filter(pk=carol.pk).update(suspended_at=timezone.now())
+        assert str(liked.uuid) not in _listed(alice_client)
+        assert _listed(bob_client) == set()
+    else:
+        Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+        assert str(liked.uuid) in _listed(alice_client)  # her own draft: she still sees it
+        assert _listed(bob_client) == {str(follow.uuid)}
+    unread = bob_client.get(COUNT).json()
+    assert unread["unread_count"] == len(_listed(bob_client))
