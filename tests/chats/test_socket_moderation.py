@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -105,3 +106,49 @@ async def test_a_blocked_pair_in_a_room_cannot_message_each_other(
     history = await _http(alice, "get", f"/api/chats/rooms/{room.uuid}/messages/")
     assert history.status_code == 200
     assert history.json()["results"] == []
+
+
+NASTY_VALUES: list[Any] = [
+    None,
+    True,
+    -1,
+    2**70,
+    1.5,
+    "",
+    "not-a-uuid",
+    "00000000-0000-0000-0000-000000000000",
+    "\x00",
+    "x" * 3000,
+    [],
+    ["x"],
+    {},
+    {"uuid": "x"},
+]
+
+
+async def test_nasty_frames_get_error_frames_and_the_socket_keeps_working(
+    connect: Connect, alice: User, bob: User, settings: Any
+) -> None:
+    settings.CHAT_RATE_BURST = 10_000  # this test is about shapes, not about the rate limit
+    room = await sync_to_async(make_room)(alice, bob)
+    socket = await connect(alice)
+    frames: list[Any] = [[], "text", 12, None, {"type": None}, {"type": ["message.send"]}]
+    for value in NASTY_VALUES:
+        frames.append({"type": value})
+        for field in ("room", "text", "client_id", "seq"):
+            for kind in ("message.send", "room.read"):
+                good = {"room": str(room.uuid), "text": "hi", "client_id": "c-x", "seq": 0}
+                frames.append({"type": kind, **good, field: value})
+    for frame in frames:
+        await socket.send_text(json.dumps(frame))
+        answer = await socket.receive()
+        assert answer["type"] in {"error", "message.ack", "message", "room.read"}, (frame, answer)
+        if answer["type"] == "error":
+            assert isinstance(answer["code"], str) and isinstance(answer["detail"], str)
+        # Drain what a valid frame also produced (the room's echo, the read mark).
+        while not await socket.nothing(timeout=0.05):
+            await socket.receive()
+    await socket.send_text("{not json")
+    assert (await socket.receive_type("error"))["code"] == "malformed"
+    await socket.message_send(room, "still here", "c-final")
+    assert (await socket.receive_type("message.ack"))["message"]["text"] == "still here"

@@ -182,6 +182,10 @@ def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) 
         raise ValidationError({"text": [f"At most {MESSAGE_TEXT_MAX_LENGTH} characters."]})
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX_LENGTH:
         raise ValidationError({"client_id": [f"1 to {CLIENT_ID_MAX_LENGTH} characters."]})
+    # PostgreSQL text cannot hold NUL: refuse it here, not as a database error mid-socket.
+    for field, value in (("text", text), ("client_id", client_id)):
+        if "\x00" in value:
+            raise ValidationError({field: ["Null characters are not allowed."]})
     with transaction.atomic():
         # The row lock serialises senders of one room: sequence numbers and the idempotency
         # check below cannot race.
