@@ -175,3 +175,41 @@ def test_deleting_a_users_images_deletes_the_objects(
         alice.delete()
     assert _keys(s3_settings) == []
     assert not Image.objects.exists()
+
+
+def test_an_object_grown_after_the_size_check_is_refused_without_reading_it_all(
+    s3_settings: Any,
+    as_user: Callable[[User], APIClient],
+    alice: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The grant stays valid after "complete": a lax S3 clone lets the client replace the object
+    with a much bigger one between processing's size check and its read."""
+    from tangerine.integrations.storage import S3ImageStorage
+
+    s3_settings.IMAGE_MAX_UPLOAD_BYTES = 2048
+    client = as_user(alice)
+    grant = _grant(client, b"x" * 100)
+    assert _post_to_s3(grant, b"\xff\xd8\xff" + b"x" * 1000, "image/jpeg").status_code == 204
+    real_size = S3ImageStorage.original_size
+    checked: dict[str, int | None] = {}
+
+    def size_then_grow(self: S3ImageStorage, *, key: str) -> int | None:
+        # Every size check sees the small upload; right after it, the big one replaces it.
+        size = checked.setdefault(key, real_size(self, key=key))
+        s3.s3_object_put(key=key, data=imagegen.jpeg(640, 480) + b"\0" * 200_000)
+        return size
+
+    monkeypatch.setattr(S3ImageStorage, "original_size", size_then_grow)
+    client.post(f"/api/images/{grant['uuid']}/complete/")
+    body = client.get(f"/api/images/{grant['uuid']}/").json()
+    assert body["status"] == "failed"
+    assert "larger than 2048 bytes" in body["error"]
+
+
+def test_original_reads_stop_one_byte_past_the_cap(s3_settings: Any) -> None:
+    from tangerine.integrations.storage import S3ImageStorage
+
+    s3.s3_object_put(key="uploads/x/big", data=b"y" * 50_000)
+    assert len(S3ImageStorage().original_read(key="uploads/x/big", max_bytes=100)) == 101
+    assert len(S3ImageStorage().original_read(key="uploads/x/big")) == 50_000

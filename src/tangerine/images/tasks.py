@@ -45,7 +45,15 @@ def image_process(*, image_id: int) -> None:
             raise imaging.ImageRejectedError(
                 "too_large", f"The upload is {size} bytes; at most {limit} are allowed."
             )
-        data = storage.original_read(key=image.key)
+        # The grant stays valid after "complete": an S3 clone that ignores the policy's
+        # content-length-range may take a bigger object under the same key between the size
+        # check above and this read, so the read itself is capped too.
+        data = storage.original_read(key=image.key, max_bytes=settings.IMAGE_MAX_UPLOAD_BYTES)
+        if len(data) > settings.IMAGE_MAX_UPLOAD_BYTES:
+            limit = settings.IMAGE_MAX_UPLOAD_BYTES
+            raise imaging.ImageRejectedError(
+                "too_large", f"The upload is larger than {limit} bytes."
+            )
         result = imaging.process(data, max_pixels=settings.IMAGE_MAX_PIXELS)
         variants = []
         for variant in result.variants:

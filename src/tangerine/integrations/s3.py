@@ -116,10 +116,12 @@ def s3_object_size(*, key: str) -> int | None:
     return int(head["ContentLength"])
 
 
-def s3_object_read(*, key: str) -> bytes:
+def s3_object_read(*, key: str, max_bytes: int | None = None) -> bytes:
+    """The object's bytes; with ``max_bytes``, at most ``max_bytes + 1`` of them are read, so a
+    caller sees that the object is too large without holding all of it in memory."""
     body = s3_client().get_object(Bucket=settings.S3_BUCKET, Key=key)["Body"]
     try:
-        return bytes(body.read())
+        return bytes(body.read() if max_bytes is None else body.read(max_bytes + 1))
     finally:
         body.close()
 

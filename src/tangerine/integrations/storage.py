@@ -45,7 +45,7 @@ class ImageStorage(Protocol):
     ) -> Grant: ...
     def original_put(self, *, key: str, data: bytes) -> None: ...
     def original_size(self, *, key: str) -> int | None: ...
-    def original_read(self, *, key: str) -> bytes: ...
+    def original_read(self, *, key: str, max_bytes: int | None = None) -> bytes: ...
     def original_delete(self, *, key: str) -> None: ...
     def variant_save(self, *, key: str, data: bytes) -> None: ...
     def variant_url(self, *, key: str) -> str: ...
@@ -129,8 +129,10 @@ class LocalImageStorage:
         path = _safe_path(self.private_root, key)
         return path.stat().st_size if path.is_file() else None
 
-    def original_read(self, *, key: str) -> bytes:
-        return _safe_path(self.private_root, key).read_bytes()
+    def original_read(self, *, key: str, max_bytes: int | None = None) -> bytes:
+        """The original's bytes; at most ``max_bytes + 1`` of them when ``max_bytes`` is given."""
+        with _safe_path(self.private_root, key).open("rb") as handle:
+            return handle.read() if max_bytes is None else handle.read(max_bytes + 1)
 
     def original_delete(self, *, key: str) -> None:
         _safe_path(self.private_root, key).unlink(missing_ok=True)
@@ -167,8 +169,8 @@ class S3ImageStorage:
     def original_size(self, *, key: str) -> int | None:
         return s3.s3_object_size(key=key)
 
-    def original_read(self, *, key: str) -> bytes:
-        return s3.s3_object_read(key=key)
+    def original_read(self, *, key: str, max_bytes: int | None = None) -> bytes:
+        return s3.s3_object_read(key=key, max_bytes=max_bytes)
 
     def original_delete(self, *, key: str) -> None:
         s3.s3_object_delete(key=key)
