@@ -194,10 +194,25 @@ def _to_bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
-        alpha = image[:, :, 3:4].astype(np.float32) / 255.0
-        flat = image[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
-        return flat.astype(np.uint8)
+        return _flatten_alpha(image)
     return image
+
+
+# Rows blended at a time: float32 copies of a whole 50-megapixel RGBA picture took about 2 GB
+# at once (a 10 MB PNG of one colour decodes to that); a band keeps the extra memory small.
+_BLEND_ROWS = 256
+
+
+def _flatten_alpha(image: np.ndarray) -> np.ndarray:
+    """BGRA onto white, band by band into one uint8 BGR output."""
+    height = image.shape[0]
+    out = np.empty((height, image.shape[1], 3), dtype=np.uint8)
+    for top in range(0, height, _BLEND_ROWS):
+        band = image[top : top + _BLEND_ROWS]
+        alpha = band[:, :, 3:4].astype(np.float32) / 255.0
+        flat = band[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
+        out[top : top + _BLEND_ROWS] = flat.astype(np.uint8)
+    return out
 
 
 def _encode(image: np.ndarray, fmt: str) -> bytes:
