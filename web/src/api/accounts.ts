@@ -109,3 +109,75 @@ export function useUpdateProfile(handle: string) {
     },
   });
 }
+
+/** Block or unblock: the server ends follows both ways, so every follow and feed list is stale. */
+export function useBlock(handle: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (block: boolean) => {
+      const url = `/api/accounts/users/${encodeURIComponent(handle)}/block/`;
+      if (block) await api.post(url);
+      else await api.delete(url);
+    },
+    onMutate: async (block) => {
+      const key = userKey(handle);
+      await qc.cancelQueries({ queryKey: key });
+      const before = qc.getQueryData<User>(key);
+      if (before) qc.setQueryData<User>(key, { ...before, is_blocked: block });
+      return { before };
+    },
+    onError: (_e, _v, ctx) => {
+      if (ctx?.before) qc.setQueryData(userKey(handle), ctx.before);
+    },
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: userKey(handle) });
+      void qc.invalidateQueries({ queryKey: ["me"] });
+      void qc.invalidateQueries({ queryKey: ["follows"] });
+      void qc.invalidateQueries({ queryKey: ["posts"] });
+      void qc.invalidateQueries({ queryKey: ["notifications"] });
+    },
+  });
+}
+
+/** Mute or unmute (their posts leave my feeds; the API does not report the state back). */
+export function useMute(handle: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (mute: boolean) => {
+      const url = `/api/accounts/users/${encodeURIComponent(handle)}/mute/`;
+      if (mute) await api.post(url);
+      else await api.delete(url);
+      return mute;
+    },
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["posts", "feed"] });
+      void qc.invalidateQueries({ queryKey: ["notifications"] });
+    },
+  });
+}
+
+/**
+ * "Download my data": the archive needs the Authorization header, so it is fetched with the API
+ * client and saved through a Blob link (a plain `<a href>` would go without the token).
+ */
+export async function downloadMyData(handle: string): Promise<void> {
+  const res = await api.get<Blob>("/api/accounts/export/", { responseType: "blob" });
+  const blob = new Blob([res.data], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `tangerine-${handle}-${new Date().toISOString().slice(0, 10)}.json`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Revoke later: some browsers start the download asynchronously after click().
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function useDeleteAccount() {
+  return useMutation({
+    mutationFn: async (handle: string) => {
+      await api.delete(`/api/accounts/users/${encodeURIComponent(handle)}/`);
+    },
+  });
+}

@@ -95,3 +95,7 @@ export const REPORT_STATUSES: ReportStatus[] = ["pending", "in_review", "resolve
 export const REPORT_TARGET_TYPES: ReportTargetType[] = [
   "post", "comment", "reply", "product", "user", "chat_message",
 ];
+
+export type Notification = Schemas["Notification"];
+export type NotificationKind = Schemas["NotificationKindEnum"];
+export type NotificationPage = Schemas["NotificationPage"];

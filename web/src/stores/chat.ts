@@ -3,7 +3,8 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { create } from "zustand";
 import { api, sameOrigin } from "@/api/client";
-import type { ChatMessage, CursorPage, Room, WsTicket } from "@/api/types";
+import { applyNotificationFrame, refetchNotifications } from "@/api/notifications";
+import type { ChatMessage, CursorPage, Notification, Room, WsTicket } from "@/api/types";
 import { useAuth } from "@/stores/auth";
 
 /**
@@ -179,8 +180,14 @@ class ChatConnection {
       return;
     }
     if (code === 4004) {
-      // No rooms left: reconnect only when a room exists again (ensure() after create).
+      // No rooms left. The socket also carries notifications and the server accepts a user
+      // without rooms, so connect again at once (ensure() after a room is created is then a no-op).
       useChat.setState({ status: "no_rooms" });
+      this.attempts = 0;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.connect();
+      }, 200);
       return;
     }
     if (code !== 1000 && code !== 4401) {
@@ -206,6 +213,8 @@ class ChatConnection {
   private async catchUp() {
     const qc = this.qc;
     if (!qc) return;
+    // Notifications pushed while the socket was down were stored: refetch the count and list.
+    refetchNotifications(qc);
     await qc.invalidateQueries({ queryKey: roomsKey });
     const pages = qc.getQueryData<RoomPages>(roomsKey);
     const rooms = pages?.pages.flatMap((p) => p.results) ?? [];
@@ -307,6 +316,10 @@ class ChatConnection {
         void qc?.invalidateQueries({ queryKey: roomKey(frame.room) });
         break;
       }
+      case "notification": {
+        if (qc && frame.notification) applyNotificationFrame(qc, frame.notification);
+        break;
+      }
       case "session.revoked": {
         useChat.setState({ status: "revoked", error: { code: "session_revoked", detail: "", at: Date.now() } });
         break;
@@ -338,7 +351,7 @@ type Frame =
   | { type: "room.members"; room: string; joined: string[]; left: string[] }
   | { type: "session.revoked" }
   | { type: "error"; code: string; detail?: string; client_id?: string }
-  | { type: "notification" };
+  | { type: "notification"; notification: Notification };
 
 function findPending(clientId: string): PendingMessage | undefined {
   for (const list of Object.values(useChat.getState().pending)) {

@@ -14,6 +14,7 @@ import {
   SearchIcon,
   UserIcon,
 } from "@/components/layout/icons";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { Spinner } from "@/components/ui/card";
 import { useLocale, useT } from "@/i18n";
 import { cn } from "@/lib/cn";
@@ -81,7 +82,7 @@ function LanguageSwitch() {
       type="button"
       data-testid="language-switch"
       onClick={() => setLocale(locale === "ko" ? "en" : "ko")}
-      className="rounded-full border border-stone-300 px-3 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100"
+      className="whitespace-nowrap rounded-full border border-stone-300 px-3 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100"
     >
       {t("nav.language")}
     </button>
@@ -120,7 +121,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     <div className="flex min-h-screen flex-col bg-stone-50">
       <header className="sticky top-0 z-20 border-b border-stone-200 bg-white/90 backdrop-blur">
         <div className="mx-auto flex h-14 max-w-5xl items-center gap-4 px-4">
-          <Link href="/" className="flex items-center gap-1.5 text-lg font-extrabold text-orange-500">
+          <Link href="/" className="flex shrink-0 items-center gap-1.5 whitespace-nowrap text-lg font-extrabold text-orange-500">
             <TangerineLogo />
             {t("app.name")}
           </Link>
@@ -130,7 +131,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={item.label}
                 href={item.href}
                 className={cn(
-                  "flex items-center gap-1.5 rounded-lg px-2.5 py-2 text-sm text-stone-600 hover:bg-stone-100",
+                  "flex items-center gap-1.5 whitespace-nowrap rounded-lg px-2.5 py-2 text-sm text-stone-600 hover:bg-stone-100",
                   item.match(pathname) && "font-semibold text-orange-600",
                 )}
               >
@@ -141,10 +142,11 @@ export function AppShell({ children }: { children: ReactNode }) {
             ))}
           </nav>
           <HeaderSearch />
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex shrink-0 items-center gap-2 whitespace-nowrap">
             <LanguageSwitch />
+            {hydrated && user && <NotificationBell active={pathname.startsWith("/notifications")} />}
             {hydrated && user && (
-              <Link href="/reports/mine" className="hidden text-xs text-stone-500 hover:underline lg:inline">
+              <Link href="/reports/mine" className="hidden whitespace-nowrap text-xs text-stone-500 hover:underline lg:inline">
                 {t("report.mine")}
               </Link>
             )}

@@ -35,3 +35,10 @@ export const HeartIcon = ({ filled, ...p }: SVGProps<SVGSVGElement> & { filled?:
     <path d="M12 20s-7-4.5-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.5-7 10-7 10z" />
   </svg>
 );
+
+export const BellIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base} {...p}>
+    <path d="M6 8a6 6 0 1 1 12 0c0 7 3 8.5 3 8.5H3S6 15 6 8z" />
+    <path d="M10.3 20a1.9 1.9 0 0 0 3.4 0" />
+  </svg>
+);

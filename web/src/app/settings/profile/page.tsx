@@ -85,9 +85,14 @@ function ProfileForm({ me }: { me: Me }) {
         <TextField label={t("profile.link2")} name="link_2" type="url" inputMode="url" value={form.link_2}
           onChange={set("link_2")} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_2")} />
         <div className="flex items-center justify-between">
-          <Link href="/settings/password" className="text-sm text-orange-600 hover:underline">
-            {t("profile.changePassword")}
-          </Link>
+          <div className="flex flex-col gap-1">
+            <Link href="/settings/password" className="text-sm text-orange-600 hover:underline">
+              {t("profile.changePassword")}
+            </Link>
+            <Link href="/settings/account" className="text-sm text-orange-600 hover:underline" data-testid="settings-account">
+              {t("account.settingsLink")}
+            </Link>
+          </div>
           <Button type="submit" disabled={update.isPending}>
             {update.isPending ? t("common.saving") : t("common.save")}
           </Button>

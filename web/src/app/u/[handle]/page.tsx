@@ -7,6 +7,7 @@ import { toApiError } from "@/api/errors";
 import { useCreateRoom } from "@/api/chat";
 import { useFollow } from "@/api/follows";
 import { ReportButton } from "@/components/reports/report-button";
+import { AccountMenu } from "@/components/profile/account-menu";
 import { ProfileTabs } from "@/components/profile/profile-tabs";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
@@ -88,6 +89,8 @@ export default function ProfilePage() {
                 {t("product.newTitle")}
               </Link>
             </>
+          ) : me && user.is_blocked ? (
+            <AccountMenu user={user} />
           ) : me ? (
             <>
               <Button
@@ -114,6 +117,7 @@ export default function ProfilePage() {
                 {t("chat.message")}
               </Button>
               <ReportButton targetType="user" target={user.handle} className="self-center" />
+              <AccountMenu user={user} />
             </>
           ) : null}
         </div>
