@@ -151,3 +151,47 @@ export function useLikeItem(kind: "comment" | "reply", key: QueryKey, uuid: stri
       patch((item) => ({ ...item, liked: state.liked, like_count: state.like_count })),
   });
 }
+
+type Editable = { uuid: string; text: string; updated_at: string };
+
+/**
+ * Inline edit of a comment or reply by its author: the cached list shows the new text at once,
+ * is rolled back if the API refuses, and then takes the server's copy.
+ */
+function useEditItem(kind: "comment" | "reply", key: QueryKey) {
+  const qc = useQueryClient();
+  const patch = (uuid: string, change: (item: Editable) => Editable) =>
+    qc.setQueryData<InfiniteData<CursorPage<Editable>>>(key, (data) =>
+      data
+        ? {
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              results: page.results.map((item) => (item.uuid === uuid ? change(item) : item)),
+            })),
+          }
+        : data,
+    );
+  const base = kind === "comment" ? "/api/comments/" : "/api/replies/";
+  return useMutation({
+    mutationFn: async ({ uuid, text }: { uuid: string; text: string }) =>
+      (await api.patch<Comment | Reply>(`${base}${uuid}/`, { text })).data,
+    onMutate: async ({ uuid, text }) => {
+      await qc.cancelQueries({ queryKey: key });
+      const before = qc.getQueryData(key);
+      patch(uuid, (item) => ({ ...item, text }));
+      return { before };
+    },
+    onError: (_e, _v, ctx) => qc.setQueryData(key, ctx?.before),
+    onSuccess: (saved) =>
+      patch(saved.uuid, (item) => ({ ...item, text: saved.text, updated_at: saved.updated_at })),
+  });
+}
+
+export function useEditComment(post: string) {
+  return useEditItem("comment", commentsKey(post));
+}
+
+export function useEditReply(comment: string) {
+  return useEditItem("reply", repliesKey(comment));
+}

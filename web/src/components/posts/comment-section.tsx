@@ -10,6 +10,8 @@ import {
   useComments,
   useDeleteComment,
   useDeleteReply,
+  useEditComment,
+  useEditReply,
   useLikeItem,
   useReplies,
 } from "@/api/comments";
@@ -63,18 +65,90 @@ function TextForm({
   );
 }
 
+/** The author's text, or an inline editor for it; saving is optimistic (rolled back on error). */
+function EditableText({
+  text,
+  editing,
+  onSave,
+  onCancel,
+  failed,
+  testId,
+}: {
+  text: string;
+  editing: boolean;
+  onSave: (text: string) => void;
+  onCancel: () => void;
+  failed: boolean;
+  testId: string;
+}) {
+  const t = useT();
+  const [draft, setDraft] = useState(text);
+  if (!editing) {
+    return (
+      <>
+        <p className="whitespace-pre-line text-sm text-stone-800" data-testid={`${testId}-text`}>{text}</p>
+        {failed && <p className="text-xs text-red-600" role="alert">{t("comment.editFailed")}</p>}
+      </>
+    );
+  }
+  const value = draft.trim();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!value) return;
+    if (value === text) onCancel();
+    else onSave(value);
+  };
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-1" data-testid={`${testId}-edit`}>
+      <textarea
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => e.key === "Escape" && onCancel()}
+        aria-label={t("comment.editLabel")}
+        maxLength={2000}
+        rows={2}
+        autoFocus
+        className="w-full rounded-lg border border-stone-300 px-3 py-2 text-sm"
+      />
+      <div className="flex justify-end gap-2">
+        <Button type="button" variant="ghost" size="sm" onClick={onCancel}>{t("comment.editCancel")}</Button>
+        <Button type="submit" size="sm" disabled={!value}>{t("comment.editSave")}</Button>
+      </div>
+    </form>
+  );
+}
+
 function ReplyItem({ reply, post, comment }: { reply: Reply; post: string; comment: string }) {
   const t = useT();
   const me = useAuth((s) => s.user);
   const like = useLikeItem("reply", repliesKey(comment), reply.uuid);
   const remove = useDeleteReply(post, comment);
+  const edit = useEditReply(comment);
+  const [editing, setEditing] = useState(false);
   const mine = me?.handle === reply.author.handle;
   return (
     <div className="flex flex-col gap-1 border-l-2 border-orange-100 pl-3" data-testid="reply">
       <AuthorLine author={reply.author} date={reply.created_at} />
-      <p className="whitespace-pre-line text-sm text-stone-800">{reply.text}</p>
+      <EditableText
+        key={editing ? "edit" : "view"}
+        text={reply.text}
+        editing={editing}
+        testId="reply"
+        failed={edit.isError}
+        onCancel={() => setEditing(false)}
+        onSave={(text) => {
+          setEditing(false);
+          edit.mutate({ uuid: reply.uuid, text });
+        }}
+      />
       <div className="flex items-center gap-2">
         <LikeButton size="sm" liked={reply.liked} count={reply.like_count} onToggle={(v) => like.mutate(v)} testId="reply-like" />
+        {mine && !editing && (
+          <button type="button" className="text-xs text-stone-500 hover:underline" data-testid="reply-edit-button"
+            onClick={() => { edit.reset(); setEditing(true); }}>
+            {t("comment.edit")}
+          </button>
+        )}
         {mine && (
           <button type="button" className="text-xs text-stone-500 hover:text-red-600"
             onClick={() => window.confirm(t("common.confirmDelete")) && remove.mutate(reply.uuid)}>
@@ -98,12 +172,32 @@ function CommentItem({ comment, post, postAuthor }: { comment: Comment; post: st
   const addReply = useAddReply(post, comment.uuid);
   const replyError = addReply.error ? toApiError(addReply.error) : null;
   const canDelete = me && (me.handle === comment.author.handle || me.handle === postAuthor);
+  const edit = useEditComment(post);
+  const [editing, setEditing] = useState(false);
+  const mine = me?.handle === comment.author.handle;
   return (
     <div className="flex flex-col gap-2 py-3" data-testid="comment">
       <AuthorLine author={comment.author} date={comment.created_at} />
-      <p className="whitespace-pre-line text-sm text-stone-800">{comment.text}</p>
+      <EditableText
+        key={editing ? "edit" : "view"}
+        text={comment.text}
+        editing={editing}
+        testId="comment"
+        failed={edit.isError}
+        onCancel={() => setEditing(false)}
+        onSave={(text) => {
+          setEditing(false);
+          edit.mutate({ uuid: comment.uuid, text });
+        }}
+      />
       <div className="flex items-center gap-3 text-xs text-stone-500">
         <LikeButton size="sm" liked={comment.liked} count={comment.like_count} onToggle={(v) => like.mutate(v)} testId="comment-like" />
+        {mine && !editing && (
+          <button type="button" className="hover:underline" data-testid="comment-edit-button"
+            onClick={() => { edit.reset(); setEditing(true); }}>
+            {t("comment.edit")}
+          </button>
+        )}
         {me && (
           <button type="button" className="hover:underline" onClick={() => { setReplying((r) => !r); setOpen(true); }}>
             {t("comment.reply")}
