@@ -93,7 +93,9 @@ export function useMarkRead() {
   return useMutation({
     mutationFn: async (body: { uuids: string[] } | { all: true }) =>
       (await api.post<{ unread_count: number }>("/api/notifications/read/", body)).data,
-    onMutate: (body) => {
+    onMutate: async (body) => {
+      // A count or list fetched before this write lands would bring the unread state back.
+      await qc.cancelQueries({ queryKey: ["notifications"] });
       const ids = "uuids" in body ? new Set(body.uuids) : null;
       let changed = 0;
       patchList(qc, (n) => {
@@ -110,6 +112,12 @@ export function useMarkRead() {
       void qc.invalidateQueries({ queryKey: notificationsKey });
     },
     onSuccess: (data) => qc.setQueryData(unreadCountKey, data.unread_count),
+    // Anything that started during the write (a socket reconnect refetches) may predate it.
+    onSettled: () => {
+      if (qc.isFetching({ queryKey: ["notifications"] }) > 0) {
+        void qc.invalidateQueries({ queryKey: ["notifications"] });
+      }
+    },
   });
 }
 
