@@ -173,8 +173,12 @@ def test_cannot_block_or_mute_yourself(as_user: Client, alice: User) -> None:
 
 
 def test_mute_and_unmute(as_user: Client, alice: User, bob: User) -> None:
-    assert as_user(alice).post("/api/accounts/users/bob/mute/").status_code == 200
+    muted = as_user(alice).post("/api/accounts/users/bob/mute/")
+    assert muted.status_code == 200
+    assert muted.json()["is_muted"] is True
     assert Mute.objects.filter(muter=alice, muted=bob).exists()
+    assert as_user(alice).get("/api/accounts/users/bob/").json()["is_muted"] is True
+    assert as_user(bob).get("/api/accounts/users/alice/").json()["is_muted"] is False
     assert as_user(alice).delete("/api/accounts/users/bob/mute/").status_code == 204
     assert not Mute.objects.exists()
 

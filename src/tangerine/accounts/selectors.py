@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.http import Http404
 
-from tangerine.accounts.models import Block, User
+from tangerine.accounts.models import Block, Mute, User
 from tangerine.follows.models import Follow
 
 
@@ -21,9 +21,10 @@ def user_qs_for_viewer(*, viewer: User | None) -> QuerySet[User]:
         qs = qs.annotate(
             is_following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
             is_blocked=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
+            is_muted=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
         )
     else:
-        qs = qs.annotate(is_following=Value(False), is_blocked=Value(False))
+        qs = qs.annotate(is_following=Value(False), is_blocked=Value(False), is_muted=Value(False))
     return qs
 
 

@@ -16,6 +16,7 @@ class UserSerializer(serializers.ModelSerializer[User]):
     profile_image = ImageRefSerializer(read_only=True, allow_null=True)
     is_following = serializers.BooleanField(read_only=True, default=False)
     is_blocked = serializers.BooleanField(read_only=True, default=False)
+    is_muted = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
         model = User
@@ -31,6 +32,7 @@ class UserSerializer(serializers.ModelSerializer[User]):
             "following_count",
             "is_following",
             "is_blocked",
+            "is_muted",
             "is_staff",
             "created_at",
         ]

@@ -1399,6 +1399,8 @@ export interface components {
             readonly is_following: boolean;
             /** @default false */
             readonly is_blocked: boolean;
+            /** @default false */
+            readonly is_muted: boolean;
             readonly is_staff: boolean;
             /** Format: date-time */
             readonly created_at: string;
@@ -2279,6 +2281,8 @@ export interface components {
             readonly is_following: boolean;
             /** @default false */
             readonly is_blocked: boolean;
+            /** @default false */
+            readonly is_muted: boolean;
             readonly is_staff: boolean;
             /** Format: date-time */
             readonly created_at: string;

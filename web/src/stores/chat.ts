@@ -301,6 +301,15 @@ class ChatConnection {
         if (!findRoom(qc, frame.room)) void qc?.invalidateQueries({ queryKey: roomsKey });
         break;
       }
+      case "message.hidden":
+      case "message.unhidden": {
+        // Moderation changed a message: replace it where it is loaded (by uuid); the room's
+        // last-message preview may show it too.
+        const loaded = useChat.getState().messages[frame.room];
+        if (loaded?.some((m) => m.uuid === frame.message.uuid)) addMessages(frame.room, [frame.message]);
+        void qc?.invalidateQueries({ queryKey: roomsKey });
+        break;
+      }
       case "room.read": {
         patchRoom(qc, frame.room, (r) => ({
           ...r,
@@ -346,6 +355,7 @@ class ChatConnection {
 type Frame =
   | { type: "message.ack"; client_id: string; message: ChatMessage }
   | { type: "message"; room: string; message: ChatMessage }
+  | { type: "message.hidden" | "message.unhidden"; room: string; message: ChatMessage }
   | { type: "room.read"; room: string; seq: number }
   | { type: "room.joined" | "room.left"; room: string }
   | { type: "room.members"; room: string; joined: string[]; left: string[] }

@@ -7,13 +7,13 @@ import { FormMessage } from "@/components/ui/field";
 import { useT } from "@/i18n";
 
 /**
- * "⋯" on another user's profile: block/unblock (from `is_blocked`) and mute/unmute. The API does
- * not report whether I muted someone, so the mute item shows what was done in this visit.
+ * "⋯" on another user's profile: block/unblock (from `is_blocked`) and mute/unmute (from
+ * `is_muted`).
  */
 export function AccountMenu({ user }: { user: User }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const [muted, setMuted] = useState(false);
+  const [muted, setMuted] = useState(user.is_muted);
   const [notice, setNotice] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   const block = useBlock(user.handle);
