@@ -89,6 +89,8 @@ class ChatConnection {
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
+  /** The attempt waiting for its ticket: a send meanwhile must not start a second socket. */
+  private attempt: object | null = null;
   private qc: QueryClient | null = null;
   private me: string | null = null;
 
@@ -104,6 +106,7 @@ class ChatConnection {
 
   stop() {
     this.stopped = true;
+    this.attempt = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const ws = this.ws;
@@ -125,7 +128,7 @@ class ChatConnection {
 
   /** Connect now if the socket is down (e.g. after creating a room following a 4004 close). */
   ensure() {
-    if (this.stopped || !this.me) return;
+    if (this.stopped || !this.me || this.attempt) return;
     if (this.ws && this.ws.readyState <= WebSocket.OPEN) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -134,24 +137,34 @@ class ChatConnection {
   }
 
   private async connect() {
-    if (this.stopped) return;
+    if (this.stopped || this.attempt) return;
+    const attempt = {};
+    this.attempt = attempt;
     useChat.setState({ status: this.attempts === 0 ? "connecting" : "reconnecting" });
     let ticket: string;
     try {
       // A fresh one-time ticket for every attempt (30 s, single use).
       ticket = (await api.post<WsTicket>("/api/chats/ws-ticket/")).data.ticket;
     } catch {
+      if (this.attempt !== attempt) return; // stopped (or restarted) meanwhile
+      this.attempt = null;
       if (!useAuth.getState().access) return; // logged out: the shell stops us
       this.scheduleReconnect();
       return;
     }
+    if (this.attempt !== attempt) return;
+    this.attempt = null;
     if (this.stopped) return;
     const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(`${proto}//${window.location.host}/ws/chat/?ticket=${encodeURIComponent(ticket)}`);
     this.ws = ws;
     ws.onopen = () => {
       this.attempts = 0;
-      useChat.setState({ status: "open" });
+      // An error about the previous socket's close is over once we are connected again.
+      useChat.setState((s) => ({
+        status: "open",
+        error: s.error && (s.error.code.startsWith("close_") || s.error.code === "invalid_ticket") ? null : s.error,
+      }));
       void this.catchUp().then(() => this.resendPending());
     };
     ws.onmessage = (ev) => {
