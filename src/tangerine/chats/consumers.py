@@ -6,16 +6,19 @@ The consumer is as thin as a view: it parses frames, calls services and selector
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404
 
 from tangerine.accounts.models import User
@@ -30,6 +33,39 @@ logger = logging.getLogger(__name__)
 CLOSE_SESSION_REVOKED = 4001  # logout, password change, account deletion or deactivation
 CLOSE_NO_ROOMS = 4004  # the user was removed from (or left) their last room
 CLOSE_INVALID_TICKET = 4401  # missing, unknown, expired or already used ticket
+
+# How long a stored message's fan-out may hold up the socket. The layer is a doorbell: when its
+# broker is down a publish can wait for its own timeout (30 s in pulsar-client), and meanwhile
+# this socket would answer nothing. Members who miss the bell catch up from the database.
+FANOUT_TIMEOUT_SECONDS = 2.0
+
+
+T = TypeVar("T")
+
+
+def _db(func: Callable[..., T]) -> Callable[..., Any]:
+    """``database_sync_to_async(func)``, run once more on a new connection after a
+    connection error.
+
+    Consumers share one long-lived sync thread, so with persistent connections
+    (``CONN_MAX_AGE``) a connection the database dropped (restart, failover, terminated
+    backend) would otherwise fail the next frame of every socket. Only calls made outside a
+    transaction are repeated, and every function called here is safe to repeat:
+    ``message_send`` is idempotent per ``client_id``, and a repeated ticket check refuses the
+    already used ticket (4401), after which the client fetches a new one.
+    """
+
+    def call(*args: Any, **kwargs: Any) -> T:
+        try:
+            return func(*args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                raise
+            logger.warning("Database connection lost; retrying on a new one", exc_info=True)
+            connection.close()
+            return func(*args, **kwargs)
+
+    return database_sync_to_async(call)
 
 
 class TokenBucket:
@@ -59,6 +95,11 @@ class FrameError(Exception):
         self.extra = extra
 
 
+def _unavailable(client_id: str | None) -> FrameError:
+    extra = {} if client_id is None else {"client_id": client_id}
+    return FrameError("unavailable", "Try again in a moment (same client_id).", **extra)
+
+
 def _room_field(frame: dict[str, Any]) -> str:
     try:
         return str(selectors.parse_uuid(frame.get("room")))
@@ -81,7 +122,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         ticket = (query.get("ticket") or [None])[0]
-        user = await database_sync_to_async(tickets.ws_ticket_consume)(ticket=ticket)
+        user = await _db(tickets.ws_ticket_consume)(ticket=ticket)
         if user is None:
             # Accept, then close with a reason a browser can read (a refused handshake has none).
             await self.accept()
@@ -99,7 +140,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Join the user's group first: a membership change made while the room list loads
         # still reaches this socket as an event.
         await self.channel_layer.group_add(self.user_group, self.channel_name)
-        room_uuids = await database_sync_to_async(selectors.room_uuids_for_user)(user_id=user.pk)
+        room_uuids = await _db(selectors.room_uuids_for_user)(user_id=user.pk)
         for room_uuid in room_uuids:
             await self._join(room_uuid)
         await self.accept()
@@ -107,10 +148,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.user is None:
             return
-        for room_uuid in list(self.rooms):
-            await self.channel_layer.group_discard(events.room_group(room_uuid), self.channel_name)
+        groups = [events.room_group(room_uuid) for room_uuid in self.rooms]
         self.rooms.clear()
-        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        try:
+            for group in [*groups, self.user_group]:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:  # broker down: memberships of a dead channel expire by themselves
+            logger.warning("Could not leave the channel-layer groups of a closed socket")
 
     async def _join(self, room_uuid: str) -> None:
         self.rooms.add(room_uuid)
@@ -175,7 +219,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 client_id=client_id,
             )
         try:
-            result = await database_sync_to_async(services.message_send)(
+            result = await _db(services.message_send)(
                 sender=user, room_uuid=room_uuid, text=text, client_id=client_id
             )
         except Http404 as exc:
@@ -186,14 +230,34 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameError(
                 "blocked", "You cannot send messages in this chat.", client_id=client_id
             ) from exc
-        payload = await database_sync_to_async(message_payload)(result.message)
+        except DatabaseError as exc:
+            logger.warning("Could not store a chat message", exc_info=True)
+            raise _unavailable(client_id) from exc
+        try:
+            payload = await _db(message_payload)(result.message)
+        except DatabaseError as exc:  # stored, but without its payload no ack: a resend acks
+            logger.warning("Could not load a stored chat message", exc_info=True)
+            raise _unavailable(client_id) from exc
         # The database commit is done: acknowledge, then ring the room's bell once.
         await self._send_json({"type": "message.ack", "client_id": client_id, "message": payload})
         if result.created:
-            await self.channel_layer.group_send(
+            await self._ring(
                 events.room_group(room_uuid),
                 events.message_event(room_uuid=room_uuid, message=payload),
             )
+
+    async def _ring(self, group: str, event: dict[str, Any]) -> None:
+        """Publish ``event`` after a commit; a broken or slow layer is logged, not raised.
+
+        The message is stored and acknowledged already: failing the socket here would only make
+        the client resend what the database holds.
+        """
+        try:
+            await asyncio.wait_for(
+                self.channel_layer.group_send(group, event), FANOUT_TIMEOUT_SECONDS
+            )
+        except Exception:
+            logger.warning("Could not publish %s to %s", event.get("type"), group, exc_info=True)
 
     async def _on_room_read(self, user: User, frame: dict[str, Any]) -> None:
         if not self.frame_bucket.take():
@@ -203,11 +267,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0):
             raise FrameError("invalid", "seq is a non-negative integer.")
         try:
-            await database_sync_to_async(services.membership_mark_read)(
-                user=user, room_uuid=room_uuid, seq=seq
-            )
+            await _db(services.membership_mark_read)(user=user, room_uuid=room_uuid, seq=seq)
         except Http404 as exc:
             raise FrameError("not_found", "No such room.") from exc
+        except DatabaseError as exc:
+            logger.warning("Could not mark a chat read", exc_info=True)
+            raise _unavailable(None) from exc
         # The service tells every socket of this user (this one included) through their group.
 
     # --- events from the channel layer ---
