@@ -286,3 +286,44 @@ def test_message_hidden_by_moderation_is_replaced_live(
     assert again["uuid"] == bad["uuid"]
     assert again["hidden"] is True
     assert "선입금" not in again["text"]
+
+
+def test_message_hidden_while_offline_is_replaced_after_the_reconnect(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    alice = make_account("mo_a")
+    bob = make_account("mo_b")
+    staff = make_account("mo_staff")
+    make_staff(servers, staff.handle)
+    room = create_room(servers, alice, bob)
+    page_a = open_room(new_page, alice, room)
+    page_b = open_room(new_page, bob, room)
+    send_ui(page_a, "계좌로 먼저 보내 주세요", 1)
+    send_ui(page_a, "감사합니다", 2)
+    expect(page_b.get_by_test_id("chat-message")).to_have_count(2)
+    bad = stored_messages(servers, bob, room)[0]
+
+    page_b.context.set_offline(True)
+    page_b.evaluate("() => window.__e2eSockets.forEach(s => s.close())")
+    expect(page_b.get_by_test_id("chat-status")).to_have_attribute("data-status", "reconnecting")
+    # Reported by Bob (over the API, not his offline browser) and hidden while his socket is down:
+    # its message.hidden frame never reaches him.
+    with servers.api(bob.access) as client:
+        res = client.post(
+            "/api/reports/",
+            json={"target_type": "chat_message", "target": bad["uuid"], "reason": "scam"},
+        )
+    assert res.status_code == 201, res.text
+    with servers.api(staff.access) as client:
+        report = res.json()["uuid"]
+        assert client.patch(f"/api/reports/{report}/", json={"status": "in_review"}).is_success
+        res = client.patch(
+            f"/api/reports/{report}/", json={"status": "resolved", "actions": ["hide_content"]}
+        )
+        assert res.status_code == 200, res.text
+    expect(page_b.get_by_test_id("chat-message").first).to_contain_text("계좌로 먼저")
+
+    page_b.context.set_offline(False)
+    first = page_b.locator('[data-testid="chat-message"][data-seq="1"]')
+    expect(first).to_contain_text("운영자가 숨긴 메시지입니다.", timeout=20_000)
+    assert shown(page_b) == [(1, "운영자가 숨긴 메시지입니다."), (2, "감사합니다")]

@@ -235,15 +235,23 @@ class ChatConnection {
     await Promise.all(
       Object.keys(held).map(async (uuid) => {
         const room = rooms.find((r) => r.uuid === uuid);
-        if (room && room.last_seq <= maxSeq(uuid)) return;
         let url: string | null =
-          `/api/chats/rooms/${uuid}/messages/?after_seq=${maxSeq(uuid)}&page_size=100`;
+          room && room.last_seq <= maxSeq(uuid)
+            ? null
+            : `/api/chats/rooms/${uuid}/messages/?after_seq=${maxSeq(uuid)}&page_size=100`;
         try {
           while (url) {
             const { data }: { data: CursorPage<ChatMessage> } = await api.get(sameOrigin(url));
             addMessages(uuid, data.results);
             url = data.next ? sameOrigin(data.next) : null;
           }
+          // message.hidden / message.unhidden frames sent while we were away are not replayed:
+          // refresh the newest messages we hold (replaced by uuid, nothing new is added).
+          const { data } = await api.get<CursorPage<ChatMessage>>(
+            `/api/chats/rooms/${uuid}/messages/?page_size=30`,
+          );
+          const loaded = new Set((useChat.getState().messages[uuid] ?? []).map((m) => m.uuid));
+          addMessages(uuid, data.results.filter((m) => loaded.has(m.uuid)));
         } catch {
           /* the room may be gone (left or closed): nothing to catch up */
         }
