@@ -119,6 +119,9 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+# With persistent connections, check a reused connection before use (a database restart or a
+# terminated backend then costs one reconnect instead of an error).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (the ASGI server's sync pool) write at once: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})
