@@ -37,7 +37,13 @@ def test_post_follow_feed_like_comment_reply(
     follow = reader_page.get_by_test_id("follow-button")
     expect(follow).to_have_text("팔로우")
     expect(reader_page.get_by_test_id("follower-count")).to_have_text("0")
-    follow.click()
+    # The button flips at once (optimistic); wait for the server's answer before leaving the
+    # page, or the navigation may abort the request.
+    with reader_page.expect_response(
+        lambda r: r.url.endswith("/api/follows/") and r.request.method == "POST"
+    ) as followed:
+        follow.click()
+    assert followed.value.status in {200, 201}
     expect(follow).to_have_text("언팔로우")
     expect(reader_page.get_by_test_id("follower-count")).to_have_text("1")
     reader_page.goto("/")
@@ -47,7 +53,10 @@ def test_post_follow_feed_like_comment_reply(
     # Like from the feed: the heart fills and the count moves at once.
     like = card.get_by_test_id("post-like")
     expect(like).to_have_attribute("aria-pressed", "false")
-    like.click()
+    with reader_page.expect_response(
+        lambda r: r.url.endswith("/api/likes/post-likes/") and r.request.method == "POST"
+    ):
+        like.click()
     expect(like).to_have_attribute("aria-pressed", "true")
     expect(card.get_by_test_id("post-like-count")).to_have_text("1")
 
