@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tangerine.integrations import embeddings, milvus
+from tangerine.search import keyword
 
 UNREACHABLE_MILVUS = "http://127.0.0.1:9"
 
@@ -22,6 +23,7 @@ def search_backends(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MILVUS_RETRY_SECONDS = 30
     milvus.reset()
     embeddings.clear_query_cache()
+    keyword.forget_corpus_stats()  # each test has its own rows
     yield
     milvus.reset()
 

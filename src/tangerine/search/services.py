@@ -131,6 +131,7 @@ def _unindex(kind: str, object_ids: list[int]) -> None:
     with transaction.atomic():
         SearchPosting.objects.filter(kind=kind, object_id__in=object_ids).delete()
         SearchDocument.objects.filter(kind=kind, object_id__in=object_ids).delete()
+    keyword.forget_corpus_stats()
     try:
         milvus.delete([(kind, i) for i in object_ids])
     except milvus.VectorStoreError:
