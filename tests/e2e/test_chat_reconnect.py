@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, SCREENSHOTS, Account, Servers, make_staff, ui_login
 
+TICKET_URL = "**/api/chats/ws-ticket/"
+
 pytestmark = pytest.mark.e2e
 
 # Test-side hook (no app code): every WebSocket the page opens is recorded, so the test can see
@@ -97,6 +99,9 @@ def test_offline_reconnect_catches_up_and_delivers_pending_once(
 
     # Network loss for Bob only. Chromium's offline emulation fails new requests and sockets but
     # leaves an open WebSocket alone (measured: it stayed open), so the test also drops that one.
+    # Offline alone may let a reconnect slip through before it takes effect on loopback; refusing
+    # the ticket request too makes the outage certain.
+    page_b.route(TICKET_URL, lambda route: route.abort())
     page_b.context.set_offline(True)
     page_b.evaluate("() => window.__e2eSockets.forEach(s => s.close())")
     banner = page_b.get_by_test_id("chat-status")
@@ -124,6 +129,7 @@ def test_offline_reconnect_catches_up_and_delivers_pending_once(
     page_b.screenshot(path=str(SCREENSHOTS / "e2e-chat-reconnecting-ko.png"))
     assert [m["seq"] for m in stored_messages(servers, alice, room)] == [1, 2, 3, 4]
 
+    page_b.unroute(TICKET_URL)
     page_b.context.set_offline(False)
     # Backoff is capped by the offline time above (≤ ~4 s), so it comes back well within 20 s.
     expect(page_b.get_by_test_id("chat-message")).to_have_count(5, timeout=20_000)
@@ -303,6 +309,9 @@ def test_message_hidden_while_offline_is_replaced_after_the_reconnect(
     expect(page_b.get_by_test_id("chat-message")).to_have_count(2)
     bad = stored_messages(servers, bob, room)[0]
 
+    # Offline alone may let a reconnect slip through before it takes effect on loopback; refusing
+    # the ticket request too makes the outage certain.
+    page_b.route(TICKET_URL, lambda route: route.abort())
     page_b.context.set_offline(True)
     page_b.evaluate("() => window.__e2eSockets.forEach(s => s.close())")
     expect(page_b.get_by_test_id("chat-status")).to_have_attribute("data-status", "reconnecting")
@@ -323,6 +332,7 @@ def test_message_hidden_while_offline_is_replaced_after_the_reconnect(
         assert res.status_code == 200, res.text
     expect(page_b.get_by_test_id("chat-message").first).to_contain_text("계좌로 먼저")
 
+    page_b.unroute(TICKET_URL)
     page_b.context.set_offline(False)
     first = page_b.locator('[data-testid="chat-message"][data-seq="1"]')
     expect(first).to_contain_text("운영자가 숨긴 메시지입니다.", timeout=20_000)

@@ -75,6 +75,22 @@ export function maxSeq(room: string): number {
   return list && list.length > 0 ? list[list.length - 1].seq : 0;
 }
 
+/**
+ * The highest seq up to which we hold every message, counting from the oldest one loaded. During
+ * an outage our own acks may arrive while others' messages do not, so the highest seq seen can
+ * sit above a hole; catch-up starts from here instead.
+ */
+export function contiguousSeq(room: string): number {
+  const list = useChat.getState().messages[room];
+  if (!list || list.length === 0) return 0;
+  let top = list[0].seq;
+  for (const m of list.slice(1)) {
+    if (m.seq !== top + 1) break;
+    top = m.seq;
+  }
+  return top;
+}
+
 function newClientId(): string {
   if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
     return crypto.randomUUID();
@@ -83,6 +99,17 @@ function newClientId(): string {
 }
 
 type RoomPages = InfiniteData<CursorPage<Room>>;
+
+/** Every message of ``room`` after the last contiguous one we hold, oldest first, all pages. */
+async function fetchAfter(room: string): Promise<void> {
+  let url: string | null =
+    `/api/chats/rooms/${room}/messages/?after_seq=${contiguousSeq(room)}&page_size=100`;
+  while (url) {
+    const { data }: { data: CursorPage<ChatMessage> } = await api.get(sameOrigin(url));
+    addMessages(room, data.results);
+    url = data.next ? sameOrigin(data.next) : null;
+  }
+}
 
 class ChatConnection {
   private ws: WebSocket | null = null;
@@ -235,16 +262,8 @@ class ChatConnection {
     await Promise.all(
       Object.keys(held).map(async (uuid) => {
         const room = rooms.find((r) => r.uuid === uuid);
-        let url: string | null =
-          room && room.last_seq <= maxSeq(uuid)
-            ? null
-            : `/api/chats/rooms/${uuid}/messages/?after_seq=${maxSeq(uuid)}&page_size=100`;
         try {
-          while (url) {
-            const { data }: { data: CursorPage<ChatMessage> } = await api.get(sameOrigin(url));
-            addMessages(uuid, data.results);
-            url = data.next ? sameOrigin(data.next) : null;
-          }
+          if (!room || room.last_seq > contiguousSeq(uuid)) await fetchAfter(uuid);
           // message.hidden / message.unhidden frames sent while we were away are not replayed:
           // refresh the newest messages we hold (replaced by uuid, nothing new is added).
           const { data } = await api.get<CursorPage<ChatMessage>>(
@@ -313,7 +332,10 @@ class ChatConnection {
         break;
       }
       case "message": {
+        const held = contiguousSeq(frame.room);
         addMessages(frame.room, [frame.message]);
+        // A skipped number means a message did not ring (a broker hiccup): fetch the hole.
+        if (held > 0 && frame.message.seq > held + 1) void fetchAfter(frame.room).catch(() => undefined);
         removePending(frame.room, frame.message.client_id, frame.message.sender?.handle === this.me);
         const viewing =
           useChat.getState().activeRoom === frame.room && document.visibilityState === "visible";
