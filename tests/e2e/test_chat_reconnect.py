@@ -12,6 +12,12 @@ from tests.e2e.conftest import PASSWORD, SCREENSHOTS, Account, Servers, make_sta
 
 TICKET_URL = "**/api/chats/ws-ticket/"
 
+
+def _record_ticket(tickets: list[str], url: str) -> None:
+    if "/api/chats/ws-ticket/" in url:
+        tickets.append(url)
+
+
 pytestmark = pytest.mark.e2e
 
 # Test-side hook (no app code): every WebSocket the page opens is recorded, so the test can see
@@ -95,7 +101,7 @@ def test_offline_reconnect_catches_up_and_delivers_pending_once(
     # Survives only if the page is never reloaded.
     page_b.evaluate("() => { window.__e2eNoReload = true; }")
     tickets: list[str] = []
-    page_b.on("request", lambda r: "/api/chats/ws-ticket/" in r.url and tickets.append(r.url))
+    page_b.on("request", lambda r: _record_ticket(tickets, r.url))
 
     # Network loss for Bob only. Chromium's offline emulation fails new requests and sockets but
     # leaves an open WebSocket alone (measured: it stayed open), so the test also drops that one.
@@ -214,7 +220,7 @@ def test_session_revoked_close_stops_reconnecting(
     page_b = open_room(new_page, bob, room)
     created_before = page_b.evaluate("() => window.__e2eSockets.length")
     tickets: list[str] = []
-    page_b.on("request", lambda r: "/api/chats/ws-ticket/" in r.url and tickets.append(r.url))
+    page_b.on("request", lambda r: _record_ticket(tickets, r.url))
 
     # Bob logs out in another session (his own login there): the server closes his sockets, 4001.
     with servers.api() as client:
