@@ -80,6 +80,7 @@ def test_createsuperuser_works_non_interactively(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.django_db
+@pytest.mark.urls("tests.core.admin_urls")  # mounted only where ADMIN_URL is set
 def test_staff_can_open_the_admin(mod: User) -> None:
     mod.is_superuser = True
     mod.save()

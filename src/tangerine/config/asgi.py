@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels with origin checks."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels with origin checks.
+
+HTTP bodies pass a size limit first (core/bodylimit.py): Django would otherwise spool any body
+to disk before a view could refuse it.
+"""
 
 import os
 
@@ -6,15 +10,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tangerine.config.settings")
 
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 django_asgi_app = get_asgi_application()
 
 from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
+from tangerine.core.bodylimit import BodyLimitMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimitMiddleware(
+            django_asgi_app,
+            default=settings.REQUEST_MAX_BODY_BYTES,
+            by_path=settings.REQUEST_BODY_LIMITS,
+        ),
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )

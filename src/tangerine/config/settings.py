@@ -7,6 +7,7 @@ Each variable is documented where it is read. Defaults run the product on a lapt
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,14 @@ import dj_database_url
 from tangerine.config.env import (
     ConfigurationError,
     env_bool,
+    env_drf_rate,
+    env_float,
     env_int,
     env_list,
     env_optional,
+    env_rate,
     env_str,
+    secret_in_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -30,16 +35,26 @@ VAR_DIR = Path(env_str("TANGERINE_VAR_DIR", str(BASE_DIR / "var")))
 # DEBUG: development conveniences (serving /media/, verbose errors in logs). Off in production.
 DEBUG = env_bool("DEBUG", default=False)
 
-# SECRET_KEY: Django's signing key. Required when DEBUG is off.
+# SECRET_KEY: Django's signing key, at least 50 characters. Required when DEBUG is off; with
+# DEBUG and no value, a random key made once per var/ folder (VAR_DIR/dev-secret-key).
+# JWT_SIGNING_KEY: the key used only for JWTs, at least JWT_SIGNING_KEY_MIN_LENGTH (32)
+# characters. Required when DEBUG is off; with DEBUG and no value, a random key made once per
+# var/ folder (VAR_DIR/dev-jwt-signing-key): never a literal that anyone could mint tokens with.
+JWT_SIGNING_KEY_MIN_LENGTH = 32
 if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+    SECRET_KEY = env_optional("SECRET_KEY") or secret_in_file(VAR_DIR / "dev-secret-key")
+    JWT_SIGNING_KEY = env_optional("JWT_SIGNING_KEY") or secret_in_file(
+        VAR_DIR / "dev-jwt-signing-key"
+    )
 else:
     SECRET_KEY = env_str("SECRET_KEY")
     if len(SECRET_KEY) < 50:
         raise ConfigurationError("SECRET_KEY must be at least 50 characters long.")
-
-# JWT_SIGNING_KEY: a key used only for JWTs (defaults to SECRET_KEY in development only).
-JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", SECRET_KEY if DEBUG else None)
+    JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY")
+if len(JWT_SIGNING_KEY) < JWT_SIGNING_KEY_MIN_LENGTH:
+    raise ConfigurationError(
+        f"JWT_SIGNING_KEY must be at least {JWT_SIGNING_KEY_MIN_LENGTH} characters long."
+    )
 
 # ALLOWED_HOSTS: comma-separated host names this server answers for.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -53,9 +68,24 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", default=DEBUG)
 # NUM_PROXIES: how many reverse proxies stand in front of Django; DRF's throttling then trusts
 # exactly that many X-Forwarded-For entries and no more.
+# The address limits are counted by (core/ratelimit.py) is the NUM_PROXIES-th entry from the
+# right; uvicorn runs with --no-proxy-headers, so only Django reads the header. `make run` sets 1
+# (the Next.js server replaces X-Forwarded-For with the address it saw); `make api` alone, 0.
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+# ADMIN_URL: where Django's admin is mounted, e.g. "staff-7f3a/"; empty or unset: no admin at
+# all (production default). With DEBUG the default is "admin/". Its login is rate-limited
+# (RATE_LIMIT_ADMIN_LOGIN, per address and per user name).
+ADMIN_URL = env_str("ADMIN_URL", "admin/" if DEBUG else "").strip().strip("/")
+if ADMIN_URL and (
+    not re.fullmatch(r"[A-Za-z0-9_.~/-]+", ADMIN_URL)
+    or ADMIN_URL.split("/", 1)[0] in {"api", "media", "ws", "static"}
+):
+    raise ConfigurationError(
+        "ADMIN_URL must be a plain path such as staff-7f3a/ outside /api/, /media/, /ws/."
+    )
 
 INSTALLED_APPS = [
+    "tangerine.config.apps.ProjectConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,6 +113,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # NUL in a path or query string is a 400 before any view queries PostgreSQL with it.
     "tangerine.core.middleware.RejectNulMiddleware",
+    # A declared body over the limit is a JSON 413 (the ASGI layer already refused it under
+    # uvicorn; this covers any other entry point).
+    "tangerine.core.middleware.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,9 +191,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-# The embedded defaults keep their files here; create it so a fresh clone runs as is.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"  # created at start (config/apps.py), not on import
 # MEDIA_ROOT / MEDIA_URL: local file storage of the embedded default.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -237,8 +268,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("THROTTLE_ANON", "300/min"),
-        "user": env_str("THROTTLE_USER", "1200/min"),
+        "anon": env_drf_rate("THROTTLE_ANON", "300/min"),
+        "user": env_drf_rate("THROTTLE_USER", "1200/min"),
     },
     "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -249,11 +280,15 @@ if DEBUG:
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
 
-# Atomic limits for sensitive endpoints: "<count>/<seconds>" per account and per client address.
+# Atomic limits for sensitive endpoints, per account and per client address. Every RATE_LIMIT_*
+# and THROTTLE_* takes "<count>/<seconds>" or "<count>/<unit>" ("10/min", "5/hour", "10/5min"),
+# checked at start and normalised to "<count>/<seconds>".
 AUTH_RATE_LIMITS = {
-    "login": env_str("RATE_LIMIT_LOGIN", "10/300"),
-    "registration": env_str("RATE_LIMIT_REGISTRATION", "10/3600"),
-    "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
+    "login": env_rate("RATE_LIMIT_LOGIN", "10/300"),
+    "registration": env_rate("RATE_LIMIT_REGISTRATION", "10/3600"),
+    "password_reset": env_rate("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
+    # RATE_LIMIT_ADMIN_LOGIN: admin login attempts (POSTs) per address and per user name.
+    "admin_login": env_rate("RATE_LIMIT_ADMIN_LOGIN", "10/300"),
 }
 
 SIMPLE_JWT = {
@@ -319,6 +354,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# REQUEST_MAX_BODY_BYTES: the largest request body (JSON and forms) any endpoint takes; larger
+# bodies are refused with 413 by the ASGI layer, from Content-Length or while streaming, before
+# Django reads them. Paths in REQUEST_BODY_LIMITS have their own limit (the image upload).
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 2_621_440, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+REQUEST_BODY_LIMITS: dict[str, int] = {}
+
 # SERVE_MEDIA: let Django serve MEDIA_ROOT at /media/ (development; on by default with DEBUG).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 
@@ -332,7 +374,7 @@ TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 
 # --- reports ---
 # RATE_LIMIT_REPORT: reports one user may file, "<count>/<seconds>" (atomic, per account).
-AUTH_RATE_LIMITS["report"] = env_str("RATE_LIMIT_REPORT", "20/3600")
+AUTH_RATE_LIMITS["report"] = env_rate("RATE_LIMIT_REPORT", "20/3600")
 # REPORT_STATS_MAX_DAYS: the longest date range GET /api/reports/stats/ accepts.
 REPORT_STATS_MAX_DAYS = env_int("REPORT_STATS_MAX_DAYS", 366, minimum=1)
 
@@ -380,9 +422,9 @@ MILVUS_RETRY_SECONDS = env_int("MILVUS_RETRY_SECONDS", 30, minimum=0)
 # SEARCH_CANDIDATES: candidates each retriever returns per kind before fusion (and result depth).
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200, minimum=10)
 # SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).
-SEARCH_DENSE_WEIGHT = float(env_str("SEARCH_DENSE_WEIGHT", "0.8"))
+SEARCH_DENSE_WEIGHT = env_float("SEARCH_DENSE_WEIGHT", 0.8, minimum=0.0)
 # RATE_LIMIT_EVENTS: POST /api/events/ requests per viewer (account or address), "<count>/<s>".
-AUTH_RATE_LIMITS["events"] = env_str("RATE_LIMIT_EVENTS", "120/60")
+AUTH_RATE_LIMITS["events"] = env_rate("RATE_LIMIT_EVENTS", "120/60")
 
 # --- images and products ---
 # IMAGE_STORAGE: where uploads and variants live: "local" (disk; default) or "s3" (any S3 API).
@@ -400,10 +442,16 @@ IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, min
 # IMAGE_MAX_PIXELS: images whose header states more pixels are refused before decoding
 # (OpenCV's own cap, OPENCV_IO_MAX_IMAGE_PIXELS, is 50 MP; this cannot raise it).
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, minimum=1)
+# IMAGE_MAX_JPEG_SCANS: JPEGs with more scans are refused before decoding (each progressive scan
+# is another pass over the whole picture; normal files have about 10, a "scan bomb" thousands).
+IMAGE_MAX_JPEG_SCANS = env_int("IMAGE_MAX_JPEG_SCANS", 100, minimum=1)
 # IMAGE_GRANT_SECONDS: how long an upload grant (presigned POST) stays valid.
 IMAGE_GRANT_SECONDS = env_int("IMAGE_GRANT_SECONDS", 300, minimum=10)
 # RATE_LIMIT_IMAGE_UPLOAD: upload grants one user may ask for, "<count>/<seconds>" (atomic).
-AUTH_RATE_LIMITS["image_upload"] = env_str("RATE_LIMIT_IMAGE_UPLOAD", "60/3600")
+AUTH_RATE_LIMITS["image_upload"] = env_rate("RATE_LIMIT_IMAGE_UPLOAD", "60/3600")
+# Request bodies (ASGI layer, core/bodylimit.py): the upload endpoint takes a file of up to
+# IMAGE_MAX_UPLOAD_BYTES plus room for the multipart fields (images/uploads.py's 16 KiB).
+REQUEST_BODY_LIMITS["/api/images/upload/"] = IMAGE_MAX_UPLOAD_BYTES + 16 * 1024
 # S3_*: the S3 API used when IMAGE_STORAGE=s3. Credentials also via S3_..._FILE, or boto3's
 # default chain when unset. S3_ENDPOINT_URL for MinIO/other clones (empty for AWS).
 S3_BUCKET = env_str("S3_BUCKET", "tangerine-images")
@@ -424,10 +472,12 @@ PREVIEW_ALLOW_LOOPBACK = env_bool("PREVIEW_ALLOW_LOOPBACK", default=False)
 # PREVIEW_MAX_BYTES: the most of a store page a link preview reads.
 PREVIEW_MAX_BYTES = env_int("PREVIEW_MAX_BYTES", 1024 * 1024, minimum=1024)
 # PREVIEW_CONNECT_TIMEOUT / PREVIEW_TOTAL_TIMEOUT: seconds for connecting / the whole preview.
-PREVIEW_CONNECT_TIMEOUT = float(env_str("PREVIEW_CONNECT_TIMEOUT", "3"))
-PREVIEW_TOTAL_TIMEOUT = float(env_str("PREVIEW_TOTAL_TIMEOUT", "5"))
+# The total is a hard deadline over DNS, connect, TLS, headers and body (every socket read and
+# write is bounded by the time left), so a server dripping bytes cannot hold a request longer.
+PREVIEW_CONNECT_TIMEOUT = env_float("PREVIEW_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60.0)
+PREVIEW_TOTAL_TIMEOUT = env_float("PREVIEW_TOTAL_TIMEOUT", 5.0, minimum=0.1, maximum=120.0)
 # RATE_LIMIT_PRODUCT_PREVIEW: link previews one user may ask for, "<count>/<seconds>" (atomic).
-AUTH_RATE_LIMITS["product_preview"] = env_str("RATE_LIMIT_PRODUCT_PREVIEW", "30/300")
+AUTH_RATE_LIMITS["product_preview"] = env_rate("RATE_LIMIT_PRODUCT_PREVIEW", "30/300")
 # The image status enum gets its own name in the OpenAPI schema (it shares the field name).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ImageStatusEnum"] = (
     "tangerine.images.models.Image.Status"
