@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import Cursor
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,18 +29,50 @@ from tangerine.chats.serializers import (
 )
 from tangerine.core.pagination import CursorPagination
 
+_BAD_CURSOR = {"cursor": ["This cursor is not one this list gave out."]}
+_BIGINT_MAX = 2**63 - 1
+
 
 class RoomCursorPagination(CursorPagination):
     ordering = ("-updated_at", "-id")
 
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                valid = parse_datetime(str(cursor.position)) is not None
+            except ValueError:
+                valid = False
+            if not valid:
+                raise ValidationError(_BAD_CURSOR)
+        return cursor
 
-class HistoryPagination(CursorPagination):
+
+class _SeqCursorPagination(CursorPagination):
+    """A cursor whose position is a message ``seq``: anything but an integer is a 400.
+
+    DRF decodes any base64 cursor and filters ``seq`` by its position as given, so a crafted
+    cursor with ``p=abc`` reached PostgreSQL as a bigint comparison and answered 500.
+    """
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            position = str(cursor.position).strip()
+            if not (position.isascii() and position.isdigit() and len(position) <= 19):
+                raise ValidationError(_BAD_CURSOR)
+            if int(position) > _BIGINT_MAX:
+                raise ValidationError(_BAD_CURSOR)
+        return cursor
+
+
+class HistoryPagination(_SeqCursorPagination):
     """Newest first by sequence number; ``seq`` is unique within a room."""
 
     ordering = ("-seq",)  # type: ignore[assignment]  # one unique key needs no tie-breaker
 
 
-class CatchUpPagination(CursorPagination):
+class CatchUpPagination(_SeqCursorPagination):
     """Oldest first after ``?after_seq=``: replays what a reconnecting client missed."""
 
     ordering = ("seq",)  # type: ignore[assignment]

@@ -7,7 +7,8 @@
   name), so DNS cannot answer differently between the check and the connection, and the
   address actually connected is compared again from the socket.
 - Redirects are followed by hand, at most ``MAX_REDIRECTS``, each hop checked like the first.
-- Short timeouts (connect ``PREVIEW_CONNECT_TIMEOUT``, everything ``PREVIEW_TOTAL_TIMEOUT``),
+- Short timeouts (connect ``PREVIEW_CONNECT_TIMEOUT``; ``PREVIEW_TOTAL_TIMEOUT`` is a hard deadline
+  over DNS, connect, TLS, headers and body: every socket operation gets only the time left),
   text/html only, at most ``PREVIEW_MAX_BYTES`` read (streamed; compressed bodies are inflated
   with the same cap), no proxies from the environment.
 
@@ -19,16 +20,21 @@ Failures are ``PreviewError``: 400 for a URL we will not fetch (``invalid_url``,
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import re
 import socket
+import ssl
 import time
 import zlib
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 from rest_framework import exceptions
@@ -158,11 +164,27 @@ def _charset(content_type: str, head: bytes) -> str:
     return name.lower()
 
 
+# Codecs a page may not choose: not text encodings of the web (idna and punycode only decode
+# host names, refuse errors="replace" and raise; the escape codecs and UTF-7 turn innocent bytes
+# into markup). Anything else Python does not know as a text encoding falls back to UTF-8 too.
+_REFUSED_CODECS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7"}
+
+
+def _text_codec(name: str) -> str:
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return "utf-8"
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
+        return "utf-8"
+    return info.name
+
+
 def _decode(body: bytes, content_type: str) -> str:
-    charset = _charset(content_type, body)
+    charset = _text_codec(_charset(content_type, body))
     try:
         return body.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):
         return body.decode("utf-8", errors="replace")
 
 
@@ -194,12 +216,105 @@ def _read_capped(response: httpx.Response, deadline: float) -> bytes:
     return body
 
 
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read, write and TLS handshake ends by one deadline.
+
+    httpx's timeouts apply per operation: a server sending one header line every 2.5 s never
+    trips a 3 s read timeout and held a preview for 75 s. Here each operation gets at most the
+    time left of the whole preview.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: float) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def _left(self, timeout: float | None, error: type[Exception]) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise error("The preview's total time is up.")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout)
+        )
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own backend, with every stream it opens bound to ``deadline``."""
+
+    def __init__(self, inner: httpcore.NetworkBackend, deadline: float) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("The preview's total time is up.")
+        stream = self._inner.connect_tcp(
+            host,
+            port,
+            left if timeout is None else min(timeout, left),
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("Link previews do not use Unix sockets.")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _transport(deadline: float) -> httpx.HTTPTransport:
+    """httpx's transport (its TLS set-up included) with the deadline-bound network backend."""
+    transport = httpx.HTTPTransport(retries=0, verify=True)
+    pool = transport._pool
+    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_network_backend"):
+        # A new httpx or httpcore moved this: fail loudly rather than drop the deadline.
+        raise RuntimeError("httpx's connection pool changed shape; see preview/fetch.py.")
+    pool._network_backend = _DeadlineBackend(pool._network_backend, deadline)
+    return transport
+
+
 def fetch_html(url: str) -> Page:
-    """GET ``url`` under the rules in the module docstring; returns the final URL and text."""
+    """GET ``url`` under the rules in the module docstring; returns the final URL and text.
+
+    ``PREVIEW_TOTAL_TIMEOUT`` bounds the whole call: DNS, connect, TLS, request, headers, body
+    and every redirect hop.
+    """
     deadline = time.monotonic() + settings.PREVIEW_TOTAL_TIMEOUT
     current = url
     with httpx.Client(
-        transport=httpx.HTTPTransport(retries=0),
+        transport=_transport(deadline),
         follow_redirects=False,
         trust_env=False,  # no proxy from the environment: we must reach the checked address
         verify=True,

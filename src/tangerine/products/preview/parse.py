@@ -97,14 +97,16 @@ def to_minor_units(amount: Any, currency: Any) -> tuple[int | None, str | None]:
             return None, None
     else:
         return None, None
+    # More integer digits than PRICE_MAX has cannot be a price; 30 digits also overflowed the
+    # decimal context's 28-digit precision (InvalidOperation, a 500) when quantized below.
+    if len(text.partition(".")[0].lstrip("0")) > len(str(PRICE_MAX)):
+        return None, None
     try:
         value = Decimal(text)
-    except InvalidOperation:
+        minor = int((value * 10 ** CURRENCY_EXPONENTS[code]).quantize(Decimal(1), ROUND_HALF_UP))
+    except (InvalidOperation, ValueError, OverflowError):
         return None, None
-    if not value.is_finite() or value < 0:
-        return None, None
-    minor = int((value * 10 ** CURRENCY_EXPONENTS[code]).quantize(Decimal(1), ROUND_HALF_UP))
-    if minor > PRICE_MAX:
+    if not value.is_finite() or value < 0 or minor > PRICE_MAX:
         return None, None
     return minor, code
 
@@ -169,7 +171,7 @@ def extract(html: str, *, base_url: str) -> dict[str, Any]:
     for block in collector.jsonld:
         try:
             data = json.loads(block, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting ([[[[...) exhausts the recursion limit
             continue
         product = _find_product(data)
         if product is None:
