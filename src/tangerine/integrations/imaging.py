@@ -2,7 +2,8 @@
 
 Untrusted bytes go through, in this order: magic bytes (JPEG, PNG or WebP only; SVG, HEIC and
 everything else are refused), dimensions read from the header by hand and a pixel cap checked
-*before* any decoding, a completeness check (a truncated JPEG would otherwise decode into a grey
+*before* any decoding, the number of JPEG scans capped (a progressive "scan bomb" of thousands of
+scans costs minutes of CPU), a completeness check (a truncated JPEG would otherwise decode into a grey
 half-picture), then a decode with OpenCV's own pixel cap armed, EXIF orientation applied (OpenCV
 does it by default for JPEG), and re-encoding into fresh JPEG and WebP variants. Re-encoding keeps
 pixels only, so EXIF (GPS included), ICC, comments and anything appended to the file (polyglots)
@@ -12,6 +13,7 @@ are gone.
 from __future__ import annotations
 
 import os
+import re
 import struct
 from dataclasses import dataclass, field
 
@@ -24,10 +26,13 @@ os.environ["OPENCV_IO_MAX_IMAGE_PIXELS"] = str(MAX_DECODE_PIXELS)
 
 import cv2
 import numpy as np
+from django.core.exceptions import ImproperlyConfigured
 
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 DEFAULT_WIDTHS = (1080, 320)
+# JPEGs with more scans are refused before decoding (see jpeg_scan_count).
+MAX_JPEG_SCANS = 100
 
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
@@ -111,6 +116,59 @@ def _jpeg_walk(data: bytes) -> tuple[int, int, int]:
             return size[0], size[1], i
         i += 2 + length
     raise ImageRejectedError("truncated", "The JPEG file is truncated or has no image data.")
+
+
+# After a scan's header, its entropy-coded data runs to the next marker: 0xFF followed by
+# anything but a stuffed 0x00, a restart marker (0xD0-0xD7) or a fill byte 0xFF.
+_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def jpeg_scan_count(data: bytes, *, stop_after: int | None = None) -> int:
+    """How many scans (SOS segments) the JPEG's marker structure holds, without decoding.
+
+    Baseline files have one scan, progressive ones about ten. Every further scan is one more
+    pass over the whole picture's coefficients, so a file of thousands of tiny scans ("scan
+    bomb") costs minutes of CPU per megabyte. Counting stops early past ``stop_after``.
+    """
+    scans = 0
+    i = 2
+    n = len(data)
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            raise ImageRejectedError("corrupt", "The JPEG structure is damaged.")
+        marker = data[i + 1]
+        if marker == 0xFF:
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
+            i += 2
+            continue
+        if marker == 0xD9:
+            break
+        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
+        if length < 2:
+            raise ImageRejectedError("corrupt", "The JPEG structure is damaged.")
+        if marker != 0xDA:
+            i += 2 + length
+            continue
+        scans += 1
+        if stop_after is not None and scans > stop_after:
+            break
+        found = _NEXT_MARKER.search(data, i + 2 + length)
+        if found is None:
+            break
+        i = found.start()
+    return scans
+
+
+def _max_jpeg_scans() -> int:
+    """``IMAGE_MAX_JPEG_SCANS`` from Django's settings when they are loaded, else the default."""
+    try:
+        from django.conf import settings
+
+        return int(getattr(settings, "IMAGE_MAX_JPEG_SCANS", MAX_JPEG_SCANS))
+    except ImproperlyConfigured:
+        return MAX_JPEG_SCANS
 
 
 def header_dimensions(data: bytes, fmt: str) -> tuple[int, int]:
@@ -225,8 +283,12 @@ def _encode(image: np.ndarray, fmt: str) -> bytes:
     return buffer.tobytes()
 
 
-def inspect(data: bytes, *, max_pixels: int) -> tuple[str, int, int]:
-    """Magic bytes, header dimensions, pixel cap and completeness; no decoding.
+def inspect(
+    data: bytes, *, max_pixels: int, max_jpeg_scans: int | None = None
+) -> tuple[str, int, int]:
+    """Magic bytes, header dimensions, pixel cap, completeness and JPEG scan count; no decoding.
+
+    ``max_jpeg_scans`` defaults to the ``IMAGE_MAX_JPEG_SCANS`` setting (100).
 
     Returns (format, width, height) as stored (before orientation) or raises ``ImageRejectedError``.
     """
@@ -242,16 +304,33 @@ def inspect(data: bytes, *, max_pixels: int) -> tuple[str, int, int]:
             f"The image is {width}x{height} pixels; at most {max_pixels:,} pixels are accepted.",
         )
     _check_complete(data, fmt)
+    if fmt == "jpeg":
+        limit = _max_jpeg_scans() if max_jpeg_scans is None else max_jpeg_scans
+        try:
+            scans = jpeg_scan_count(data, stop_after=limit)
+        except struct.error:
+            raise ImageRejectedError("truncated", "The JPEG file is truncated.") from None
+        if scans > limit:
+            raise ImageRejectedError(
+                "too_many_scans",
+                f"The JPEG has more than {limit} scans (progressive images have about 10).",
+            )
     return fmt, width, height
 
 
-def process(data: bytes, *, max_pixels: int, widths: tuple[int, ...] = DEFAULT_WIDTHS) -> Processed:
+def process(
+    data: bytes,
+    *,
+    max_pixels: int,
+    widths: tuple[int, ...] = DEFAULT_WIDTHS,
+    max_jpeg_scans: int | None = None,
+) -> Processed:
     """Validate ``data`` and re-encode it into JPEG and WebP variants of the given widths.
 
     Variants are never wider than the (oriented) original: a small picture yields one size.
     Raises ``ImageRejectedError`` for anything it will not accept; never returns the input bytes.
     """
-    fmt, width, height = inspect(data, max_pixels=max_pixels)
+    fmt, width, height = inspect(data, max_pixels=max_pixels, max_jpeg_scans=max_jpeg_scans)
     flag, factor = _reduction_flag(fmt, width, height, max(widths))
     try:
         decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
