@@ -2,12 +2,12 @@
 
 Untrusted bytes go through, in this order: magic bytes (JPEG, PNG or WebP only; SVG, HEIC and
 everything else are refused), dimensions read from the header by hand and a pixel cap checked
-*before* any decoding, the number of JPEG scans capped (a progressive "scan bomb" of thousands of
-scans costs minutes of CPU), a completeness check (a truncated JPEG would otherwise decode into a grey
-half-picture), then a decode with OpenCV's own pixel cap armed, EXIF orientation applied (OpenCV
-does it by default for JPEG), and re-encoding into fresh JPEG and WebP variants. Re-encoding keeps
-pixels only, so EXIF (GPS included), ICC, comments and anything appended to the file (polyglots)
-are gone.
+*before* any decoding, a completeness check (a truncated JPEG would otherwise decode into a grey
+half-picture), the number of JPEG scans capped (a progressive "scan bomb" of thousands of scans
+costs minutes of CPU), then a decode with OpenCV's own pixel cap armed, EXIF orientation applied
+(OpenCV does it by default for JPEG), and re-encoding into fresh JPEG and WebP variants.
+Re-encoding keeps pixels only, so EXIF (GPS included), ICC, comments and anything appended to the
+file (polyglots) are gone.
 """
 
 from __future__ import annotations
