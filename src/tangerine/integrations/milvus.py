@@ -6,9 +6,14 @@ separate worker share the index, run ``milvus-lite server`` (or a real Milvus) a
 process at it over ``http://``.
 
 The client connects on first use, never at import or app start. Every call raises
-``VectorStoreError`` on any failure; after a failure the store is skipped for
+``VectorStoreError`` on failure. Only a connection failure (``VectorStoreUnavailableError``:
+refused, server gone, timeout) marks the store down: it is then skipped for
 ``MILVUS_RETRY_SECONDS`` so that search answers keyword-only at once instead of waiting on a
 dead server with every request.
+Error handling never stops the Milvus Lite server: it is shared by every thread of the process.
+
+Writes (``write``, ``upsert``, ``delete``, ``flush``, ``set_visible``, ``delete_owner``) are
+serialised in the process by one lock and retried as a whole unit (see ``write``).
 
 One collection holds every kind of item::
 
@@ -26,6 +31,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +70,15 @@ def item_key(kind: str, object_id: int) -> str:
     return f"{kind}:{int(object_id)}"
 
 
+class VectorStoreUnavailableError(VectorStoreError):
+    """The store could not be reached (connection refused, server gone, timeout).
+
+    Only this marks the store down for ``MILVUS_RETRY_SECONDS``; any other failure (a write the
+    server rejected, a flush that lost a race) is the call's own problem and is retried or
+    reported without making every other caller skip the store.
+    """
+
+
 class _State:
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -74,6 +90,57 @@ class _State:
 
 _state = _State()
 
+# Every write (upsert, delete, flush) of this process goes through this lock. Milvus Lite 3.2.2
+# freezes its write buffer outside its own lock on flush, so two threads writing and flushing at
+# once can commit out of order ("current_seq is monotonic; tried to set 1 < 2") and drop the
+# rows of the failed flush. Searches do not take it.
+_write_lock = threading.RLock()
+
+# A write unit (upserts + deletes + flush) is tried this many times before its error is raised;
+# a retry re-sends the whole unit, since a failed Lite flush may have dropped its rows.
+WRITE_ATTEMPTS = 4
+_RETRY_PAUSE = 0.05
+
+_CONNECTION_MARKERS = (
+    "fail connecting",
+    "server unavailable",
+    "connection refused",
+    "failed to connect",
+    "deadline exceeded",
+    "datadirlocked",
+    "socket closed",
+)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the store cannot be reached, as opposed to an
+    error of this one call."""
+    import grpc
+
+    down_codes = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ConnectionError | TimeoutError):
+            return True
+        if isinstance(current, grpc.RpcError) and getattr(current, "code", None):
+            try:
+                if current.code() in down_codes:
+                    return True
+            except Exception:  # an RpcError that is not a Call has no usable code()
+                logger.debug("grpc error without a code", exc_info=True)
+        code = getattr(current, "code", None)
+        if code in down_codes or code == 2:  # pymilvus Status.CONNECT_FAILED
+            return True
+        if type(current).__name__ in {"ConnectError", "MilvusUnavailableException"}:
+            return True
+        text = str(current).lower()
+        if any(marker in text for marker in _CONNECTION_MARKERS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
 
 def _connect() -> Any:
     """The client for the configured URI, connected (and the collection made) on first use."""
@@ -81,9 +148,9 @@ def _connect() -> Any:
     collection = settings.MILVUS_COLLECTION
     if _state.client is not None and _state.uri == uri and _state.collection == collection:
         return _state.client
-    close()
+    _forget_client()
     if time.monotonic() < _state.down_until:
-        raise VectorStoreError("vector store recently failed; retrying later")
+        raise VectorStoreUnavailableError("vector store recently failed; retrying later")
     MilvusClient = _import_client()  # noqa: N806
     kwargs: dict[str, Any] = {"uri": uri, "timeout": settings.MILVUS_TIMEOUT}
     if settings.MILVUS_TOKEN:
@@ -130,34 +197,69 @@ def _create_collection(client: Any, name: str) -> None:
     client.create_collection(name, schema=schema, index_params=index)
 
 
-def _call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run one client call under the lock; any failure marks the store down for a while."""
+def _client() -> Any:
     if time.monotonic() < _state.down_until:
-        raise VectorStoreError("vector store recently failed; retrying later")
+        raise VectorStoreUnavailableError("vector store recently failed; retrying later")
+    with _state.lock:
+        try:
+            return _connect()
+        except VectorStoreError:
+            raise
+        except Exception as exc:  # whatever stops us connecting means the store is down
+            _mark_down(exc)
+            raise VectorStoreUnavailableError(str(exc)) from exc
+
+
+def _call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run one client call; only a connection failure marks the store down for a while."""
+    client = _client()
     try:
-        with _state.lock:
-            client = _connect()
-        # The call itself runs outside the lock: the gRPC client is thread-safe.
+        # The call itself runs outside the state lock: the gRPC client is thread-safe.
         return getattr(client, fn_name)(*args, **kwargs)
-    except VectorStoreError:
-        raise
     except Exception as exc:
+        if _is_connection_error(exc):
+            _mark_down(exc, client)
+            raise VectorStoreUnavailableError(str(exc)) from exc
         logger.warning("Vector store call %s failed: %s", fn_name, exc)
-        _state.down_until = time.monotonic() + settings.MILVUS_RETRY_SECONDS
-        close()
         raise VectorStoreError(str(exc)) from exc
 
 
-def close() -> None:
-    """Drop the connection (tests call this to release a Lite file)."""
+def _mark_down(exc: BaseException, client: Any = None) -> None:
+    """Skip the store for ``MILVUS_RETRY_SECONDS`` and drop our (broken) client.
+
+    Never stops a Milvus Lite server: it is shared by every thread of the process, and the next
+    connection after the pause reuses it or starts it again.
+    """
+    logger.warning(
+        "Vector store unreachable, skipped for %ss: %s", settings.MILVUS_RETRY_SECONDS, exc
+    )
+    _state.down_until = time.monotonic() + settings.MILVUS_RETRY_SECONDS
+    with _state.lock:
+        if client is None or _state.client is client:
+            _forget_client()
+
+
+def _forget_client() -> None:
+    """Drop this module's client without stopping a shared Milvus Lite server."""
     with _state.lock:
         client, _state.client = _state.client, None
-        uri, _state.uri, _state.collection = _state.uri, None, None
-        if client is not None:
-            try:
-                client.close()
-            except Exception:  # closing a broken client must not hide the real error
-                logger.debug("closing the vector store client failed", exc_info=True)
+        _state.uri, _state.collection = None, None
+    if client is not None:
+        try:
+            client.close()
+        except Exception:  # closing a broken client must not hide the real error
+            logger.debug("closing the vector store client failed", exc_info=True)
+
+
+def close() -> None:
+    """Drop the connection and stop this process's Milvus Lite server for the file.
+
+    For tests and for a process that is done with the store; waits for a write in progress, so
+    a write is never cut in half. Error handling never calls this.
+    """
+    with _write_lock, _state.lock:
+        uri = _state.uri
+        _forget_client()
         if uri and "://" not in uri:
             # Milvus Lite serves the file from threads in this process until told to stop.
             from milvus_lite.server_manager import server_manager_instance
@@ -175,11 +277,8 @@ def available() -> bool:
     return time.monotonic() >= _state.down_until
 
 
-def upsert(items: list[VectorItem], *, flush: bool = True) -> None:
-    """Insert or replace items; flush so the next search does not pay ~1 s per query."""
-    if not items:
-        return
-    rows = [
+def _rows(items: list[VectorItem]) -> list[dict[str, Any]]:
+    return [
         {
             "id": item_key(i.kind, i.object_id),
             "kind": i.kind,
@@ -190,49 +289,116 @@ def upsert(items: list[VectorItem], *, flush: bool = True) -> None:
         }
         for i in items
     ]
+
+
+@contextmanager
+def write_lock() -> Iterator[None]:
+    """Hold this process's vector write lock (re-entrant): writes of other threads wait.
+
+    ``search.services`` holds it around a write and the bookkeeping that records it, so the
+    last writer of an item is also the last to record it.
+    """
+    with _write_lock:
+        yield
+
+
+def write(
+    *,
+    upsert: list[VectorItem] | None = None,
+    delete: list[tuple[str, int]] | None = None,
+    delete_filter: str | None = None,
+    flush: bool = True,
+    verify: bool = True,
+) -> None:
+    """Upsert and delete items and flush, as one unit, serialised with every other write.
+
+    A unit that fails for any reason but an unreachable store is sent again (up to
+    ``WRITE_ATTEMPTS``): the writes are idempotent, and a failed Milvus Lite flush may have
+    dropped the rows buffered before it. With ``verify``, the upserted keys are read back after
+    the flush and a unit whose rows are not all there counts as failed. Raises
+    ``VectorStoreUnavailableError`` at once when the store cannot be reached, ``VectorStoreError``
+    when every attempt failed.
+    """
+    rows = _rows(upsert or [])
+    ids = [item_key(k, i) for k, i in delete or []]
+    if not rows and not ids and not delete_filter and not flush:
+        return
     collection = settings.MILVUS_COLLECTION
-    _call("upsert", collection, rows)
-    if flush:
-        _call("flush", collection)
+    last: VectorStoreError | None = None
+    with _write_lock:
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                if rows:
+                    _call("upsert", collection, rows)
+                if ids:
+                    _call("delete", collection, ids=ids)
+                if delete_filter:
+                    _call("delete", collection, filter=delete_filter)
+                if flush:
+                    _call("flush", collection)
+                if verify and rows:
+                    missing = _missing_ids([r["id"] for r in rows])
+                    if missing:
+                        raise VectorStoreError(f"{len(missing)} written rows not found after flush")
+                return
+            except VectorStoreUnavailableError:
+                raise
+            except VectorStoreError as exc:
+                last = exc
+                logger.warning(
+                    "Vector write failed (attempt %d of %d): %s", attempt + 1, WRITE_ATTEMPTS, exc
+                )
+                time.sleep(_RETRY_PAUSE * 2**attempt)
+    raise last or VectorStoreError("vector write failed")
+
+
+def _missing_ids(ids: list[str]) -> set[str]:
+    rows = _call("get", settings.MILVUS_COLLECTION, ids=ids, output_fields=["object_id"])
+    return set(ids) - {str(r["id"]) for r in rows or []}
+
+
+def upsert(items: list[VectorItem], *, flush: bool = True) -> None:
+    """Insert or replace items; flush so the next search does not pay ~1 s per query."""
+    if items:
+        write(upsert=items, flush=flush, verify=flush)
 
 
 def delete(keys: list[tuple[str, int]], *, flush: bool = True) -> None:
-    if not keys:
-        return
-    collection = settings.MILVUS_COLLECTION
-    _call("delete", collection, ids=[item_key(k, i) for k, i in keys])
-    if flush:
-        _call("flush", collection)
+    if keys:
+        write(delete=keys, flush=flush)
 
 
 def flush() -> None:
-    _call("flush", settings.MILVUS_COLLECTION)
+    write(flush=True)
 
 
 def set_visible(*, owner_id: int, visible: bool) -> int:
     """Flip ``visible`` on every item of one owner (suspension); returns how many changed."""
-    collection = settings.MILVUS_COLLECTION
-    rows = _call(
-        "query",
-        collection,
-        filter=f"owner_id == {int(owner_id)}",
-        output_fields=["id", "kind", "object_id", "owner_id", VECTOR_FIELD],
-        limit=16384,
-    )
-    if not rows:
-        return 0
-    for row in rows:
-        row["visible"] = bool(visible)
-        row[VECTOR_FIELD] = np.asarray(row[VECTOR_FIELD], dtype=np.float32).tolist()
-    _call("upsert", collection, list(rows))
-    _call("flush", collection)
-    return len(rows)
+    with _write_lock:
+        rows = _call(
+            "query",
+            settings.MILVUS_COLLECTION,
+            filter=f"owner_id == {int(owner_id)}",
+            output_fields=["kind", "object_id", "owner_id", VECTOR_FIELD],
+            limit=16384,
+        )
+        items = [
+            VectorItem(
+                str(r["kind"]),
+                int(r["object_id"]),
+                int(r["owner_id"]),
+                bool(visible),
+                np.asarray(r[VECTOR_FIELD], dtype=np.float32),
+            )
+            for r in rows or []
+        ]
+        if items:
+            write(upsert=items)
+    return len(items)
 
 
 def delete_owner(*, owner_id: int) -> None:
-    collection = settings.MILVUS_COLLECTION
-    _call("delete", collection, filter=f"owner_id == {int(owner_id)}")
-    _call("flush", collection)
+    write(delete_filter=f"owner_id == {int(owner_id)}")
 
 
 def search(
@@ -302,20 +468,16 @@ def count() -> int:
 
 
 def drop_collection() -> None:
-    """Remove the whole collection (``manage.py reindex --drop``)."""
-    with _state.lock:
-        client = _connect_or_raise()
+    """Remove the whole collection (``manage.py reindex --drop``); the next call makes it again."""
+    with _write_lock:
+        client = _client()
         name = settings.MILVUS_COLLECTION
-        if client.has_collection(name):
-            client.drop_collection(name)
-        close()
-
-
-def _connect_or_raise() -> Any:
-    try:
-        return _connect()
-    except VectorStoreError:
-        raise
-    except Exception as exc:
-        _state.down_until = time.monotonic() + settings.MILVUS_RETRY_SECONDS
-        raise VectorStoreError(str(exc)) from exc
+        try:
+            if client.has_collection(name):
+                client.drop_collection(name)
+        except Exception as exc:
+            if _is_connection_error(exc):
+                _mark_down(exc, client)
+                raise VectorStoreUnavailableError(str(exc)) from exc
+            raise VectorStoreError(str(exc)) from exc
+        _forget_client()

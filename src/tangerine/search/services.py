@@ -20,14 +20,15 @@ so a late job never exposes a draft, hidden, deleted or blocked item.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 
 from tangerine.core.tasks import task
 from tangerine.core.viewers import VIEW_WINDOW_SECONDS, view_dedup_key
@@ -91,8 +92,32 @@ def _product_doc(product: Product) -> _Doc:
     )
 
 
+def _visible_posts() -> QuerySet[Post]:
+    """``_post_visible`` as a query: the posts that belong in the index."""
+    return Post.objects.filter(
+        status=Post.Status.PUBLISHED,
+        hidden_at__isnull=True,
+        author__is_active=True,
+        author__suspended_at__isnull=True,
+    )
+
+
+def _visible_products() -> QuerySet[Product]:
+    return Product.objects.filter(
+        hidden_at__isnull=True, owner__is_active=True, owner__suspended_at__isnull=True
+    )
+
+
 def _index_docs(docs: list[_Doc]) -> None:
-    """Write keyword postings for visible docs (remove invisible ones), then the vectors."""
+    """Write keyword postings for visible docs (remove invisible ones), then the vectors.
+
+    A visible doc is recorded as pending (``dense_synced=False``) in the same transaction as its
+    postings and as synced only once its vector is written and read back, so whatever goes wrong
+    in between (store down, a failed write, a crash, a lost job) leaves it for the sweep
+    (``sweep_missing_vectors``), which a failure here also sets off (``search.sweep``).
+    """
+    if not docs:
+        return
     visible = [d for d in docs if d.visible]
     hidden = [d for d in docs if not d.visible]
     with transaction.atomic():
@@ -103,28 +128,112 @@ def _index_docs(docs: list[_Doc]) -> None:
             )
         for doc in hidden:
             keyword.remove_document(kind=doc.kind, object_id=doc.object_id)
+        stamps = _pending(visible)
+    vectors: Any = []
     try:
         if visible:
             vectors = embeddings.embed_passages(
                 [_embed_text(d.title, d.body, d.extra) for d in visible]
             )
-            milvus.upsert(
-                [
-                    milvus.VectorItem(d.kind, d.object_id, d.owner_id, True, v)
-                    for d, v in zip(visible, vectors, strict=True)
-                ],
-                flush=False,
-            )
-        if hidden:
-            milvus.delete([(d.kind, d.object_id) for d in hidden], flush=False)
-        milvus.flush()
-    except milvus.VectorStoreError:
-        logger.warning("Vector store down: %d items indexed keyword-only", len(visible))
-        return
-    for doc in visible:
-        SearchDocument.objects.filter(kind=doc.kind, object_id=doc.object_id).update(
-            dense_synced=True
+    except Exception:
+        _vectors_missing()
+        raise
+    items = [
+        milvus.VectorItem(d.kind, d.object_id, d.owner_id, True, v)
+        for d, v in zip(visible, vectors, strict=True)
+    ]
+    try:
+        # The write and its record under one lock: the last writer of an item records last.
+        with milvus.write_lock():
+            milvus.write(upsert=items, delete=[(d.kind, d.object_id) for d in hidden])
+            _record_synced(visible, stamps)
+    except milvus.VectorStoreError as exc:
+        logger.warning("Vector write failed, %d items left for the sweep: %s", len(visible), exc)
+        _vectors_missing()
+
+
+def _pending(visible: list[_Doc]) -> dict[tuple[str, int], Any]:
+    """Mark docs as waiting for their vector; returns each one's ``indexed_at`` (this write)."""
+    stamps: dict[tuple[str, int], Any] = {}
+    for kind in {d.kind for d in visible}:
+        rows = SearchDocument.objects.filter(
+            kind=kind, object_id__in=[d.object_id for d in visible if d.kind == kind]
         )
+        rows.update(dense_synced=False)
+        for object_id, stamp in rows.values_list("object_id", "indexed_at"):
+            stamps[(kind, object_id)] = stamp
+    return stamps
+
+
+def _record_synced(visible: list[_Doc], stamps: dict[tuple[str, int], Any]) -> None:
+    """After a vector write (under the write lock): record what the store now holds.
+
+    - the row is still the one this job wrote: synced;
+    - another job re-indexed the row since: synced if the item still reads as what we embedded,
+      else pending (our vector may hold older text and have landed after that job's);
+    - the row is gone (hidden, deleted): delete the vector again, since ours may have landed
+      after that job's delete.
+    """
+    if not visible:
+        return
+    current: dict[tuple[str, int], tuple[int, Any]] = {}
+    for kind in {d.kind for d in visible}:
+        ids = [d.object_id for d in visible if d.kind == kind]
+        rows = SearchDocument.objects.filter(kind=kind, object_id__in=ids)
+        for pk, object_id, stamp in rows.values_list("pk", "object_id", "indexed_at"):
+            current[(kind, object_id)] = (pk, stamp)
+    synced, superseded, gone = [], [], []
+    for doc in visible:
+        key = (doc.kind, doc.object_id)
+        if key not in current:
+            gone.append(key)
+        elif current[key][1] == stamps.get(key):
+            synced.append(current[key][0])
+        else:
+            superseded.append(doc)
+    if superseded:
+        now = {(d.kind, d.object_id): d for d in _load_docs(superseded)}
+        stale = []
+        for doc in superseded:
+            key = (doc.kind, doc.object_id)
+            if _same(now.get(key), doc):  # same text, owner and visibility: our vector is right
+                synced.append(current[key][0])
+            else:
+                stale.append(current[key][0])
+        if stale:
+            SearchDocument.objects.filter(pk__in=stale).update(dense_synced=False)
+            _vectors_missing()
+    if synced:
+        SearchDocument.objects.filter(pk__in=synced).update(dense_synced=True)
+    if gone:
+        milvus.write(delete=gone)
+    _forget_missing_count()
+
+
+def _same(a: _Doc | None, b: _Doc) -> bool:
+    return a is not None and (a.owner_id, a.visible, a.title, a.body, sorted(a.extra)) == (
+        b.owner_id,
+        b.visible,
+        b.title,
+        b.body,
+        sorted(b.extra),
+    )
+
+
+def _load_docs(docs: list[_Doc]) -> list[_Doc]:
+    """The current ``_Doc`` of each item that still exists."""
+    post_ids = [d.object_id for d in docs if d.kind == "post"]
+    product_ids = [d.object_id for d in docs if d.kind == "product"]
+    posts = Post.objects.select_related("author").prefetch_related("tags").filter(pk__in=post_ids)
+    products = Product.objects.select_related("owner").filter(pk__in=product_ids)
+    return [_post_doc(p) for p in posts] + [_product_doc(p) for p in products]
+
+
+def _vectors_missing() -> None:
+    """Some items could not get their vector: have the sweep run when the store is back."""
+    from tangerine.search import sweep  # sweep imports this module
+
+    sweep.request_repair()
 
 
 def _unindex(kind: str, object_ids: list[int]) -> None:
@@ -240,19 +349,13 @@ def reindex_all(*, batch_size: int = 64, only_missing: bool = False, progress: A
     post_qs = Post.objects.select_related("author").prefetch_related("tags").order_by("pk")
     product_qs = Product.objects.select_related("owner").order_by("pk")
     if only_missing:
-        synced_posts = SearchDocument.objects.filter(kind="post", dense_synced=True)
-        synced_products = SearchDocument.objects.filter(kind="product", dense_synced=True)
-        post_qs = post_qs.exclude(pk__in=synced_posts.values("object_id"))
-        product_qs = product_qs.exclude(pk__in=synced_products.values("object_id"))
-    else:
-        existing_posts = set(Post.objects.values_list("pk", flat=True))
-        existing_products = set(Product.objects.values_list("pk", flat=True))
-        for kind, existing in (("post", existing_posts), ("product", existing_products)):
-            stale = set(
-                SearchDocument.objects.filter(kind=kind).values_list("object_id", flat=True)
-            )
-            if stale - existing:
-                _unindex(kind, sorted(stale - existing))
+        return sweep_missing_vectors(batch_size=batch_size, progress=progress).indexed
+    existing_posts = set(Post.objects.values_list("pk", flat=True))
+    existing_products = set(Product.objects.values_list("pk", flat=True))
+    for kind, existing in (("post", existing_posts), ("product", existing_products)):
+        stale = set(SearchDocument.objects.filter(kind=kind).values_list("object_id", flat=True))
+        if stale - existing:
+            _unindex(kind, sorted(stale - existing))
     sources: list[tuple[Any, Callable[[Any], _Doc]]] = [
         (post_qs, _post_doc),
         (product_qs, _product_doc),
@@ -273,6 +376,111 @@ def reindex_all(*, batch_size: int = 64, only_missing: bool = False, progress: A
             if progress is not None:
                 progress.update(len(batch))
     return done
+
+
+# --- items without a vector: count, sweep, completeness ---------------------------------------
+
+
+def _missing_querysets() -> list[tuple[str, QuerySet[Any], Callable[[Any], _Doc]]]:
+    """Per kind: the visible items whose vector is not recorded as written."""
+    result: list[tuple[str, QuerySet[Any], Callable[[Any], _Doc]]] = []
+    for kind, visible, make in (
+        ("post", _visible_posts(), _post_doc),
+        ("product", _visible_products(), _product_doc),
+    ):
+        synced = SearchDocument.objects.filter(kind=kind, dense_synced=True).values("object_id")
+        result.append((kind, visible.exclude(pk__in=synced), make))
+    return result
+
+
+# Search asks on every request; counting joins every item with its index row (tens of ms at 100k
+# items), so each process remembers the count briefly and forgets it when it writes vectors.
+_missing_cache: dict[str, tuple[float, int]] = {}
+
+
+def _forget_missing_count() -> None:
+    _missing_cache.clear()
+
+
+def missing_vector_count(*, max_age: float = 0.0, repair: bool = True) -> int:
+    """How many visible posts and products have no vector in the store (yet).
+
+    Counts items whose index job has not run, failed, or ran while the store was down, and
+    items whose vector may be older than their text. ``max_age`` > 0 accepts a count this many
+    seconds old (search and the health endpoint pass a few seconds). When any are missing and
+    ``repair`` is on, the background repair (``search.sweep``) is asked to run.
+    """
+    key = connection.alias
+    cached = _missing_cache.get(key)
+    now = time.monotonic()
+    if max_age > 0 and cached is not None and now - cached[0] < max_age:
+        count = cached[1]
+    else:
+        count = sum(qs.count() for _, qs, _ in _missing_querysets())
+        _missing_cache[key] = (now, count)
+    if count and repair:
+        _vectors_missing()
+    return count
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    indexed: int  # items (re)indexed by this sweep
+    missing: int  # items still without a vector afterwards
+
+
+def sweep_missing_vectors(*, batch_size: int = 64, progress: Any = None) -> SweepResult:
+    """Index every visible item that lacks a vector; stops early while the store is down."""
+    done = 0
+    for _kind, qs, make in _missing_querysets():
+        if not milvus.available():
+            break
+        related = ("author",) if make is _post_doc else ("owner",)
+        qs = qs.select_related(*related).order_by("pk")
+        if make is _post_doc:
+            qs = qs.prefetch_related("tags")
+        last = 0
+        while milvus.available():
+            batch = list(qs.filter(pk__gt=last)[:batch_size])
+            if not batch:
+                break
+            last = batch[-1].pk
+            _index_docs([make(row) for row in batch])
+            done += len(batch)
+            if progress is not None:
+                progress.update(len(batch))
+    _forget_missing_count()
+    missing = sum(qs.count() for _, qs, _ in _missing_querysets())
+    if done or missing:
+        logger.info("Vector sweep: %d items indexed, %d still without a vector", done, missing)
+    return SweepResult(indexed=done, missing=missing)
+
+
+class IndexIncompleteError(RuntimeError):
+    """Items still lack vectors after ``index_complete_or_raise`` gave up."""
+
+
+def index_complete_or_raise(*, timeout: float = 60.0, batch_size: int = 64) -> int:
+    """Sweep until every visible item has its vector; returns how many items the sweeps indexed.
+
+    For ``seed_demo`` and deploy scripts: waits out a store that is briefly down (retrying for
+    ``timeout`` seconds), then raises ``IndexIncompleteError`` saying how many items lack a
+    vector, instead of leaving a half-built index behind quietly.
+    """
+    deadline = time.monotonic() + timeout
+    indexed = 0
+    while True:
+        result = sweep_missing_vectors(batch_size=batch_size)
+        indexed += result.indexed
+        if result.missing == 0:
+            return indexed
+        if time.monotonic() >= deadline:
+            state = "reachable" if milvus.available() else "unreachable"
+            raise IndexIncompleteError(
+                f"{result.missing} items still have no vector after {timeout:.0f} s "
+                f"(vector store {state}; see the log for the errors)"
+            )
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
 
 # --- events -----------------------------------------------------------------------------------

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from tangerine.integrations import milvus
 from tangerine.posts.models import Post
 from tangerine.products.models import Product
 from tangerine.search.models import SearchDocument
-from tangerine.search.services import reindex_all
+from tangerine.search.services import (
+    IndexIncompleteError,
+    index_complete_or_raise,
+    missing_vector_count,
+    reindex_all,
+)
 
 
 class Command(BaseCommand):
@@ -25,18 +30,39 @@ class Command(BaseCommand):
         parser.add_argument(
             "--missing",
             action="store_true",
-            help="Only items whose vector is not in the store (after the store was down).",
+            help="Only visible items without a vector (after the store was down or a job failed).",
         )
+        parser.add_argument(
+            "--complete",
+            action="store_true",
+            help=(
+                "Then keep sweeping until every visible item has a vector; fail (exit 1) if "
+                "any still lacks one after --timeout seconds."
+            ),
+        )
+        parser.add_argument("--timeout", type=float, default=60.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
         if options["drop"]:
             milvus.drop_collection()
             SearchDocument.objects.update(dense_synced=False)
-        total = Post.objects.count() + Product.objects.count()
+        total = (
+            missing_vector_count(repair=False)
+            if options["missing"]
+            else Post.objects.count() + Product.objects.count()
+        )
         with tqdm(total=total, unit="item", disable=options["verbosity"] == 0) as bar:
             done = reindex_all(
                 batch_size=options["batch_size"], only_missing=options["missing"], progress=bar
             )
-        unsynced = SearchDocument.objects.filter(dense_synced=False).count()
-        self.stdout.write(f"Indexed {done} items; {unsynced} without a vector.")
-        milvus.close()
+        if options["complete"]:
+            try:
+                done += index_complete_or_raise(
+                    timeout=options["timeout"], batch_size=options["batch_size"]
+                )
+            except IndexIncompleteError as exc:
+                raise CommandError(str(exc)) from exc
+        missing = missing_vector_count(repair=False)
+        self.stdout.write(f"Indexed {done} items; {missing} without a vector.")
