@@ -5,8 +5,8 @@ from django.test import RequestFactory
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
+from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.models import User
-from tangerine.core.auth import request_user, request_viewer
 
 
 def _request(user: User | None = None) -> Request:

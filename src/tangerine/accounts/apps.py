@@ -6,6 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        # Registers the account exporter for "download my data".
-        # Registers the OpenAPI description of our bearer authentication.
-        from tangerine.accounts import schema, services  # noqa: F401
+        # Importing these registers the "download my data" exporter (services) and the OpenAPI
+        # description of our bearer authentication (schema).
+        from tangerine.accounts import demo, moderation, schema, services  # noqa: F401
+        from tangerine.core.demo import DemoStep, register
+
+        moderation.register()
+        register(DemoStep(name="users", order=10, run=demo.seed))

@@ -105,11 +105,37 @@ class SocialAccount(BaseModel):
         ]
 
 
+class BlockQuerySet(models.QuerySet["Block"]):
+    """The one place that says "a block stands between these people" (either direction)."""
+
+    def between(self, a: Any, b: Any) -> BlockQuerySet:
+        """Blocks between ``a`` and ``b`` in either direction.
+
+        Each side is a user, a primary key or an expression such as ``OuterRef("author")``,
+        so the same rule works in ``.exists()`` checks and in ``~Exists(...)`` filters.
+        """
+        return self.filter(models.Q(blocker=a, blocked=b) | models.Q(blocker=b, blocked=a))
+
+    def between_any(self, a_ids: Any, b_ids: Any) -> BlockQuerySet:
+        """Blocks in either direction between anyone in ``a_ids`` and anyone in ``b_ids``
+        (iterables of primary keys, or subqueries of them)."""
+        return self.filter(
+            models.Q(blocker_id__in=a_ids, blocked_id__in=b_ids)
+            | models.Q(blocked_id__in=a_ids, blocker_id__in=b_ids)
+        )
+
+    def involving(self, user: Any) -> BlockQuerySet:
+        """Every block ``user`` made or received."""
+        return self.filter(models.Q(blocker=user) | models.Q(blocked=user))
+
+
 class Block(BaseModel):
     """``blocker`` does not want to see or be seen by ``blocked``."""
 
     blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
     blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+
+    objects: ClassVar[BlockQuerySet] = BlockQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [

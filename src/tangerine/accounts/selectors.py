@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.http import Http404
 
+from tangerine.accounts.hooks import viewer_relations
 from tangerine.accounts.models import Block, Mute, User
-from tangerine.follows.models import Follow
 
 
 def user_qs_for_viewer(*, viewer: User | None) -> QuerySet[User]:
-    """Active, unsuspended users with ``is_following`` / ``is_blocked`` for ``viewer``.
+    """Active, unsuspended users with ``is_blocked`` / ``is_muted`` for ``viewer``, plus the
+    flags other apps register (``is_following`` from follows, see ``hooks.viewer_relations``).
 
     One query: the relation flags are EXISTS subqueries and the profile image is joined.
     """
@@ -19,12 +20,16 @@ def user_qs_for_viewer(*, viewer: User | None) -> QuerySet[User]:
     )
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(
-            is_following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            **{name: relation(viewer) for name, relation in viewer_relations.items()},
             is_blocked=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
             is_muted=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
         )
     else:
-        qs = qs.annotate(is_following=Value(False), is_blocked=Value(False), is_muted=Value(False))
+        qs = qs.annotate(
+            **dict.fromkeys(viewer_relations, Value(False)),
+            is_blocked=Value(False),
+            is_muted=Value(False),
+        )
     return qs
 
 
@@ -60,4 +65,4 @@ def user_ids_blocked_between(*, viewer: User | None) -> QuerySet[Block]:
     """Blocks in either direction involving ``viewer`` (for filtering content)."""
     if viewer is None or not viewer.is_authenticated:
         return Block.objects.none()
-    return Block.objects.filter(blocker=viewer) | Block.objects.filter(blocked=viewer)
+    return Block.objects.involving(viewer)

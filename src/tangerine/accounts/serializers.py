@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
 from tangerine.accounts.models import HANDLE_MAX_LENGTH, User, handle_validator
 from tangerine.core.validators import validate_http_url
 from tangerine.images.models import Image
+from tangerine.images.selectors import images_for_attach
 from tangerine.images.serializers import ImageRefSerializer
 
 
@@ -146,9 +147,8 @@ class UserUpdateSerializer(serializers.Serializer[dict[str, Any]]):
         if value is None:
             return None
         user = self.context["request"].user
-        image = Image.objects.filter(uuid=value, owner=user).first()
-        if image is None:
-            raise serializers.ValidationError("No such image of yours.")
-        if image.status == Image.Status.FAILED:
-            raise serializers.ValidationError("This image could not be processed.")
+        try:
+            (image,) = images_for_attach(owner=user, uuids=[value], max_count=1)
+        except serializers.ValidationError as exc:  # the same rule and words as posts' images
+            raise serializers.ValidationError(cast(Any, exc.detail)["images"]) from None
         return image

@@ -12,16 +12,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.exceptions import ValidationError
 
+from tangerine.accounts import hooks
 from tangerine.accounts.google import GoogleIdentity
 from tangerine.accounts.models import RESERVED_HANDLES, Block, Mute, SocialAccount, User
 from tangerine.accounts.tokens import refresh_parse, refresh_revoke
 from tangerine.core import exports, ratelimit
 from tangerine.core.exceptions import Unauthorized
 from tangerine.core.realtime import publish_on_commit, user_group
+from tangerine.images.services import images_delete_for_user, images_delete_unattached
 
 
 def handle_check_available(*, handle: str, exclude: User | None = None) -> None:
@@ -201,43 +204,59 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
     """Edit one's own profile. Only profile fields are writable."""
     if "handle" in data and data["handle"].lower() != user.handle.lower():
         handle_check_available(handle=data["handle"], exclude=user)
+    previous_image = user.profile_image_id
     for field in _PROFILE_FIELDS:
         if field in data:
             setattr(user, field, data[field])
     user.full_clean(exclude=["password", "email"])
     user.save()
+    if previous_image is not None and previous_image != user.profile_image_id:
+        images_delete_unattached(image_ids=[previous_image])
     return user
 
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account and everything it owns; fix the other side's counters (follows, and
-    the likes, comments and replies it left on other people's content)."""
-    from tangerine.follows.services import follows_delete_for_user
-    from tangerine.images.services import images_delete_for_user
-    from tangerine.posts.services import social_delete_for_user
-    from tangerine.search import services as search_services
-
-    follows_delete_for_user(user=user)
-    social_delete_for_user(user=user)
+    """Delete the account and everything it owns. Apps above accounts remove their rows and fix
+    the other side's counters (follows, and the likes, comments and replies it left on other
+    people's content) on ``hooks.user_deleting``; search forgets it on ``hooks.user_deleted``."""
+    hooks.user_deleting.send(hooks.UserDeleting(user=user))
     images_delete_for_user(user=user)
     publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
     user_id = user.pk
     user.delete()
-    # Vectors of the user's posts and products leave the search index.
-    search_services.user_deleted(user_id=user_id)
+    hooks.user_deleted.send(hooks.UserDeleted(user_id=user_id))
 
 
 def block_create(*, blocker: User, blocked: User) -> None:
-    """Block a user: no more follows either way."""
-    from tangerine.follows.services import follow_delete
-
+    """Block a user; apps above react on ``hooks.user_blocked`` (follows end both ways)."""
     if blocker.pk == blocked.pk:
         raise ValidationError({"handle": ["You cannot block yourself."]})
     with transaction.atomic():
         Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-        follow_delete(follower=blocker, followee=blocked)
-        follow_delete(follower=blocked, followee=blocker)
+        hooks.user_blocked.send(hooks.UserBlocked(blocker=blocker, blocked=blocked))
+
+
+def user_suspend(*, user: User) -> bool:
+    """Suspend ``user`` and revoke every token they hold; True if they were not suspended.
+
+    Their content disappears through the shared visibility rules (suspended authors are hidden)
+    and from search (``hooks.user_standing_changed``); their sockets are told after commit.
+    """
+    changed = User.objects.filter(pk=user.pk, suspended_at__isnull=True).update(
+        suspended_at=timezone.now(), token_version=F("token_version") + 1
+    )
+    if changed:
+        publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+    hooks.user_standing_changed.send(hooks.UserStandingChanged(user_id=user.pk))
+    return bool(changed)
+
+
+def user_unsuspend(*, user: User) -> bool:
+    """Lift a suspension; True if ``user`` was suspended. Their content comes back."""
+    changed = User.objects.filter(pk=user.pk, suspended_at__isnull=False).update(suspended_at=None)
+    hooks.user_standing_changed.send(hooks.UserStandingChanged(user_id=user.pk))
+    return bool(changed)
 
 
 def block_delete(*, blocker: User, blocked: User) -> None:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts import google, selectors, services
+from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.models import User
 from tangerine.accounts.serializers import (
     AuthResultSerializer,
@@ -33,7 +34,6 @@ from tangerine.accounts.serializers import (
 )
 from tangerine.accounts.tokens import token_rotate, tokens_for_user
 from tangerine.core import exports
-from tangerine.core.auth import request_user, request_viewer
 from tangerine.core.ratelimit import client_address
 
 

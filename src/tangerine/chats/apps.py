@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ChatsConfig(AppConfig):
     name = "tangerine.chats"
     label = "chats"
+
+    def ready(self) -> None:
+        from tangerine.chats import moderation
+
+        moderation.register()

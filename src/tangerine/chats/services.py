@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
@@ -56,10 +56,7 @@ def _check_no_blocks(*, newcomers: list[User], others: list[User], field: str) -
     """
     new_ids = {user.pk for user in newcomers}
     all_ids = new_ids | {user.pk for user in others}
-    blocked = Block.objects.filter(
-        Q(blocker_id__in=new_ids, blocked_id__in=all_ids)
-        | Q(blocked_id__in=new_ids, blocker_id__in=all_ids)
-    ).exists()
+    blocked = Block.objects.between_any(new_ids, all_ids).exists()
     if blocked:
         raise ValidationError({field: ["One or more of these users cannot be added to this chat."]})
 
@@ -156,10 +153,8 @@ class SenderBlockedError(Exception):
 
 
 def _blocked_in_room(*, user: User, room: Room) -> bool:
-    return Block.objects.filter(
-        Q(blocker=user, blocked__chat_memberships__room=room)
-        | Q(blocked=user, blocker__chat_memberships__room=room)
-    ).exists()
+    members = Membership.objects.filter(room=room).values("user_id")
+    return Block.objects.between_any([user.pk], members).exists()
 
 
 @dataclass(frozen=True)

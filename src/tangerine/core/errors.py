@@ -89,3 +89,20 @@ def json_400(request: HttpRequest, exception: Exception | None = None) -> JsonRe
 
 def json_403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse({"code": "permission_denied", "detail": "Permission denied."}, status=403)
+
+
+_error_schemas: dict[str, Any] = {}
+
+
+def error_schema(name: str) -> Any:
+    """The OpenAPI component ``name`` for an error body ``{code, detail}`` (one per name, so
+    views of several apps can name the same component)."""
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    if name not in _error_schemas:
+        _error_schemas[name] = inline_serializer(
+            name=name,
+            fields={"code": serializers.CharField(), "detail": serializers.CharField()},
+        )
+    return _error_schemas[name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 
 from tangerine.accounts.models import Block, User
 from tangerine.follows.models import Follow
@@ -18,10 +18,7 @@ def _people(qs: QuerySet[Follow], *, viewer: Any, side: str) -> QuerySet[Follow]
     """Follow rows whose user at ``side`` is visible, with that user's flags for the viewer."""
     qs = qs.filter(**{f"{side}__is_active": True, f"{side}__suspended_at__isnull": True})
     if _authenticated(viewer):
-        blocks = Block.objects.filter(
-            Q(blocker=viewer, blocked=OuterRef(side)) | Q(blocked=viewer, blocker=OuterRef(side))
-        )
-        qs = qs.filter(~Exists(blocks)).annotate(
+        qs = qs.filter(~Exists(Block.objects.between(viewer, OuterRef(side)))).annotate(
             person_is_following=Exists(
                 Follow.objects.filter(follower=viewer, followee=OuterRef(side))
             )

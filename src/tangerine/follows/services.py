@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from rest_framework.exceptions import ValidationError
 
 from tangerine.accounts.models import Block, User
+from tangerine.follows import hooks
 from tangerine.follows.models import Follow
-from tangerine.notifications import services as notifications
 
 
 def follow_create(*, follower: User, followee: User) -> bool:
@@ -20,16 +20,14 @@ def follow_create(*, follower: User, followee: User) -> bool:
         raise ValidationError({"handle": ["You cannot follow yourself."]})
     # Either side's block forbids the follow; one message for both directions, so the answer
     # does not tell who blocked whom.
-    if Block.objects.filter(
-        Q(blocker=follower, blocked=followee) | Q(blocker=followee, blocked=follower)
-    ).exists():
+    if Block.objects.between(follower, followee).exists():
         raise ValidationError({"handle": ["You cannot follow this user."]})
     try:
         with transaction.atomic():
             Follow.objects.create(follower=follower, followee=followee)
             User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
             User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)
-            notifications.notify_follow(follower=follower, followee=followee)
+            hooks.followed.send(hooks.Followed(follower=follower, followee=followee))
     except IntegrityError:
         return False
     return True

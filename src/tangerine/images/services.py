@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import uuid as uuid_lib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import ForeignObjectRel
+from django.db.models import ForeignObjectRel, Model
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from tangerine.images.exceptions import UploadError
 from tangerine.images.models import Image
+from tangerine.images.selectors import images_for_attach
 from tangerine.integrations.storage import image_storage
 
 logger = logging.getLogger(__name__)
@@ -146,6 +147,44 @@ def _attachment_filters() -> list[tuple[Any, str]]:
         and not relation.concrete
         and relation.related_model
     ]
+
+
+def images_attach(
+    *,
+    owner: Any,
+    parent: Model,
+    link_model: type[Model],
+    parent_field: str,
+    uuids: Sequence[Any],
+    max_count: int,
+    created: bool = False,
+    field: str = "images",
+) -> list[Image]:
+    """The one way content attaches images (posts, products): ``parent``'s images become
+    ``uuids``, in that order.
+
+    Validates like ``images_for_attach`` (the owner's own, not failed, at most ``max_count``:
+    else a ``field`` error), replaces the ``link_model`` rows (``parent_field``, ``image``,
+    ``position``) and releases the images ``parent`` no longer uses (rows now, files after
+    commit) unless something else still uses them. ``created``: ``parent`` is new and has no
+    links yet (saves two queries). Call inside the parent's transaction.
+    """
+    attached = images_for_attach(owner=owner, uuids=uuids, max_count=max_count, field=field)
+    links = link_model._default_manager.filter(**{parent_field: parent})
+    previous: set[int] = set()
+    if not created:
+        previous = set(links.values_list("image_id", flat=True))
+        links.delete()
+    link_model._default_manager.bulk_create(
+        [
+            link_model(**{parent_field: parent, "image": image, "position": position})
+            for position, image in enumerate(attached)
+        ]
+    )
+    dropped = previous - {image.pk for image in attached}
+    if dropped:
+        images_delete_unattached(image_ids=sorted(dropped))
+    return attached
 
 
 @transaction.atomic

@@ -6,6 +6,15 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from tangerine.notifications import exports
+        from tangerine.core.demo import DemoStep, register
+        from tangerine.notifications import demo, exports, receivers
 
         exports.register()
+        receivers.connect()
+        register(
+            DemoStep(
+                name="notifications",
+                order=40,
+                run=lambda ctx: demo.seed(users=ctx.users, rng=ctx.rng),
+            )
+        )

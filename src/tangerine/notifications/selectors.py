@@ -12,10 +12,7 @@ from tangerine.posts.models import Comment, Post, Reply
 
 def notification_qs_for_recipient(*, recipient: User) -> QuerySet[Notification]:
     """The recipient's visible notifications (unordered; the paginator orders them)."""
-    blocked = Block.objects.filter(
-        Q(blocker=recipient, blocked=OuterRef("actor_id"))
-        | Q(blocked=recipient, blocker=OuterRef("actor_id"))
-    )
+    blocked = Block.objects.between(recipient, OuterRef("actor_id"))
     muted = Mute.objects.filter(muter=recipient, muted=OuterRef("actor_id"))
     # A null actor (moderation, deleted account) matches neither subquery and stays visible.
     qs = Notification.objects.filter(recipient=recipient).filter(~Exists(blocked), ~Exists(muted))

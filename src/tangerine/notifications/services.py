@@ -17,7 +17,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -45,9 +44,7 @@ def _unwanted(*, recipient: User, actor: User | None) -> bool:
         return False
     if actor.pk == recipient.pk:
         return True
-    if Block.objects.filter(
-        Q(blocker=recipient, blocked=actor) | Q(blocker=actor, blocked=recipient)
-    ).exists():
+    if Block.objects.between(recipient, actor).exists():
         return True
     return Mute.objects.filter(muter=recipient, muted=actor).exists()
 

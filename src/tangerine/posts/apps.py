@@ -6,6 +6,14 @@ class PostsConfig(AppConfig):
     label = "posts"
 
     def ready(self) -> None:
-        from tangerine.posts import exports
+        from tangerine.core.demo import DemoStep, register
+        from tangerine.posts import demo, exports, moderation, receivers
 
         exports.register()
+        receivers.connect()
+        moderation.register()
+        register(
+            DemoStep(
+                name="posts", order=30, run=lambda ctx: demo.seed(users=ctx.users, rng=ctx.rng)
+            )
+        )

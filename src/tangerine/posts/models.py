@@ -12,8 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from tangerine.accounts.visibility import filter_visible
 from tangerine.core.models import BaseModel
-from tangerine.core.visibility import filter_visible
 
 TITLE_MAX_LENGTH = 100
 TEXT_MAX_LENGTH = 5000

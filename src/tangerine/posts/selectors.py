@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 from django.http import Http404
 from rest_framework.exceptions import PermissionDenied
 
-from tangerine.accounts.models import Mute, User
+from tangerine.accounts.models import Block, Mute, User
 from tangerine.follows.models import Follow
 from tangerine.posts.models import (
     Comment,
@@ -248,14 +248,9 @@ def access_reply_for_delete(*, user: User, uuid: Any) -> Reply:
 
 def _visible_user_filter(viewer: Any, ref: str) -> Q:
     """Q on a related user at ``ref``: active, not suspended, no block with the viewer."""
-    from tangerine.accounts.models import Block
-
     q = Q(**{f"{ref}__is_active": True, f"{ref}__suspended_at__isnull": True})
     if _authenticated(viewer):
-        blocked = Block.objects.filter(
-            Q(blocker=viewer, blocked=OuterRef(ref)) | Q(blocked=viewer, blocker=OuterRef(ref))
-        )
-        q &= Q(~Exists(blocked))
+        q &= Q(~Exists(Block.objects.between(viewer, OuterRef(ref))))
     return q
 
 

@@ -6,5 +6,22 @@ class ProductsConfig(AppConfig):
     label = "products"
 
     def ready(self) -> None:
-        # Registers the "download my data" exporter.
-        from tangerine.products import exports  # noqa: F401
+        from tangerine.core.demo import DemoStep, register
+
+        # Importing it registers the "download my data" exporter.
+        from tangerine.products import (
+            demo,
+            exports,  # noqa: F401
+            moderation,
+        )
+
+        moderation.register()
+        register(
+            DemoStep(
+                name="products",
+                order=20,
+                run=lambda ctx: demo.seed(
+                    users=ctx.users, rng=ctx.rng, with_images=ctx.with_images
+                ),
+            )
+        )

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from tangerine.accounts.visibility import filter_visible
 from tangerine.core.models import BaseModel
 from tangerine.core.validators import validate_http_url
-from tangerine.core.visibility import filter_visible
 
 NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 3000

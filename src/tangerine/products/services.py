@@ -8,19 +8,22 @@ from typing import Any
 from django.db import transaction
 
 from tangerine.accounts.models import User
-from tangerine.images.models import Image
-from tangerine.images.selectors import images_for_attach
-from tangerine.images.services import images_delete_unattached
+from tangerine.images.services import images_attach, images_delete_unattached
+from tangerine.products import hooks
 from tangerine.products.models import MAX_IMAGES, Product, ProductImage
-from tangerine.search import services as search
 
 _EDITABLE = ("name", "description", "price", "currency", "link")
 
 
-def _set_images(product: Product, images: list[Image]) -> None:
-    ProductImage.objects.filter(product=product).delete()
-    ProductImage.objects.bulk_create(
-        [ProductImage(product=product, image=image, position=i) for i, image in enumerate(images)]
+def _attach(product: Product, uuids: Sequence[Any], *, created: bool = False) -> None:
+    images_attach(
+        owner=product.owner,
+        parent=product,
+        link_model=ProductImage,
+        parent_field="product",
+        uuids=uuids,
+        max_count=MAX_IMAGES,
+        created=created,
     )
 
 
@@ -40,7 +43,6 @@ def product_create(
     ``images`` are image uuids: at most ``MAX_IMAGES``, the owner's own, not failed (else a
     ``ValidationError`` on ``images``). Field values are validated by ``full_clean``.
     """
-    attached = images_for_attach(owner=owner, uuids=images, max_count=MAX_IMAGES)
     product = Product(
         owner=owner,
         name=name,
@@ -51,8 +53,8 @@ def product_create(
     )
     product.full_clean()
     product.save()
-    _set_images(product, attached)
-    search.product_changed(product_id=product.pk)
+    _attach(product, images, created=True)
+    hooks.product_changed.send(hooks.ProductChanged(product_id=product.pk))
     return product
 
 
@@ -70,17 +72,8 @@ def product_update(*, product: Product, data: dict[str, Any]) -> Product:
     product.full_clean()
     product.save()
     if "images" in data:
-        attached = images_for_attach(
-            owner=product.owner, uuids=data["images"], max_count=MAX_IMAGES
-        )
-        previous = set(
-            ProductImage.objects.filter(product=product).values_list("image_id", flat=True)
-        )
-        _set_images(product, attached)
-        dropped = previous - {image.pk for image in attached}
-        if dropped:
-            images_delete_unattached(image_ids=list(dropped))
-    search.product_changed(product_id=product.pk)
+        _attach(product, data["images"])
+    hooks.product_changed.send(hooks.ProductChanged(product_id=product.pk))
     return product
 
 
@@ -92,6 +85,6 @@ def product_delete(*, product: Product) -> None:
     )
     product_id = product.pk
     product.delete()
-    search.product_deleted(product_id=product_id)
+    hooks.product_deleted.send(hooks.ProductDeleted(product_id=product_id))
     if image_ids:
         images_delete_unattached(image_ids=image_ids)

@@ -4,7 +4,6 @@ from tangerine.products import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("products/", views.ProductListCreateView.as_view(), name="product-list"),
-    path("products/recommend/", views.ProductRecommendView.as_view(), name="product-recommend"),
     path("products/preview/", views.ProductPreviewView.as_view(), name="product-preview"),
     path(
         "products/latest/<str:handle>/",

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, permissions, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
-from tangerine.core.auth import request_user, request_viewer
+from tangerine.core.errors import error_schema
 from tangerine.core.pagination import CursorPagination
 from tangerine.products import selectors
 from tangerine.products.serializers import (
@@ -19,18 +20,8 @@ from tangerine.products.serializers import (
     ProductSerializer,
 )
 from tangerine.products.services import product_create, product_delete, product_update
-from tangerine.search import selectors as search_selectors
-from tangerine.search.serializers import (
-    PageQuerySerializer,
-    ProductRecommendPageSerializer,
-    RecommendedProductItemSerializer,
-)
-from tangerine.search.views import page_links
 
-_ERROR = inline_serializer(
-    name="ProductError",
-    fields={"code": serializers.CharField(), "detail": serializers.CharField()},
-)
+_ERROR = error_schema("ProductError")
 
 
 def _render(request: Request, uuid: Any) -> dict[str, Any]:
@@ -136,43 +127,6 @@ class ProductLatestForUserView(generics.GenericAPIView[Any]):
         qs = selectors.product_list_for_user(viewer=viewer, owner=owner)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ProductSerializer(page, many=True).data)
-
-
-class ProductRecommendView(generics.GenericAPIView[Any]):
-    serializer_class = ProductRecommendPageSerializer
-
-    @extend_schema(
-        operation_id="product_recommend",
-        summary="Recommended products: personal when logged in (numbered pages)",
-        description=(
-            "Logged in: products nearest the viewer's taste (likes, comments and dwell time on "
-            "posts and products; recent weighs more), unseen and not their own, then popular "
-            "products. Visitors and users without history: popular recent products, then older "
-            "ones (`personal` false). Vector store down: popular products, `degraded` true. "
-            "Each result is a full product with `score` and `reason`. At most 100 results."
-        ),
-        parameters=[PageQuerySerializer],
-        responses={200: ProductRecommendPageSerializer, 400: _ERROR},
-        tags=["products"],
-    )
-    def get(self, request: Request) -> Response:
-        params = PageQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page, page_size = params.validated_data["page"], params.validated_data["page_size"]
-        items, count, personal, dense = search_selectors.product_recommendation_page(
-            viewer=request_viewer(request), page=page, page_size=page_size
-        )
-        next_url, previous = page_links(request, page=page, page_size=page_size, count=count)
-        return Response(
-            {
-                "count": count,
-                "next": next_url,
-                "previous": previous,
-                "personal": personal,
-                "degraded": not dense,
-                "results": RecommendedProductItemSerializer(cast(Any, items), many=True).data,
-            }
-        )
 
 
 class ProductPreviewView(generics.GenericAPIView[Any]):

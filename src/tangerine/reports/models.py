@@ -1,8 +1,8 @@
 """Reports, their staff notes, the append-only audit log, and warnings sent to users.
 
-A report names its target by kind (``target_type``) and internal key (``target_id``); the
-registry in ``targets.py`` knows how to find, snapshot and hide each kind. The target may be
-deleted later: the ``evidence`` frozen at report time stays.
+A report names its target by kind (``target_type``) and internal key (``target_id``); the app
+that owns each kind registers how to find, snapshot and hide it (``core.moderation``). The
+target may be deleted later: the ``evidence`` frozen at report time stays.
 """
 
 from __future__ import annotations

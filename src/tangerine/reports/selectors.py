@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from tangerine.accounts.models import User
+from tangerine.core.moderation import content_kind
 from tangerine.reports.models import AuditLog, ModerationWarning, Report, ReportNote
-from tangerine.reports.targets import target_kind
 
 _PEOPLE = ("reporter__profile_image", "target_user__profile_image", "assignee__profile_image")
 
@@ -66,9 +66,9 @@ def report_get_for_staff(*, uuid: Any) -> Report:
 
 def report_live_target(*, report: Report) -> dict[str, Any] | None:
     """The target as it is now (staff view, hidden or not), or None once it is deleted."""
-    kind = target_kind(report.target_type)
-    obj = kind.get(report.target_id) if kind.available else None
-    return kind.snapshot(obj) if obj is not None else None
+    kind = content_kind(report.target_type)
+    obj = kind.get(report.target_id) if kind is not None else None
+    return kind.snapshot(obj) if kind is not None and obj is not None else None
 
 
 def warning_list_for_user(*, user: User) -> QuerySet[ModerationWarning]:

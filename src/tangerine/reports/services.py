@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from rest_framework import exceptions, status
 
 from tangerine.accounts.models import User
-from tangerine.chats import services as chats
+from tangerine.accounts.services import user_suspend, user_unsuspend
 from tangerine.core import ratelimit
-from tangerine.core.realtime import publish_on_commit, user_group
+from tangerine.core.moderation import ContentKind, content_kind
 from tangerine.notifications import services as notifications
 from tangerine.reports.models import (
     OPEN_STATUSES,
@@ -26,10 +25,7 @@ from tangerine.reports.models import (
     Report,
     ReportNote,
     Status,
-    TargetType,
 )
-from tangerine.reports.targets import TargetKind, target_kind, target_ref_for
-from tangerine.search import services as search
 
 # Which status may follow which. Reopening is a move from a closed status back to an open one.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -86,10 +82,10 @@ def _audit(
     )
 
 
-def _kind_or_400(target_type: str) -> TargetKind:
-    kind = target_kind(target_type)
-    if not kind.available:
-        raise _invalid("target_type", f"Reports on {target_type} are not available yet.")
+def _kind_or_400(target_type: str) -> ContentKind:
+    kind = content_kind(target_type)
+    if kind is None:
+        raise _invalid("target_type", f"Reports on {target_type} are not available.")
     return kind
 
 
@@ -104,7 +100,7 @@ def report_create(
     """
     ratelimit.enforce(scope="report", keys=[f"user:{reporter.uuid}"])
     kind = _kind_or_400(target_type)
-    obj = kind.find_for_reporter(viewer=reporter, ref=target)
+    obj = kind.find_for_viewer(reporter, target)
     author = kind.author(obj)
     if author is not None and author.pk == reporter.pk:
         raise _invalid("target", "You cannot report yourself or your own content.")
@@ -120,7 +116,7 @@ def report_create(
                 reporter=reporter,
                 target_type=target_type,
                 target_id=obj.pk,
-                target_ref=target_ref_for(kind, obj),
+                target_ref=kind.ref(obj),
                 target_user=author,
                 reason=reason,
                 description=description.strip(),
@@ -138,13 +134,13 @@ def report_create(
     return report
 
 
-def _validate_actions(*, report: Report, kind: TargetKind, actions: list[str]) -> Any:
+def _validate_actions(*, report: Report, kind: ContentKind, actions: list[str]) -> Any:
     """Check the actions against the target; return the live target (or None)."""
     chosen = set(actions)
     for first, second in OPPOSITES:
         if first in chosen and second in chosen:
             raise _invalid("actions", f"{first} and {second} cannot be applied together.")
-    target = kind.get(report.target_id) if kind.available else None
+    target = kind.get(report.target_id)
     if chosen & CONTENT_ACTIONS:
         if not kind.hideable:
             raise _invalid(
@@ -160,43 +156,15 @@ def _validate_actions(*, report: Report, kind: TargetKind, actions: list[str]) -
     return target
 
 
-def _user_suspend(*, user: User) -> bool:
-    """Suspend ``user`` and revoke every token they hold; True if they were not suspended.
-
-    Their content disappears through the shared visibility rules (suspended authors are hidden).
-    """
-    changed = User.objects.filter(pk=user.pk, suspended_at__isnull=True).update(
-        suspended_at=timezone.now(), token_version=F("token_version") + 1
-    )
-    if changed:
-        publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
-    return bool(changed)
-
-
-def _user_unsuspend(*, user: User) -> bool:
-    return bool(
-        User.objects.filter(pk=user.pk, suspended_at__isnull=False).update(suspended_at=None)
-    )
-
-
-def _search_changed(*, report: Report) -> None:
-    """Hidden or shown again: the search index follows (posts and products are indexed)."""
-    if report.target_type == "post":
-        search.post_changed(post_id=report.target_id)
-    elif report.target_type == "product":
-        search.product_changed(product_id=report.target_id)
-
-
 def _apply_action(
-    *, report: Report, kind: TargetKind, action: str, actor: User, reason: str
+    *, report: Report, kind: ContentKind, action: str, actor: User, reason: str
 ) -> dict[str, Any]:
     user = report.target_user
     if action in (Action.HIDE_CONTENT, Action.UNHIDE_CONTENT):
-        hidden = action == Action.HIDE_CONTENT
-        changed = kind.set_hidden(pk=report.target_id, hidden=hidden)
-        _search_changed(report=report)
-        if changed and report.target_type == TargetType.CHAT_MESSAGE:
-            chats.message_moderated(message_id=report.target_id)
+        if kind.set_hidden is None:  # _validate_actions refused this already
+            raise _invalid("actions", "This target cannot be hidden.")
+        # The owning app hides its content and re-indexes and announces it.
+        changed = kind.set_hidden(report.target_id, action == Action.HIDE_CONTENT)
         return {"changed": changed}
     if user is None:  # _validate_actions refused this already
         raise _invalid("actions", "The reported user no longer exists.")
@@ -208,8 +176,7 @@ def _apply_action(
         return {"user": user.handle, "warning": str(warning.uuid)}
     if action in (Action.SUSPEND_USER, Action.UNSUSPEND_USER):
         suspend = action == Action.SUSPEND_USER
-        changed = _user_suspend(user=user) if suspend else _user_unsuspend(user=user)
-        search.user_changed(user_id=user.pk)
+        changed = user_suspend(user=user) if suspend else user_unsuspend(user=user)
         return {"user": user.handle, "changed": changed}
     raise _invalid("actions", f"Unknown action {action}.")  # pragma: no cover
 
@@ -252,7 +219,7 @@ def report_update(
     actions = list(dict.fromkeys(actions or []))
     note = note.strip()
     reason = reason.strip()
-    kind = target_kind(report.target_type)
+    kind = _kind_or_400(report.target_type)
     new_assignee = report.assignee if assignee is UNSET else _assignee_from_handle(assignee)
     assign_changes = assignee is not UNSET and new_assignee != report.assignee
     status_changes = status is not None and status != report.status
@@ -300,7 +267,7 @@ def report_update(
 
 
 def _change_status(
-    *, report: Report, actor: User, kind: TargetKind, to: str, actions: list[str], why: str
+    *, report: Report, actor: User, kind: ContentKind, to: str, actions: list[str], why: str
 ) -> None:
     previous = report.status
     report.status = to

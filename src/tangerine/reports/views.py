@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tangerine.core.auth import request_user
+from tangerine.accounts.auth import request_user
 from tangerine.core.pagination import PageNumberPagination
 from tangerine.reports import selectors, services
 from tangerine.reports.serializers import (

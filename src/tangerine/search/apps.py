@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "tangerine.search"
     label = "search"
+
+    def ready(self) -> None:
+        from tangerine.core.demo import DemoStep, register
+        from tangerine.search import demo, receivers
+
+        receivers.connect()
+        register(DemoStep(name="search index", order=90, run=demo.seed, phase="after"))

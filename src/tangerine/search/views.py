@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from tangerine.accounts.auth import request_viewer
 from tangerine.core import ratelimit, viewers
+from tangerine.core.errors import error_schema
+from tangerine.core.pagination import numbered_page
 from tangerine.search import selectors, services
 from tangerine.search.serializers import (
     EVENTS_MAX,
@@ -20,7 +22,9 @@ from tangerine.search.serializers import (
     PageQuerySerializer,
     PostHitSerializer,
     ProductHitSerializer,
+    ProductRecommendPageSerializer,
     RecommendedPostSerializer,
+    RecommendedProductItemSerializer,
     RecommendPageSerializer,
     SearchQuerySerializer,
     SearchResponseSerializer,
@@ -36,23 +40,6 @@ HIT_SERIALIZERS: dict[str, Any] = {
     "product": ProductHitSerializer,
     "user": UserHitSerializer,
 }
-
-
-def page_links(
-    request: Request, *, page: int, page_size: int, count: int, extra: dict[str, str] | None = None
-) -> tuple[str | None, str | None]:
-    """(next, previous) absolute links of a numbered page."""
-    url = request.build_absolute_uri()
-    for key, value in (extra or {}).items():
-        url = replace_query_param(url, key, value)
-    next_url = replace_query_param(url, "page", page + 1) if page * page_size < count else None
-    if page <= 1:
-        previous = None
-    elif page == 2:
-        previous = remove_query_param(url, "page")
-    else:
-        previous = replace_query_param(url, "page", page - 1)
-    return next_url, previous
 
 
 viewer_key = viewers.viewer_key
@@ -81,15 +68,16 @@ class SearchView(APIView):
         )
         body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": not result.dense}
         for kind, section in result.sections.items():
-            next_url, previous = page_links(
-                request, page=page, page_size=page_size, count=section.count, extra={"type": kind}
-            )
             body[kind] = {
-                "count": section.count,
                 "page": page,
-                "next": next_url,
-                "previous": previous,
-                "results": HIT_SERIALIZERS[kind](section.hits, many=True).data,
+                **numbered_page(
+                    request,
+                    page=page,
+                    page_size=page_size,
+                    count=section.count,
+                    results=HIT_SERIALIZERS[kind](section.hits, many=True).data,
+                    extra={"type": kind},
+                ),
             }
         return Response(body)
 
@@ -172,18 +160,16 @@ class PostRecommendView(APIView):
         items, count, personal, dense = selectors.post_recommendations(
             viewer=request.user, page=page, page_size=page_size
         )
-        next_url, previous = page_links(
-            request, page=page, page_size=page_size, count=count, extra={}
-        )
         return Response(
-            {
-                "count": count,
-                "next": next_url,
-                "previous": previous,
-                "personal": personal,
-                "degraded": not dense,
-                "results": RecommendedPostSerializer(items, many=True).data,
-            }
+            numbered_page(
+                request,
+                page=page,
+                page_size=page_size,
+                count=count,
+                results=RecommendedPostSerializer(items, many=True).data,
+                personal=personal,
+                degraded=not dense,
+            )
         )
 
 
@@ -200,16 +186,16 @@ def _similar_response(request: Request, *, kind: str, uuid: str) -> Response:
     result = selectors.similar_items(
         kind=kind, viewer=request.user, uuid=uuid, page=page, page_size=page_size
     )
-    next_url, previous = page_links(request, page=page, page_size=page_size, count=result.count)
     item_serializer = SimilarPostSerializer if kind == "post" else SimilarProductSerializer
     return Response(
-        {
-            "count": result.count,
-            "next": next_url,
-            "previous": previous,
-            "degraded": result.degraded,
-            "results": item_serializer(cast(Any, result.items), many=True).data,
-        }
+        numbered_page(
+            request,
+            page=page,
+            page_size=page_size,
+            count=result.count,
+            results=item_serializer(cast(Any, result.items), many=True).data,
+            degraded=result.degraded,
+        )
     )
 
 
@@ -253,3 +239,40 @@ class PostSimilarView(APIView):
     )
     def get(self, request: Request, uuid: str) -> Response:
         return _similar_response(request, kind="post", uuid=uuid)
+
+
+class ProductRecommendView(generics.GenericAPIView[Any]):  # served under /api/products/
+    serializer_class = ProductRecommendPageSerializer
+
+    @extend_schema(
+        operation_id="product_recommend",
+        summary="Recommended products: personal when logged in (numbered pages)",
+        description=(
+            "Logged in: products nearest the viewer's taste (likes, comments and dwell time on "
+            "posts and products; recent weighs more), unseen and not their own, then popular "
+            "products. Visitors and users without history: popular recent products, then older "
+            "ones (`personal` false). Vector store down: popular products, `degraded` true. "
+            "Each result is a full product with `score` and `reason`. At most 100 results."
+        ),
+        parameters=[PageQuerySerializer],
+        responses={200: ProductRecommendPageSerializer, 400: error_schema("ProductError")},
+        tags=["products"],
+    )
+    def get(self, request: Request) -> Response:
+        params = PageQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page, page_size = params.validated_data["page"], params.validated_data["page_size"]
+        items, count, personal, dense = selectors.product_recommendation_page(
+            viewer=request_viewer(request), page=page, page_size=page_size
+        )
+        return Response(
+            numbered_page(
+                request,
+                page=page,
+                page_size=page_size,
+                count=count,
+                results=RecommendedProductItemSerializer(cast(Any, items), many=True).data,
+                personal=personal,
+                degraded=not dense,
+            )
+        )

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import Http404
 
 from tangerine.accounts.models import User
-from tangerine.notifications import services as notifications
+from tangerine.posts import hooks
 from tangerine.posts.models import Comment, Post, Reply
 
 
@@ -31,7 +31,7 @@ def comment_create(*, post: Post, author: User, text: str) -> Comment:
     comment.full_clean(exclude=["post", "author"])
     comment.save()
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-    notifications.notify_comment(comment=comment)
+    hooks.comment_created.send(hooks.CommentCreated(comment=comment))
     return comment
 
 
@@ -61,7 +61,7 @@ def reply_create(*, comment: Comment, author: User, text: str) -> Reply:
     reply.save()
     Comment.objects.filter(pk=locked.pk).update(reply_count=F("reply_count") + 1)
     Post.objects.filter(pk=locked.post_id).update(comment_count=F("comment_count") + 1)
-    notifications.notify_reply(reply=reply)
+    hooks.reply_created.send(hooks.ReplyCreated(reply=reply))
     return reply
 
 

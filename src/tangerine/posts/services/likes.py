@@ -7,15 +7,14 @@ back. Concurrent likes of the same target serialise on the target row's UPDATE l
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from tangerine.accounts.models import User
-from tangerine.notifications import services as notifications
+from tangerine.posts import hooks
 from tangerine.posts.models import Comment, CommentLike, Post, PostLike, Reply, ReplyLike
 
 
@@ -23,18 +22,12 @@ from tangerine.posts.models import Comment, CommentLike, Post, PostLike, Reply, 
 class LikeKind:
     like_model: type[models.Model]
     target_model: type[models.Model]
-    field: str  # the like's foreign key to the target
+    field: Literal["post", "comment", "reply"]  # the like's foreign key to the target
 
 
 POST = LikeKind(PostLike, Post, "post")
 COMMENT = LikeKind(CommentLike, Comment, "comment")
 REPLY = LikeKind(ReplyLike, Reply, "reply")
-
-_NOTIFY: dict[LikeKind, Callable[[User, Any], object]] = {
-    POST: lambda user, post: notifications.notify_post_liked(user=user, post=post),
-    COMMENT: lambda user, comment: notifications.notify_comment_liked(user=user, comment=comment),
-    REPLY: lambda user, reply: notifications.notify_reply_liked(user=user, reply=reply),
-}
 
 
 @dataclass(frozen=True)
@@ -57,7 +50,7 @@ def like_create(*, kind: LikeKind, user: User, target: Any) -> LikeState:
                 like_count=F("like_count") + 1
             )
             # Only a new like rings: a repeated like hit the constraint above.
-            _NOTIFY[kind](user, target)
+            hooks.liked.send(hooks.Liked(kind=kind.field, user=user, target=target))
     except IntegrityError:
         pass  # already liked: idempotent
     return _state(kind, target, user, liked=True)

@@ -13,9 +13,9 @@ from rest_framework.exceptions import ValidationError
 
 from tangerine.accounts.models import User
 from tangerine.core.viewers import VIEW_WINDOW_SECONDS, view_dedup_key
-from tangerine.images.models import Image
+from tangerine.images.services import images_attach, images_delete_unattached
+from tangerine.posts import hooks
 from tangerine.posts.models import MAX_IMAGES, MAX_TAGS, TAG_MAX_LENGTH, Post, PostImage, Tag
-from tangerine.search import services as search
 
 logger = logging.getLogger(__name__)
 
@@ -52,30 +52,15 @@ def _tags_get_or_create(names: Sequence[str]) -> list[Tag]:
     return [by_name[name] for name in names]
 
 
-def images_for_post(*, author: User, uuids: Sequence[Any]) -> list[Image]:
-    """The author's own, not failed images with these uuids, in the given order (dupes dropped).
-
-    Raises an ``images`` field error for another user's image, an unknown or a failed one.
-    """
-    ordered = list(dict.fromkeys(str(u) for u in uuids))
-    if len(ordered) > MAX_IMAGES:
-        raise ValidationError({"images": [f"A post has at most {MAX_IMAGES} images."]})
-    if not ordered:
-        return []
-    found = {str(img.uuid): img for img in Image.objects.filter(uuid__in=ordered, owner=author)}
-    missing = [u for u in ordered if u not in found]
-    if missing:
-        raise ValidationError({"images": [f"No such image of yours: {missing[0]}."]})
-    failed = [u for u in ordered if found[u].status == Image.Status.FAILED]
-    if failed:
-        raise ValidationError({"images": [f"This image could not be processed: {failed[0]}."]})
-    return [found[u] for u in ordered]
-
-
-def _set_images(post: Post, images: list[Image]) -> None:
-    PostImage.objects.filter(post=post).delete()
-    PostImage.objects.bulk_create(
-        [PostImage(post=post, image=image, position=i) for i, image in enumerate(images)]
+def _attach(post: Post, uuids: Sequence[Any], *, created: bool = False) -> None:
+    images_attach(
+        owner=post.author,
+        parent=post,
+        link_model=PostImage,
+        parent_field="post",
+        uuids=uuids,
+        max_count=MAX_IMAGES,
+        created=created,
     )
 
 
@@ -92,13 +77,12 @@ def post_create(
 ) -> Post:
     """Create a post. ``tags`` are normalised here; ``images`` are image uuids of the author."""
     names = tags_normalise(tags)
-    image_rows = images_for_post(author=author, uuids=images)
     post = Post(author=author, title=title, text=text, category=category, status=status)
     post.full_clean(exclude=["author"])
     post.save()
     post.tags.set(_tags_get_or_create(names))
-    _set_images(post, image_rows)
-    search.post_changed(post_id=post.pk)
+    _attach(post, images, created=True)
+    hooks.post_changed.send(hooks.PostChanged(post_id=post.pk))
     return post
 
 
@@ -120,17 +104,21 @@ def post_update(*, post: Post, data: dict[str, Any]) -> Post:
     if "tags" in data:
         post.tags.set(_tags_get_or_create(tags_normalise(data["tags"])))
     if "images" in data:
-        _set_images(post, images_for_post(author=post.author, uuids=data["images"]))
-    search.post_changed(post_id=post.pk)
+        _attach(post, data["images"])
+    hooks.post_changed.send(hooks.PostChanged(post_id=post.pk))
     return post
 
 
 @transaction.atomic
 def post_delete(*, post: Post) -> None:
-    """Delete the post; comments, replies, likes and image links go with it (cascade)."""
+    """Delete the post; comments, replies, likes and image links go with it (cascade), and its
+    images with their files unless something else uses them."""
     post_id = post.pk
+    image_ids = list(PostImage.objects.filter(post=post).values_list("image_id", flat=True))
     post.delete()
-    search.post_deleted(post_id=post_id)
+    if image_ids:
+        images_delete_unattached(image_ids=image_ids)
+    hooks.post_deleted.send(hooks.PostDeleted(post_id=post_id))
 
 
 def post_view_count(*, post: Post, viewer_key: str) -> bool:

@@ -12,11 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
-from tangerine.core.auth import request_user, request_viewer
+from tangerine.core.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Comment, Reply
-from tangerine.posts.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from tangerine.posts.serializers import (
     CommentCreateSerializer,
     CommentSerializer,

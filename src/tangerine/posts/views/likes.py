@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
-from tangerine.core.auth import request_user, request_viewer
+from tangerine.core.pagination import NewestFirstCursorPagination, cursor_page_of
 from tangerine.posts import selectors, services
-from tangerine.posts.pagination import NewestFirstCursorPagination, cursor_page_of
 from tangerine.posts.serializers import (
     CommentLikeCreateSerializer,
     CommentSerializer,

@@ -12,12 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import viewers
-from tangerine.core.auth import request_user, request_viewer
+from tangerine.core.pagination import NewestFirstCursorPagination
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Post
-from tangerine.posts.pagination import NewestFirstCursorPagination
 from tangerine.posts.serializers import PostSerializer, PostWriteSerializer
 
 

@@ -20,9 +20,7 @@ QUERY_MAX_LENGTH = 200
 
 
 def _blocked_user_ids(viewer: Any) -> Q:
-    return Q(Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))) | Q(
-        Exists(Block.objects.filter(blocked=viewer, blocker=OuterRef("pk")))
-    )
+    return Q(Exists(Block.objects.between(viewer, OuterRef("pk"))))
 
 
 # Staff may open moderated content from a report, but discovery (search, recommendations,

@@ -1,79 +1,23 @@
-"""Create a small, believable community for local development (`make run` calls it once)."""
+"""Create a small, believable community for local development (`make run` calls it once).
+
+The command knows no app: each app registers its demo step (``core.demo``) in ``ready()``.
+"""
 
 from __future__ import annotations
 
-import importlib
 import random
 from typing import Any
 
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from tangerine.accounts.models import User
-
-DEMO_PASSWORD = "tangerine-demo-2026"  # noqa: S105 (documented demo accounts, development only)
-
-# (handle, display name, bio, link)
-PEOPLE = [
-    (
-        "jeju_gyul",
-        "제주귤농장",
-        "제주 서귀포에서 3대째 감귤 농사 짓습니다 🍊",
-        "https://smartstore.example.com/jejugyul",
-    ),
-    ("minji_kim", "김민지", "빈티지 옷과 소품을 좋아해요. 가끔 직접 만든 액세서리도 팔아요.", ""),
-    (
-        "seoul_coffee",
-        "서울커피로스터스",
-        "Small-batch roastery in Mangwon. 원두 주문은 링크에서!",
-        "https://seoulcoffee.example.com",
-    ),
-    (
-        "daniel_lee",
-        "Daniel Lee",
-        "Developer by day, keyboard collector by night ⌨️",
-        "https://daniel.example.dev",
-    ),
-    (
-        "hana_bakes",
-        "하나의 베이킹",
-        "집에서 굽는 비건 쿠키와 스콘. Weekend orders only.",
-        "https://hanabakes.example.com",
-    ),
-    ("sora_plants", "소라 식물가게", "반려식물 분양하고 키우는 법을 나눠요 🌿", ""),
-    (
-        "alex_outdoor",
-        "Alex Park",
-        "Camping gear reviews, 백패킹 다니는 직장인",
-        "https://alexoutdoor.example.com",
-    ),
-    (
-        "yuna_books",
-        "책방 유나",
-        "동네 작은 책방. 독립출판물과 중고책을 소개합니다.",
-        "https://yunabooks.example.com",
-    ),
-    ("tom_knits", "Tom's Knits", "Hand-knitted hats and scarves from Busan. 주문제작 가능", ""),
-    (
-        "mirae_pet",
-        "미래네 강아지",
-        "시바견 미래와 함께하는 일상 🐕 수제 간식 판매",
-        "https://miraepet.example.com",
-    ),
-    ("chris_audio", "크리스 오디오", "Vintage audio restoration. 빈티지 앰프 수리합니다.", ""),
-    (
-        "jiwoo_art",
-        "지우 일러스트",
-        "Illustrator. 엽서, 스티커, 굿즈를 만들어요 ✏️",
-        "https://jiwoo.example.art",
-    ),
-]
+from tangerine.core import demo
 
 
 class Command(BaseCommand):
-    help = "Create demo users, posts, products, follows, likes and comments."
+    help = "Create demo users, posts, products, follows, likes, comments and notifications."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if users exist.")
@@ -83,68 +27,28 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, if_empty: bool, seed: int, no_images: bool, **options: Any
     ) -> None:
-        if User.objects.exists():
+        if get_user_model().objects.exists():
             if if_empty:
                 self.stdout.write("Demo data: the database already has users; nothing to do.")
                 return
             raise CommandError("The database already has users; use a fresh database.")
-        rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not secrets)
-        steps = ["users", "products", "posts", "notifications", "search index"]
-        with tqdm(total=len(steps), desc="Seeding demo data", unit="step") as bar:
+        ctx = demo.DemoContext(
+            rng=random.Random(seed),  # noqa: S311 (repeatable demo data, not secrets)
+            with_images=not no_images,
+        )
+        data, after = demo.steps("data"), demo.steps("after")
+        with tqdm(total=len(data) + len(after), desc="Seeding demo data", unit="step") as bar:
             with transaction.atomic():
-                bar.set_postfix_str("users")
-                users = self._users()
+                for step in data:
+                    bar.set_postfix_str(step.name)
+                    step.run(ctx)
+                    bar.update()
+            for step in after:
+                bar.set_postfix_str(step.name)
+                step.run(ctx)
                 bar.update()
-                bar.set_postfix_str("products")
-                self._app_seed("products", users=users, rng=rng, with_images=not no_images)
-                bar.update()
-                bar.set_postfix_str("posts")
-                self._app_seed("posts", users=users, rng=rng)
-                bar.update()
-                bar.set_postfix_str("notifications")
-                self._app_seed("notifications", users=users, rng=rng)
-                bar.update()
-            bar.set_postfix_str("search index")
-            self._reindex()
-            bar.update()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo community ready: {len(users)} users. Log in as jeju_gyul@demo.tangerine "
-                f"(or any handle@demo.tangerine; staff: staff@demo.tangerine) with the password "
-                f"{DEMO_PASSWORD!r}."
+                f"Demo community ready: {len(ctx.users)} users. {' '.join(ctx.notes)}"
             )
         )
-
-    def _users(self) -> list[User]:
-        users = []
-        for handle, name, bio, link in PEOPLE:
-            users.append(
-                User.objects.create_user(
-                    email=f"{handle}@demo.tangerine",
-                    handle=handle,
-                    password=DEMO_PASSWORD,
-                    display_name=name,
-                    bio=bio,
-                    link_1=link,
-                )
-            )
-        User.objects.create_user(
-            email="staff@demo.tangerine",
-            handle="staff_demo",
-            password=DEMO_PASSWORD,
-            display_name="운영팀 Staff",
-            is_staff=True,
-        )
-        return users
-
-    def _app_seed(self, app: str, **kwargs: Any) -> None:
-        module = importlib.import_module(f"tangerine.{app}.demo")
-        if app != "products":
-            kwargs.pop("with_images", None)
-        module.seed(**kwargs)
-
-    def _reindex(self) -> None:
-        try:
-            call_command("reindex", verbosity=0)
-        except CommandError as exc:  # the search index is optional for browsing
-            self.stderr.write(f"Search index not built: {exc}")

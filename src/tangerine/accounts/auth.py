@@ -6,10 +6,15 @@ for "anonymous"), so the type checker sees the same distinction the permission c
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
 from tangerine.accounts.models import User
+
+# Who reads: a signed-in user, or None for a visitor. Selectors take ``viewer: Viewer``.
+Viewer: TypeAlias = User | None
 
 
 def request_viewer(request: Request) -> User | None:

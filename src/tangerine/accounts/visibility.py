@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+
+from tangerine.accounts.models import Block
 
 _QS = TypeVar("_QS", bound=QuerySet[Any])
 
 
 def filter_visible(qs: _QS, *, viewer: Any, author_field: str) -> _QS:
     """Apply the shared rules to ``qs`` whose author is reached through ``author_field``."""
-    from tangerine.accounts.models import Block
-
     is_staff = bool(viewer is not None and viewer.is_authenticated and viewer.is_staff)
     if not is_staff:
         qs = qs.filter(
@@ -25,9 +25,5 @@ def filter_visible(qs: _QS, *, viewer: Any, author_field: str) -> _QS:
             **{f"{author_field}__is_active": True, f"{author_field}__suspended_at__isnull": True},
         )
     if viewer is not None and viewer.is_authenticated:
-        blocked = Block.objects.filter(
-            Q(blocker=viewer, blocked=OuterRef(author_field))
-            | Q(blocked=viewer, blocker=OuterRef(author_field))
-        )
-        qs = qs.filter(~Exists(blocked))
+        qs = qs.filter(~Exists(Block.objects.between(viewer, OuterRef(author_field))))
     return qs
