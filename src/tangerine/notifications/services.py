@@ -57,7 +57,7 @@ def notification_event(notification: Notification) -> dict[str, Any]:
     return {"type": "notification", "notification": payload}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint inside the caller's transaction
 def notification_create(
     *,
     recipient: User,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from rest_framework import exceptions, status
 
@@ -26,6 +27,7 @@ from tangerine.reports.models import (
     ReportNote,
     Status,
 )
+from tangerine.reports.selectors import STAFF_PEOPLE
 
 # Which status may follow which. Reopening is a move from a closed status back to an open one.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -69,8 +71,11 @@ def _audit(
     to_status: str = "",
     payload: dict[str, Any] | None = None,
     reason: str = "",
+    trail: list[AuditLog] | None = None,
 ) -> AuditLog:
-    return AuditLog.objects.create(
+    """One audit row: saved now, or (``trail``) collected for one bulk insert at the end of the
+    calling service, in order."""
+    row = AuditLog(
         report=report,
         actor=actor,
         actor_handle=actor.handle if actor is not None else "",
@@ -80,6 +85,11 @@ def _audit(
         payload=payload or {},
         reason=reason,
     )
+    if trail is None:
+        row.save()
+    else:
+        trail.append(row)
+    return row
 
 
 def _kind_or_400(target_type: str) -> ContentKind:
@@ -184,9 +194,11 @@ def _apply_action(
 def _assignee_from_handle(handle: str | None) -> User | None:
     if not handle:
         return None
-    user = User.objects.filter(
-        handle__iexact=handle.lstrip("@"), is_staff=True, is_active=True
-    ).first()
+    user = (
+        User.objects.filter(handle__iexact=handle.lstrip("@"), is_staff=True, is_active=True)
+        .select_related("profile_image")
+        .first()
+    )
     if user is None:
         raise _invalid("assignee", "No active staff member has this handle.")
     return user
@@ -196,7 +208,7 @@ def _assignee_from_handle(handle: str | None) -> User | None:
 def report_update(
     *,
     actor: User,
-    report: Report,
+    uuid: Any,
     status: str | None = None,
     actions: list[str] | None = None,
     note: str = "",
@@ -209,13 +221,18 @@ def report_update(
     None/"" to unassign), add a note, change status. ``actions`` are applied only when resolving,
     and resolving needs at least one. ``reason`` (why) is written on every audit row of this call
     and is the message of a warning. Every change writes one audit row. Invalid input raises 400
-    before anything is written.
+    before anything is written; an unknown ``uuid`` raises 404.
+
+    Returns the report with its people loaded (the lock's query joins them), ready to render.
     """
     report = (
         Report.objects.select_for_update(of=("self",))
-        .select_related("target_user", "assignee")
-        .get(pk=report.pk)
+        .select_related(*STAFF_PEOPLE)
+        .filter(uuid=uuid)
+        .first()
     )
+    if report is None:
+        raise Http404
     actions = list(dict.fromkeys(actions or []))
     note = note.strip()
     reason = reason.strip()
@@ -239,6 +256,7 @@ def report_update(
     if actions:
         _validate_actions(report=report, kind=kind, actions=actions)
 
+    trail: list[AuditLog] = []
     if assign_changes:
         old = report.assignee.handle if report.assignee else None
         report.assignee = new_assignee
@@ -249,6 +267,7 @@ def report_update(
             action="assigned",
             payload={"from": old, "to": new_assignee.handle if new_assignee else None},
             reason=reason,
+            trail=trail,
         )
     if note:
         created = ReportNote.objects.create(report=report, author=actor, text=note)
@@ -258,16 +277,31 @@ def report_update(
             action="note",
             payload={"note": str(created.uuid), "text": note},
             reason=reason,
+            trail=trail,
         )
     if status_changes and status is not None:
         _change_status(
-            report=report, actor=actor, kind=kind, to=status, actions=actions, why=reason
+            report=report,
+            actor=actor,
+            kind=kind,
+            to=status,
+            actions=actions,
+            why=reason,
+            trail=trail,
         )
+    AuditLog.objects.bulk_create(trail)
     return report
 
 
 def _change_status(
-    *, report: Report, actor: User, kind: ContentKind, to: str, actions: list[str], why: str
+    *,
+    report: Report,
+    actor: User,
+    kind: ContentKind,
+    to: str,
+    actions: list[str],
+    why: str,
+    trail: list[AuditLog],
 ) -> None:
     previous = report.status
     report.status = to
@@ -292,6 +326,7 @@ def _change_status(
         to_status=to,
         payload={"actions": actions} if actions else {},
         reason=why,
+        trail=trail,
     )
     for action in actions:
         payload = _apply_action(report=report, kind=kind, action=action, actor=actor, reason=why)
@@ -303,6 +338,7 @@ def _change_status(
             to_status=to,
             payload=payload,
             reason=why,
+            trail=trail,
         )
     if to in (Status.RESOLVED, Status.REJECTED):
         notifications.notify_report_resolved(report=report)

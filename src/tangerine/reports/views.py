@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user
 from tangerine.core.pagination import PageNumberPagination
 from tangerine.reports import selectors, services
+from tangerine.reports.models import Report
 from tangerine.reports.serializers import (
     MyReportSerializer,
     ReportCreateSerializer,
@@ -106,8 +107,7 @@ class MyWarningListView(generics.ListAPIView):
 class ReportDetailView(APIView):
     permission_classes = [IsStaff]
 
-    def _render(self, uuid: Any) -> Response:
-        report = selectors.report_get_for_staff(uuid=uuid)
+    def _render(self, report: Report) -> Response:
         live = selectors.report_live_target(report=report)
         return Response(StaffReportDetailSerializer(report, context={"live_target": live}).data)
 
@@ -116,7 +116,7 @@ class ReportDetailView(APIView):
         summary="A report with evidence, live target, notes and history (staff only)",
     )
     def get(self, request: Request, uuid: Any) -> Response:
-        return self._render(uuid)
+        return self._render(selectors.report_get_for_staff(uuid=uuid))
 
     @extend_schema(
         request=ReportUpdateSerializer,
@@ -124,14 +124,13 @@ class ReportDetailView(APIView):
         summary="Move a report through the workflow, assign it, add a note (staff only)",
     )
     def patch(self, request: Request, uuid: Any) -> Response:
-        report = selectors.report_get_for_staff(uuid=uuid)
         data = ReportUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if "assignee" not in request.data:
             fields["assignee"] = services.UNSET
-        services.report_update(actor=request_user(request), report=report, **fields)
-        return self._render(uuid)
+        report = services.report_update(actor=request_user(request), uuid=uuid, **fields)
+        return self._render(selectors.report_detail_load(report=report))
 
 
 class ReportStatsView(APIView):
