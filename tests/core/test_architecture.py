@@ -56,7 +56,7 @@ def _imported_modules(tree: ast.AST) -> list[tuple[str, int]]:
             text = (
                 arg.value
                 if isinstance(arg, ast.Constant)
-                else "".join(v.value for v in arg.values if isinstance(v, ast.Constant))
+                else "".join(str(v.value) for v in arg.values if isinstance(v, ast.Constant))
             )
             found.append((str(text), node.lineno))
     return found
