@@ -50,9 +50,12 @@ run: venv web-build migrate seed
 	@echo "Tangerine Market: http://127.0.0.1:3000 (API on http://127.0.0.1:8000)"
 	$(RUN_ENV) scripts/run.sh
 
+# No proxy in front: uvicorn does not read X-Forwarded-For (--no-proxy-headers) and Django's
+# NUM_PROXIES stays 0. WebSocket frames are capped at 64 KiB (uvicorn's default is 16 MiB).
 api: venv migrate
 	$(RUN_ENV) $(VENV)/bin/uvicorn tangerine.config.asgi:application --app-dir src \
-		--host $${HOST:-127.0.0.1} --port $(PORT) --ws websockets --ws-per-message-deflate false
+		--host $${HOST:-127.0.0.1} --port $(PORT) --ws websockets --ws-per-message-deflate false \
+		--no-proxy-headers --ws-max-size $${WS_MAX_SIZE:-65536}
 
 # Chromium and Korean fonts for the end-to-end tests, from Debian's packages.
 system-deps:

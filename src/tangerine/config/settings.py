@@ -221,17 +221,39 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tangerine Market <no-reply@t
 CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", "memory://")
 
 
+# CHANNEL_LAYER_SOCKET_TIMEOUT: seconds a Redis read may wait; must exceed channels_redis's 5 s
+# blocking read (redis-py's default of 5 s closed idle sockets with 1006). Redis layer only.
+CHANNEL_LAYER_SOCKET_TIMEOUT = env_float("CHANNEL_LAYER_SOCKET_TIMEOUT", 15.0, minimum=6.0)
+# CHANNEL_LAYER_MAX_CONNECTIONS: Redis connections one process's layer may hold (one pool per
+# process; a burst waits for a free connection rather than opening more). Redis layer only.
+CHANNEL_LAYER_MAX_CONNECTIONS = env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 50, minimum=2)
+
+
+def redis_channel_layer(url: str, *, prefix: str) -> dict[str, Any]:
+    """The CHANNEL_LAYERS entry of the Redis core layer (config/redis_layer.py) for ``url``."""
+    return {
+        "BACKEND": "tangerine.config.redis_layer.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": url,
+                    "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                    "socket_connect_timeout": 5,
+                    "socket_keepalive": True,
+                }
+            ],
+            "prefix": prefix,
+            "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS,
+        },
+    }
+
+
 def _channel_layers(url: str) -> dict[str, dict[str, object]]:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     if scheme in {"redis", "rediss"}:
-        return {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [url], "prefix": env_str("CHANNEL_LAYER_PREFIX", "asgi")},
-            }
-        }
+        return {"default": redis_channel_layer(url, prefix=env_str("CHANNEL_LAYER_PREFIX", "asgi"))}
     if scheme in {"redis+pubsub", "rediss+pubsub"}:
         return {
             "default": {
