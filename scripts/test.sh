@@ -36,6 +36,9 @@ export DEBUG=false SECURE_SSL_REDIRECT=false
 export SECRET_KEY="test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 export JWT_SIGNING_KEY="test-only-jwt-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 export ALLOWED_HOSTS="testserver,127.0.0.1,localhost"
+# The admin is mounted only where ADMIN_URL asks for it (production default: none); the tests of
+# the admin need it, and tests/core/test_hardening_admin.py checks the unmounted default.
+export ADMIN_URL="${ADMIN_URL-admin/}"
 export PASSWORD_HASHERS_FAST=true OMP_NUM_THREADS=1 PYTHONHASHSEED=0 TASKS_BACKEND=immediate
 # Search index sync is on in tests/search (and the end-to-end server); elsewhere writes skip it.
 export SEARCH_INDEX_SYNC=false EMBEDDING_BACKEND=hash

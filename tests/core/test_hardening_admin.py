@@ -56,6 +56,7 @@ def test_production_mounts_no_admin_unless_asked() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.urls("tests.core.no_admin_urls")
 def test_without_admin_url_there_is_no_admin_login() -> None:
     response = Client().get("/admin/login/")
     assert response.status_code == 404
