@@ -95,6 +95,11 @@ def _in_threads(targets: list[Callable[[], None]], timeout: float = 60.0) -> lis
     return errors
 
 
+@pytest.fixture(autouse=True)
+def _fresh_missing_count() -> None:
+    services.clear_missing_count()  # remembered per process: each test has its own rows
+
+
 @pytest.fixture
 def no_sync(settings: Any) -> Iterator[None]:
     """Items are created without index jobs (as if their jobs were lost)."""
@@ -366,3 +371,25 @@ def test_a_late_job_for_an_item_hidden_meanwhile_takes_its_vector_back_out(alice
     _write_as_a_late_job(doc, stamps)
     assert milvus.get_vectors([("post", post.pk)]) == {}
     assert services.missing_vector_count() == 0
+
+
+@pytest.mark.django_db
+def test_the_count_for_search_is_remembered_and_refreshed_after_vector_writes(
+    alice: User, no_sync: None, settings: Any
+) -> None:
+    """Search asks with ``max_age``: no count on its path but the first, yet never stale long."""
+    _posts(alice, 1)
+    assert services.missing_vector_count(max_age=60) == 1
+    _posts(alice, 1)  # no vector write happened: the remembered count stands
+    assert services.missing_vector_count(max_age=60) == 1
+    assert services.missing_vector_count() == 2  # exact
+    settings.SEARCH_INDEX_SYNC = True
+    services.sweep_missing_vectors()
+    assert services.missing_vector_count(max_age=60) == 0
+    post = _posts(alice, 1)[0]
+    services.index_post(post_id=post.pk)  # a write marks the count stale: refreshed
+    assert services.missing_vector_count(max_age=60) == 0
+    settings.MILVUS_URI = UNREACHABLE_MILVUS
+    milvus.reset()
+    services.index_post(post_id=post.pk)
+    assert services.missing_vector_count(max_age=60) == 1
