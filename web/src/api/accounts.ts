@@ -1,9 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/api/client";
+import { api, unwrap } from "@/api/client";
 import type {
-  AuthResult,
   LoginRequest,
   Me,
   PasswordChangeRequest,
@@ -20,8 +19,7 @@ export const userKey = (handle: string) => ["user", handle.toLowerCase()] as con
 export function useLogin() {
   const setSession = useAuth((s) => s.setSession);
   return useMutation({
-    mutationFn: async (body: LoginRequest) =>
-      (await api.post<AuthResult>("/api/accounts/login/", body)).data,
+    mutationFn: (body: LoginRequest) => unwrap(api.POST("/api/accounts/login/", { body })),
     onSuccess: (data) => setSession(data),
   });
 }
@@ -29,8 +27,8 @@ export function useLogin() {
 export function useRegister() {
   const setSession = useAuth((s) => s.setSession);
   return useMutation({
-    mutationFn: async (body: RegistrationRequest) =>
-      (await api.post<AuthResult>("/api/accounts/registration/", body)).data,
+    mutationFn: (body: RegistrationRequest) =>
+      unwrap(api.POST("/api/accounts/registration/", { body })),
     onSuccess: (data) => setSession(data),
   });
 }
@@ -40,7 +38,7 @@ export function useLogout() {
     mutationFn: async () => {
       const { refresh } = useAuth.getState();
       try {
-        if (refresh) await api.post("/api/accounts/logout/", { refresh });
+        if (refresh) await unwrap(api.POST("/api/accounts/logout/", { body: { refresh } }));
       } finally {
         // Forget the tokens even when the server cannot be told.
         useAuth.getState().logout();
@@ -52,8 +50,8 @@ export function useLogout() {
 export function useChangePassword() {
   const setSession = useAuth((s) => s.setSession);
   return useMutation({
-    mutationFn: async (body: PasswordChangeRequest) =>
-      (await api.post<AuthResult>("/api/accounts/password/change/", body)).data,
+    mutationFn: (body: PasswordChangeRequest) =>
+      unwrap(api.POST("/api/accounts/password/change/", { body })),
     // Other sessions are revoked, this one gets fresh tokens.
     onSuccess: (data) => setSession(data),
   });
@@ -61,15 +59,15 @@ export function useChangePassword() {
 
 export function useRequestPasswordReset() {
   return useMutation({
-    mutationFn: async (body: PasswordResetRequest) =>
-      (await api.post("/api/accounts/password/reset/", body)).data,
+    mutationFn: (body: PasswordResetRequest) =>
+      unwrap(api.POST("/api/accounts/password/reset/", { body })),
   });
 }
 
 export function useConfirmPasswordReset() {
   return useMutation({
-    mutationFn: async (body: PasswordResetConfirmRequest) =>
-      (await api.post("/api/accounts/password/reset/confirm/", body)).data,
+    mutationFn: (body: PasswordResetConfirmRequest) =>
+      unwrap(api.POST("/api/accounts/password/reset/confirm/", { body })),
   });
 }
 
@@ -81,7 +79,7 @@ export function useMe() {
     queryKey: ["me"],
     enabled: !!access,
     queryFn: async () => {
-      const me = (await api.get<Me>("/api/accounts/me/")).data;
+      const me = await unwrap(api.GET("/api/accounts/me/"));
       setUser(me);
       return me;
     },
@@ -91,8 +89,8 @@ export function useMe() {
 export function useUser(handle: string) {
   return useQuery({
     queryKey: userKey(handle),
-    queryFn: async () =>
-      (await api.get<User | Me>(`/api/accounts/users/${encodeURIComponent(handle)}/`)).data,
+    queryFn: (): Promise<User | Me> =>
+      unwrap(api.GET("/api/accounts/users/{handle}/", { params: { path: { handle } } })),
   });
 }
 
@@ -100,8 +98,8 @@ export function useUpdateProfile(handle: string) {
   const qc = useQueryClient();
   const setUser = useAuth((s) => s.setUser);
   return useMutation({
-    mutationFn: async (body: UserUpdateRequest) =>
-      (await api.patch<Me>(`/api/accounts/users/${encodeURIComponent(handle)}/`, body)).data,
+    mutationFn: (body: UserUpdateRequest) =>
+      unwrap(api.PATCH("/api/accounts/users/{handle}/", { params: { path: { handle } }, body })),
     onSuccess: (me) => {
       setUser(me);
       qc.setQueryData(userKey(me.handle), me);
@@ -115,9 +113,9 @@ export function useBlock(handle: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (block: boolean) => {
-      const url = `/api/accounts/users/${encodeURIComponent(handle)}/block/`;
-      if (block) await api.post(url);
-      else await api.delete(url);
+      const params = { path: { handle } };
+      if (block) await unwrap(api.POST("/api/accounts/users/{handle}/block/", { params }));
+      else await unwrap(api.DELETE("/api/accounts/users/{handle}/block/", { params }));
     },
     onMutate: async (block) => {
       const key = userKey(handle);
@@ -144,9 +142,9 @@ export function useMute(handle: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (mute: boolean) => {
-      const url = `/api/accounts/users/${encodeURIComponent(handle)}/mute/`;
-      if (mute) await api.post(url);
-      else await api.delete(url);
+      const params = { path: { handle } };
+      if (mute) await unwrap(api.POST("/api/accounts/users/{handle}/mute/", { params }));
+      else await unwrap(api.DELETE("/api/accounts/users/{handle}/mute/", { params }));
       return mute;
     },
     onSuccess: () => {
@@ -161,8 +159,8 @@ export function useMute(handle: string) {
  * client and saved through a Blob link (a plain `<a href>` would go without the token).
  */
 export async function downloadMyData(handle: string): Promise<void> {
-  const res = await api.get<Blob>("/api/accounts/export/", { responseType: "blob" });
-  const blob = new Blob([res.data], { type: "application/json" });
+  const data = await unwrap(api.GET("/api/accounts/export/", { parseAs: "blob" }));
+  const blob = new Blob([data], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
@@ -177,7 +175,7 @@ export async function downloadMyData(handle: string): Promise<void> {
 export function useDeleteAccount() {
   return useMutation({
     mutationFn: async (handle: string) => {
-      await api.delete(`/api/accounts/users/${encodeURIComponent(handle)}/`);
+      await unwrap(api.DELETE("/api/accounts/users/{handle}/", { params: { path: { handle } } }));
     },
   });
 }

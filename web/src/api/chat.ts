@@ -2,9 +2,8 @@
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { api } from "@/api/client";
-import { fetchPage } from "@/api/pages";
-import type { Room } from "@/api/types";
+import { api, followLink, unwrap } from "@/api/client";
+import type { Room, RoomCreate } from "@/api/types";
 import { chatConnection, roomKey, roomsKey } from "@/stores/chat";
 import { useAuth } from "@/stores/auth";
 
@@ -12,8 +11,14 @@ export function useRooms(enabled = true) {
   return useInfiniteQuery({
     queryKey: roomsKey,
     enabled,
-    initialPageParam: "/api/chats/rooms/?page_size=50",
-    queryFn: ({ pageParam }) => fetchPage<Room>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/chats/rooms/", {
+          params: { query: { page_size: 50 } },
+          ...followLink(pageParam),
+        }),
+      ),
     getNextPageParam: (last) => last.next ?? undefined,
     staleTime: 5_000,
   });
@@ -22,7 +27,7 @@ export function useRooms(enabled = true) {
 export function useRoom(uuid: string) {
   return useQuery({
     queryKey: roomKey(uuid),
-    queryFn: async () => (await api.get<Room>(`/api/chats/rooms/${uuid}/`)).data,
+    queryFn: () => unwrap(api.GET("/api/chats/rooms/{uuid}/", { params: { path: { uuid } } })),
     retry: false,
   });
 }
@@ -30,8 +35,8 @@ export function useRoom(uuid: string) {
 export function useCreateRoom() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { members: string[]; name?: string }) =>
-      (await api.post<Room>("/api/chats/rooms/", body)).data,
+    mutationFn: (body: RoomCreate) =>
+      unwrap(api.POST("/api/chats/rooms/", { body: { name: "", ...body } })),
     onSuccess: (room) => {
       qc.setQueryData(roomKey(room.uuid), room);
       void qc.invalidateQueries({ queryKey: roomsKey });
@@ -44,8 +49,10 @@ export function useCreateRoom() {
 export function useInviteMembers(uuid: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (members: string[]) =>
-      (await api.post<Room>(`/api/chats/rooms/${uuid}/members/`, { members })).data,
+    mutationFn: (members: string[]) =>
+      unwrap(
+        api.POST("/api/chats/rooms/{uuid}/members/", { params: { path: { uuid } }, body: { members } }),
+      ),
     onSuccess: (room) => {
       qc.setQueryData(roomKey(uuid), room);
       void qc.invalidateQueries({ queryKey: roomsKey });
@@ -56,7 +63,8 @@ export function useInviteMembers(uuid: string) {
 export function useLeaveRoom(uuid: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async () => api.post(`/api/chats/rooms/${uuid}/leave/`),
+    mutationFn: () =>
+      unwrap(api.POST("/api/chats/rooms/{uuid}/leave/", { params: { path: { uuid } } })),
     onSuccess: () => {
       qc.removeQueries({ queryKey: roomKey(uuid) });
       void qc.invalidateQueries({ queryKey: roomsKey });

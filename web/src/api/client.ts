@@ -1,70 +1,95 @@
 "use client";
 
-import axios, { AxiosHeaders, type AxiosError, type InternalAxiosRequestConfig } from "axios";
-import type { TokenPair } from "@/api/types";
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "@/api/schema";
+import { refreshSession } from "@/api/session";
 import { useAuth } from "@/stores/auth";
 
 /**
- * One axios instance for the whole app. The API lives on the same origin (Next.js proxies
- * /api/ to Django), so URLs are relative paths such as `/api/posts/latest/`.
+ * One API client for the whole app, typed from the OpenAPI schema (`npm run generate` writes
+ * `schema.d.ts`): paths, path/query parameters, request bodies and response types are checked by
+ * `tsc`. The API lives on the same origin (Next.js proxies /api/ to Django), so paths are relative.
+ *
+ * Calls return `{data, error, response}`; `unwrap()` turns a non-2xx answer into a thrown
+ * `HttpError` (TanStack Query and the forms read it with `toApiError`).
  */
-export const api = axios.create({ baseURL: "", timeout: 20_000 });
 
-api.interceptors.request.use((config) => {
-  const access = useAuth.getState().access;
-  if (access && !config.headers.has("Authorization")) {
-    config.headers.set("Authorization", `Bearer ${access}`);
-  }
-  return config;
-});
+const TIMEOUT_MS = 20_000;
 
-// Single flight: every request that fails with 401 while a refresh is running waits for the same
-// promise, so a burst of parallel 401s costs one refresh (the refresh token rotates: a second
-// refresh with the old token would be refused and log the user out).
-let refreshing: Promise<string | null> | null = null;
-
-async function refreshAccess(): Promise<string | null> {
-  const { refresh } = useAuth.getState();
-  if (!refresh) return null;
-  try {
-    // A bare axios call: it must not go through the interceptors of `api`.
-    const { data } = await axios.post<TokenPair>("/api/accounts/token/refresh/", { refresh });
-    useAuth.getState().setSession({ access: data.access, refresh: data.refresh });
-    return data.access;
-  } catch {
-    useAuth.getState().logout();
-    return null;
+/** A non-2xx answer of the API; `body` is the parsed `{code, detail, fields}` when there is one. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}`);
+    this.name = "HttpError";
   }
 }
 
-export function refreshOnce(): Promise<string | null> {
-  if (!refreshing) {
-    refreshing = refreshAccess().finally(() => {
-      refreshing = null;
-    });
-  }
-  return refreshing;
+/** The HTTP status of an error thrown by the client (0 for a network failure or a bug). */
+export function statusOf(error: unknown): number {
+  return error instanceof HttpError ? error.status : 0;
 }
 
-type RetriableConfig = InternalAxiosRequestConfig & { _retried?: boolean };
+// The bodies of authorized requests in flight, read once, so that a request refused with 401 can
+// be sent again once (a Request's body can be read only once; a clone() would turn it into a
+// stream). Keyed by openapi-fetch's request id; null for requests without a body.
+const bodies = new Map<string, ArrayBuffer | null>();
 
-api.interceptors.response.use(undefined, async (error: AxiosError) => {
-  const config = error.config as RetriableConfig | undefined;
-  const sentToken = config?.headers?.get?.("Authorization");
-  if (error.response?.status !== 401 || !config || config._retried || !sentToken) {
-    throw error;
-  }
-  // If another request already refreshed while this one was in flight, use the new token.
-  const current = useAuth.getState().access;
-  const token =
-    current && sentToken !== `Bearer ${current}` ? current : await refreshOnce();
-  if (!token) throw error;
-  config._retried = true;
-  const headers = AxiosHeaders.from(config.headers);
-  headers.set("Authorization", `Bearer ${token}`);
-  config.headers = headers;
-  return api.request(config);
-});
+const auth: Middleware = {
+  async onRequest({ request, id }) {
+    const access = useAuth.getState().access;
+    if (access && !request.headers.has("Authorization")) {
+      request.headers.set("Authorization", `Bearer ${access}`);
+    }
+    if (!request.headers.has("Authorization")) return request;
+    if (request.body === null) {
+      bodies.set(id, null);
+      return request;
+    }
+    const bytes = await request.arrayBuffer();
+    bodies.set(id, bytes);
+    return new Request(request, { body: bytes });
+  },
+  async onResponse({ request, response, id }) {
+    if (!bodies.has(id)) return response;
+    const bytes = bodies.get(id) ?? null;
+    bodies.delete(id);
+    if (response.status !== 401) return response;
+    const sent = request.headers.get("Authorization")?.replace(/^Bearer /, "") ?? null;
+    // Single flight within the tab and across tabs (Web Locks); if another request or tab has
+    // already rotated the tokens, their new access token is used instead of refreshing again.
+    const token = await refreshSession(sent);
+    if (!token) return response;
+    const retry = bytes === null ? new Request(request) : new Request(request, { body: bytes });
+    retry.headers.set("Authorization", `Bearer ${token}`);
+    return timedFetch(retry);
+  },
+  onError({ id }) {
+    bodies.delete(id);
+  },
+};
+
+function timedFetch(request: Request): Promise<Response> {
+  const signal =
+    typeof AbortSignal !== "undefined" && "timeout" in AbortSignal
+      ? AbortSignal.timeout(TIMEOUT_MS)
+      : undefined;
+  return globalThis.fetch(request, signal ? { signal } : undefined);
+}
+
+export const api = createClient<paths>({ baseUrl: "", fetch: timedFetch });
+api.use(auth);
+
+/** Resolves to the data of a 2xx answer, throws `HttpError` for anything else. */
+export async function unwrap<D>(
+  call: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<D> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new HttpError(response.status, error);
+  return data as D;
+}
 
 /** Turns an absolute URL from the API (a `next` link, a media URL) into a same-origin path. */
 export function sameOrigin(url: string): string {
@@ -76,4 +101,16 @@ export function sameOrigin(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * Request options that send a `next`/`previous` link's query (absolute, built by Django) to the
+ * same typed path: `{cursor, page_size, ...}` for cursor pages, `{page, ...}` for numbered ones. The
+ * link comes from that endpoint's own answer, so its parameters replace the first page's `query`
+ * (the schema does not always list `cursor`). No link: the first page, nothing changes.
+ */
+export function followLink(link: string | null | undefined): { querySerializer?: () => string } {
+  if (!link) return {};
+  const search = new URL(link, "http://link.invalid").search.replace(/^\?/, "");
+  return { querySerializer: () => search };
 }

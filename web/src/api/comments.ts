@@ -8,10 +8,9 @@ import {
   type QueryClient,
   type QueryKey,
 } from "@tanstack/react-query";
-import { api } from "@/api/client";
-import { fetchPage } from "@/api/pages";
+import { api, followLink, unwrap } from "@/api/client";
 import { postKey } from "@/api/posts";
-import type { Comment, CursorPage, LikeState, Post, Reply } from "@/api/types";
+import type { Comment, CursorPage, Post } from "@/api/types";
 
 export const commentsKey = (post: string) => ["comments", "post", post] as const;
 export const repliesKey = (comment: string) => ["replies", comment] as const;
@@ -19,8 +18,9 @@ export const repliesKey = (comment: string) => ["replies", comment] as const;
 export function useComments(post: string) {
   return useInfiniteQuery({
     queryKey: commentsKey(post),
-    initialPageParam: `/api/comments/?post=${post}`,
-    queryFn: ({ pageParam }) => fetchPage<Comment>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/comments/", { params: { query: { post } }, ...followLink(pageParam) })),
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }
@@ -28,8 +28,11 @@ export function useComments(post: string) {
 export function useUserComments(handle: string) {
   return useInfiniteQuery({
     queryKey: ["comments", "user", handle.toLowerCase()],
-    initialPageParam: `/api/comments/user/?handle=${encodeURIComponent(handle)}`,
-    queryFn: ({ pageParam }) => fetchPage<Comment>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/comments/user/", { params: { query: { handle } }, ...followLink(pageParam) }),
+      ),
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }
@@ -38,8 +41,14 @@ export function useReplies(comment: string, enabled: boolean) {
   return useInfiniteQuery({
     queryKey: repliesKey(comment),
     enabled,
-    initialPageParam: `/api/comments/${comment}/replies/`,
-    queryFn: ({ pageParam }) => fetchPage<Reply>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/comments/{uuid}/replies/", {
+          params: { path: { uuid: comment } },
+          ...followLink(pageParam),
+        }),
+      ),
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }
@@ -53,8 +62,7 @@ function bumpCommentCount(qc: QueryClient, post: string, by: number) {
 export function useAddComment(post: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (text: string) =>
-      (await api.post<Comment>("/api/comments/", { post, text })).data,
+    mutationFn: (text: string) => unwrap(api.POST("/api/comments/", { body: { post, text } })),
     onSuccess: () => {
       bumpCommentCount(qc, post, 1);
       void qc.invalidateQueries({ queryKey: commentsKey(post) });
@@ -65,7 +73,8 @@ export function useAddComment(post: string) {
 export function useDeleteComment(post: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (uuid: string) => api.delete(`/api/comments/${uuid}/`),
+    mutationFn: (uuid: string) =>
+      unwrap(api.DELETE("/api/comments/{uuid}/", { params: { path: { uuid } } })),
     onSuccess: () => {
       bumpCommentCount(qc, post, -1);
       void qc.invalidateQueries({ queryKey: commentsKey(post) });
@@ -90,8 +99,10 @@ function patchComment(qc: QueryClient, post: string, uuid: string, change: (c: C
 export function useAddReply(post: string, comment: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (text: string) =>
-      (await api.post<Reply>(`/api/comments/${comment}/replies/`, { text })).data,
+    mutationFn: (text: string) =>
+      unwrap(
+        api.POST("/api/comments/{uuid}/replies/", { params: { path: { uuid: comment } }, body: { text } }),
+      ),
     onSuccess: () => {
       patchComment(qc, post, comment, (c) => ({ ...c, reply_count: c.reply_count + 1 }));
       void qc.invalidateQueries({ queryKey: repliesKey(comment) });
@@ -102,7 +113,8 @@ export function useAddReply(post: string, comment: string) {
 export function useDeleteReply(post: string, comment: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (uuid: string) => api.delete(`/api/replies/${uuid}/`),
+    mutationFn: (uuid: string) =>
+      unwrap(api.DELETE("/api/replies/{uuid}/", { params: { path: { uuid } } })),
     onSuccess: () => {
       patchComment(qc, post, comment, (c) => ({ ...c, reply_count: Math.max(0, c.reply_count - 1) }));
       void qc.invalidateQueries({ queryKey: repliesKey(comment) });
@@ -118,7 +130,6 @@ type Likeable = { uuid: string; liked: boolean; like_count: number };
  */
 export function useLikeItem(kind: "comment" | "reply", key: QueryKey, uuid: string) {
   const qc = useQueryClient();
-  const base = kind === "comment" ? "/api/likes/comment-likes/" : "/api/likes/reply-likes/";
   const patch = (change: (item: Likeable) => Likeable) =>
     qc.setQueryData<InfiniteData<CursorPage<Likeable>>>(key, (data) =>
       data
@@ -132,10 +143,17 @@ export function useLikeItem(kind: "comment" | "reply", key: QueryKey, uuid: stri
         : data,
     );
   return useMutation({
-    mutationFn: async (like: boolean) =>
-      like
-        ? (await api.post<LikeState>(base, { [kind]: uuid })).data
-        : (await api.delete<LikeState>(`${base}${uuid}/`)).data,
+    mutationFn: (like: boolean) => {
+      const params = { path: { uuid } };
+      if (kind === "comment") {
+        return like
+          ? unwrap(api.POST("/api/likes/comment-likes/", { body: { comment: uuid } }))
+          : unwrap(api.DELETE("/api/likes/comment-likes/{uuid}/", { params }));
+      }
+      return like
+        ? unwrap(api.POST("/api/likes/reply-likes/", { body: { reply: uuid } }))
+        : unwrap(api.DELETE("/api/likes/reply-likes/{uuid}/", { params }));
+    },
     onMutate: async (like) => {
       await qc.cancelQueries({ queryKey: key });
       const before = qc.getQueryData(key);
@@ -172,10 +190,13 @@ function useEditItem(kind: "comment" | "reply", key: QueryKey) {
           }
         : data,
     );
-  const base = kind === "comment" ? "/api/comments/" : "/api/replies/";
   return useMutation({
-    mutationFn: async ({ uuid, text }: { uuid: string; text: string }) =>
-      (await api.patch<Comment | Reply>(`${base}${uuid}/`, { text })).data,
+    mutationFn: ({ uuid, text }: { uuid: string; text: string }): Promise<Editable> => {
+      const init = { params: { path: { uuid } }, body: { text } };
+      return kind === "comment"
+        ? unwrap(api.PATCH("/api/comments/{uuid}/", init))
+        : unwrap(api.PATCH("/api/replies/{uuid}/", init));
+    },
     onMutate: async ({ uuid, text }) => {
       await qc.cancelQueries({ queryKey: key });
       const before = qc.getQueryData(key);

@@ -1,4 +1,4 @@
-import { isAxiosError } from "axios";
+import { HttpError } from "@/api/client";
 
 /** The one error shape of the API: `{code, detail, fields?}`. */
 export interface ApiError {
@@ -9,14 +9,18 @@ export interface ApiError {
 }
 
 export function toApiError(error: unknown): ApiError {
-  if (isAxiosError(error)) {
-    const data = error.response?.data as Partial<ApiError> | undefined;
+  if (error instanceof HttpError) {
+    const data = (error.body && typeof error.body === "object" ? error.body : {}) as Partial<ApiError>;
     return {
-      status: error.response?.status ?? 0,
-      code: typeof data?.code === "string" ? data.code : error.response ? "error" : "network_error",
-      detail: typeof data?.detail === "string" ? data.detail : "",
-      fields: data?.fields && typeof data.fields === "object" ? data.fields : {},
+      status: error.status,
+      code: typeof data.code === "string" ? data.code : "error",
+      detail: typeof data.detail === "string" ? data.detail : "",
+      fields: data.fields && typeof data.fields === "object" ? data.fields : {},
     };
+  }
+  // fetch() rejects with a TypeError when the network fails, and with a DOMException on timeout.
+  if (error instanceof TypeError || (error instanceof DOMException && error.name === "TimeoutError")) {
+    return { status: 0, code: "network_error", detail: "", fields: {} };
   }
   return { status: 0, code: "error", detail: error instanceof Error ? error.message : "", fields: {} };
 }

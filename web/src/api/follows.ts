@@ -1,8 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/api/client";
-import { fetchPage } from "@/api/pages";
+import { api, followLink, unwrap } from "@/api/client";
 import type { User } from "@/api/types";
 import { userKey } from "@/api/accounts";
 
@@ -11,8 +10,8 @@ export function useFollow(handle: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (follow: boolean) => {
-      if (follow) await api.post("/api/follows/", { handle });
-      else await api.delete(`/api/follows/${encodeURIComponent(handle)}/unfollow/`);
+      if (follow) await unwrap(api.POST("/api/follows/", { body: { handle } }));
+      else await unwrap(api.DELETE("/api/follows/{handle}/unfollow/", { params: { path: { handle } } }));
     },
     onMutate: async (follow) => {
       const key = userKey(handle);
@@ -42,8 +41,8 @@ export function useFollow(handle: string) {
 export function useRemoveFollower() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (handle: string) =>
-      api.delete(`/api/follows/${encodeURIComponent(handle)}/unfollower/`),
+    mutationFn: (handle: string) =>
+      unwrap(api.DELETE("/api/follows/{handle}/unfollower/", { params: { path: { handle } } })),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: ["follows"] });
       void qc.invalidateQueries({ queryKey: ["me"] });
@@ -54,8 +53,13 @@ export function useRemoveFollower() {
 export function useFollowList(handle: string, which: "followers" | "follows") {
   return useInfiniteQuery({
     queryKey: ["follows", which, handle.toLowerCase()],
-    initialPageParam: `/api/follows/${encodeURIComponent(handle)}/${which}/`,
-    queryFn: ({ pageParam }) => fetchPage<User>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const init = { params: { path: { handle } }, ...followLink(pageParam) };
+      return which === "followers"
+        ? unwrap(api.GET("/api/follows/{handle}/followers/", init))
+        : unwrap(api.GET("/api/follows/{handle}/follows/", init));
+    },
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { api, sameOrigin } from "@/api/client";
+import { api, sameOrigin, unwrap } from "@/api/client";
 import type { Image, UploadGrant, UploadGrantRequest } from "@/api/types";
 
 export const ACCEPTED_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
@@ -65,14 +65,15 @@ export async function uploadImage(
     content_type: file.type,
     size: file.size,
   };
-  const { data: grant } = await api.post<UploadGrant>("/api/images/presigned/", body);
+  const grant = await unwrap(api.POST("/api/images/presigned/", { body }));
   await postForm(grant, file, (progress) => onPhase({ phase: "uploading", progress }));
   onPhase({ phase: "processing" });
-  await api.post(`/api/images/${grant.uuid}/complete/`);
+  const params = { path: { uuid: grant.uuid } };
+  await unwrap(api.POST("/api/images/{uuid}/complete/", { params }));
   const deadline = Date.now() + timeoutMs;
   let delay = 400;
   while (Date.now() < deadline) {
-    const { data } = await api.get<ImageStatus>(`/api/images/${grant.uuid}/`);
+    const data = await unwrap(api.GET("/api/images/{uuid}/", { params }));
     if (data.status === "ready") return data;
     if (data.status === "failed") throw new Error(data.error || "failed");
     await sleep(delay);

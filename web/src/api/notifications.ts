@@ -8,7 +8,7 @@ import {
   type InfiniteData,
   type QueryClient,
 } from "@tanstack/react-query";
-import { api, sameOrigin } from "@/api/client";
+import { api, followLink, unwrap } from "@/api/client";
 import type { Notification, NotificationPage } from "@/api/types";
 import { useAuth } from "@/stores/auth";
 
@@ -28,7 +28,7 @@ export function useUnreadCount() {
     queryKey: unreadCountKey,
     enabled: !!access,
     queryFn: async () =>
-      (await api.get<{ unread_count: number }>("/api/notifications/unread-count/")).data.unread_count,
+      (await unwrap(api.GET("/api/notifications/unread-count/"))).unread_count,
   });
 }
 
@@ -38,12 +38,17 @@ export function useNotifications() {
   return useInfiniteQuery({
     queryKey: notificationsKey,
     enabled: !!access,
-    initialPageParam: "/api/notifications/?page_size=20",
-    queryFn: async ({ pageParam }) => {
-      const { data } = await api.get<NotificationPage>(sameOrigin(pageParam));
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }): Promise<NotificationPage> => {
+      const data = await unwrap(
+        api.GET("/api/notifications/", {
+          params: { query: { page_size: 20 } },
+          ...followLink(pageParam),
+        }),
+      );
       // Every page carries the current count: keep the bell in step with the list.
       qc.setQueryData(unreadCountKey, data.unread_count);
-      return { ...data, next: data.next ? sameOrigin(data.next) : null };
+      return data;
     },
     getNextPageParam: (last) => last.next ?? undefined,
   });
@@ -91,8 +96,8 @@ export function refetchNotifications(qc: QueryClient) {
 export function useMarkRead() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { uuids: string[] } | { all: true }) =>
-      (await api.post<{ unread_count: number }>("/api/notifications/read/", body)).data,
+    mutationFn: (body: { uuids: string[] } | { all: true }) =>
+      unwrap(api.POST("/api/notifications/read/", { body })),
     onMutate: async (body) => {
       // A count or list fetched before this write lands would bring the unread state back.
       await qc.cancelQueries({ queryKey: ["notifications"] });

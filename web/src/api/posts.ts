@@ -9,58 +9,66 @@ import {
   type QueryClient,
   type QueryKey,
 } from "@tanstack/react-query";
-import { api } from "@/api/client";
-import { fetchPage } from "@/api/pages";
-import type { CursorPage, LikeState, Post, PostWrite } from "@/api/types";
+import { api, followLink, unwrap } from "@/api/client";
+import type { CursorPage, Post, PostWrite } from "@/api/types";
 
 export const postKey = (uuid: string) => ["post", uuid] as const;
 
-function usePostList(key: QueryKey, url: string, enabled = true) {
+/** Cursor pages of posts: `fetch(link)` gets the first page (null) or a `next` link. */
+function usePostList(key: QueryKey, fetch: (link: string | null) => Promise<CursorPage<Post>>) {
   return useInfiniteQuery({
     queryKey: key,
-    enabled,
-    initialPageParam: url,
-    queryFn: ({ pageParam }) => fetchPage<Post>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => fetch(pageParam),
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }
 
 /** Home: the feed of followed users for members, the latest posts for visitors. */
 export function useHomePosts(loggedIn: boolean) {
-  return usePostList(
-    loggedIn ? ["posts", "feed"] : ["posts", "latest"],
-    loggedIn ? "/api/posts/feed/" : "/api/posts/latest/",
+  return usePostList(loggedIn ? ["posts", "feed"] : ["posts", "latest"], (link) =>
+    loggedIn
+      ? unwrap(api.GET("/api/posts/feed/", followLink(link)))
+      : unwrap(api.GET("/api/posts/latest/", followLink(link))),
   );
 }
 
 export function useUserPosts(handle: string) {
-  return usePostList(
-    ["posts", "user", handle.toLowerCase()],
-    `/api/posts/latest/${encodeURIComponent(handle)}/`,
+  return usePostList(["posts", "user", handle.toLowerCase()], (link) =>
+    unwrap(
+      api.GET("/api/posts/latest/{handle}/", {
+        params: { path: { handle } },
+        ...followLink(link),
+      }),
+    ),
   );
 }
 
 export function useLikedPosts(handle: string) {
   return usePostList(
     ["posts", "liked", handle.toLowerCase()],
-    `/api/likes/post-likes/?handle=${encodeURIComponent(handle)}`,
+    // With `?handle=` the list holds posts (with `?post=` it holds users).
+    (link) =>
+      unwrap(
+        api.GET("/api/likes/post-likes/", { params: { query: { handle } }, ...followLink(link) }),
+      ) as Promise<CursorPage<Post>>,
   );
 }
 
 export function usePost(uuid: string) {
   return useQuery({
     queryKey: postKey(uuid),
-    queryFn: async () => (await api.get<Post>(`/api/posts/p/${uuid}/`)).data,
+    queryFn: () => unwrap(api.GET("/api/posts/p/{uuid}/", { params: { path: { uuid } } })),
   });
 }
 
 export function useSavePost(uuid?: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: PostWrite) =>
+    mutationFn: (body: PostWrite) =>
       uuid
-        ? (await api.put<Post>(`/api/posts/p/${uuid}/`, body)).data
-        : (await api.post<Post>("/api/posts/p/", body)).data,
+        ? unwrap(api.PUT("/api/posts/p/{uuid}/", { params: { path: { uuid } }, body }))
+        : unwrap(api.POST("/api/posts/p/", { body })),
     onSuccess: (post) => {
       qc.setQueryData(postKey(post.uuid), post);
       void qc.invalidateQueries({ queryKey: ["posts"] });
@@ -71,7 +79,8 @@ export function useSavePost(uuid?: string) {
 export function useDeletePost() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (uuid: string) => api.delete(`/api/posts/p/${uuid}/`),
+    mutationFn: (uuid: string) =>
+      unwrap(api.DELETE("/api/posts/p/{uuid}/", { params: { path: { uuid } } })),
     onSuccess: (_r, uuid) => {
       qc.removeQueries({ queryKey: postKey(uuid) });
       void qc.invalidateQueries({ queryKey: ["posts"] });
@@ -110,10 +119,10 @@ function restore(qc: QueryClient, snapshot: Snapshot | undefined) {
 export function useLikePost(uuid: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (like: boolean) =>
+    mutationFn: (like: boolean) =>
       like
-        ? (await api.post<LikeState>("/api/likes/post-likes/", { post: uuid })).data
-        : (await api.delete<LikeState>(`/api/likes/post-likes/${uuid}/`)).data,
+        ? unwrap(api.POST("/api/likes/post-likes/", { body: { post: uuid } }))
+        : unwrap(api.DELETE("/api/likes/post-likes/{uuid}/", { params: { path: { uuid } } })),
     onMutate: async (like) => {
       await qc.cancelQueries({ queryKey: postKey(uuid) });
       const snapshot = patchPost(qc, uuid, (p) =>

@@ -1,17 +1,17 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/api/client";
-import { fetchPage } from "@/api/pages";
-import type { Preview, Product, ProductWrite } from "@/api/types";
+import { api, followLink, unwrap } from "@/api/client";
+import type { ProductWrite } from "@/api/types";
 
 export const productKey = (uuid: string) => ["product", uuid] as const;
 
 export function useProducts() {
   return useInfiniteQuery({
     queryKey: ["products", "all"],
-    initialPageParam: "/api/products/",
-    queryFn: ({ pageParam }) => fetchPage<Product>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/products/", followLink(pageParam))),
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }
@@ -19,8 +19,14 @@ export function useProducts() {
 export function useUserProducts(handle: string) {
   return useInfiniteQuery({
     queryKey: ["products", "user", handle.toLowerCase()],
-    initialPageParam: `/api/products/latest/${encodeURIComponent(handle)}/`,
-    queryFn: ({ pageParam }) => fetchPage<Product>(pageParam),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/products/latest/{handle}/", {
+          params: { path: { handle } },
+          ...followLink(pageParam),
+        }),
+      ),
     getNextPageParam: (last) => last.next ?? undefined,
   });
 }
@@ -28,17 +34,17 @@ export function useUserProducts(handle: string) {
 export function useProduct(uuid: string) {
   return useQuery({
     queryKey: productKey(uuid),
-    queryFn: async () => (await api.get<Product>(`/api/products/${uuid}/`)).data,
+    queryFn: () => unwrap(api.GET("/api/products/{uuid}/", { params: { path: { uuid } } })),
   });
 }
 
 export function useSaveProduct(uuid?: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: ProductWrite) =>
+    mutationFn: (body: ProductWrite) =>
       uuid
-        ? (await api.put<Product>(`/api/products/${uuid}/`, body)).data
-        : (await api.post<Product>("/api/products/", body)).data,
+        ? unwrap(api.PUT("/api/products/{uuid}/", { params: { path: { uuid } }, body }))
+        : unwrap(api.POST("/api/products/", { body })),
     onSuccess: (product) => {
       qc.setQueryData(productKey(product.uuid), product);
       void qc.invalidateQueries({ queryKey: ["products"] });
@@ -49,7 +55,8 @@ export function useSaveProduct(uuid?: string) {
 export function useDeleteProduct() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (uuid: string) => api.delete(`/api/products/${uuid}/`),
+    mutationFn: (uuid: string) =>
+      unwrap(api.DELETE("/api/products/{uuid}/", { params: { path: { uuid } } })),
     onSuccess: (_r, uuid) => {
       qc.removeQueries({ queryKey: productKey(uuid) });
       void qc.invalidateQueries({ queryKey: ["products"] });
@@ -60,7 +67,6 @@ export function useDeleteProduct() {
 /** "Paste a store link": what the store page says about the product. */
 export function usePreview() {
   return useMutation({
-    mutationFn: async (url: string) =>
-      (await api.post<Preview>("/api/products/preview/", { url })).data,
+    mutationFn: (url: string) => unwrap(api.POST("/api/products/preview/", { body: { url } })),
   });
 }

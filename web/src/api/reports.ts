@@ -1,21 +1,14 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/api/client";
-import type {
-  MyReport,
-  NumberPage,
-  ReportCreate,
-  ReportStats,
-  ReportUpdate,
-  StaffReport,
-  StaffReportDetail,
-} from "@/api/types";
+import { api, unwrap } from "@/api/client";
+import type { paths } from "@/api/schema";
+import type { ReportCreate, ReportUpdate, ReportUpdateBody } from "@/api/types";
 
 export function useFileReport() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: ReportCreate) => (await api.post("/api/reports/", body)).data,
+    mutationFn: (body: ReportCreate) => unwrap(api.POST("/api/reports/", { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["reports"] }),
   });
 }
@@ -23,20 +16,27 @@ export function useFileReport() {
 export function useMyReports(page: number) {
   return useQuery({
     queryKey: ["reports", "mine", page],
-    queryFn: async () =>
-      (await api.get<NumberPage<MyReport>>(`/api/reports/mine/?page=${page}&page_size=20`)).data,
+    queryFn: () =>
+      unwrap(api.GET("/api/reports/mine/", { params: { query: { page, page_size: 20 } } })),
     placeholderData: keepPreviousData,
   });
 }
 
+type QueueQuery = NonNullable<paths["/api/reports/"]["get"]["parameters"]["query"]>;
+/** Filters as the page's selects hold them ("" = any). */
 export type QueueFilters = { status?: string; target_type?: string; reason?: string; assignee?: string };
 
 export function useReportQueue(filters: QueueFilters, page: number) {
-  const params = new URLSearchParams({ page: String(page), page_size: "20" });
-  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
+  const query: QueueQuery = { page, page_size: 20 };
+  // Empty filters are left out (an empty `status=` would be refused).
+  // The selects offer only the schema's values (REPORT_STATUSES, REPORT_TARGET_TYPES, REPORT_REASONS).
+  if (filters.status) query.status = filters.status as QueueQuery["status"];
+  if (filters.target_type) query.target_type = filters.target_type as QueueQuery["target_type"];
+  if (filters.reason) query.reason = filters.reason as QueueQuery["reason"];
+  if (filters.assignee) query.assignee = filters.assignee;
   return useQuery({
     queryKey: ["reports", "queue", filters, page],
-    queryFn: async () => (await api.get<NumberPage<StaffReport>>(`/api/reports/?${params}`)).data,
+    queryFn: () => unwrap(api.GET("/api/reports/", { params: { query } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -44,7 +44,7 @@ export function useReportQueue(filters: QueueFilters, page: number) {
 export function useReport(uuid: string) {
   return useQuery({
     queryKey: ["reports", "detail", uuid],
-    queryFn: async () => (await api.get<StaffReportDetail>(`/api/reports/${uuid}/`)).data,
+    queryFn: () => unwrap(api.GET("/api/reports/{uuid}/", { params: { path: { uuid } } })),
     retry: false,
   });
 }
@@ -52,8 +52,14 @@ export function useReport(uuid: string) {
 export function useUpdateReport(uuid: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: ReportUpdate) =>
-      (await api.patch<StaffReportDetail>(`/api/reports/${uuid}/`, body)).data,
+    mutationFn: (body: ReportUpdate) =>
+      // ReportUpdate: every field optional (the schema marks note and reason required).
+      unwrap(
+        api.PATCH("/api/reports/{uuid}/", {
+          params: { path: { uuid } },
+          body: body as ReportUpdateBody,
+        }),
+      ),
     onSuccess: (detail) => {
       qc.setQueryData(["reports", "detail", uuid], detail);
       void qc.invalidateQueries({ queryKey: ["reports", "queue"] });
@@ -63,12 +69,12 @@ export function useUpdateReport(uuid: string) {
 }
 
 export function useReportStats(from: string, to: string) {
-  const params = new URLSearchParams();
-  if (from) params.set("from", from);
-  if (to) params.set("to", to);
+  const query: { from?: string; to?: string } = {};
+  if (from) query.from = from;
+  if (to) query.to = to;
   return useQuery({
     queryKey: ["reports", "stats", from, to],
-    queryFn: async () => (await api.get<ReportStats>(`/api/reports/stats/?${params}`)).data,
+    queryFn: () => unwrap(api.GET("/api/reports/stats/", { params: { query } })),
     retry: false,
   });
 }

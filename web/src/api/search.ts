@@ -1,8 +1,8 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api, sameOrigin } from "@/api/client";
-import type { NumberPage, Product, RecommendPage, SearchResponse } from "@/api/types";
+import { api, followLink, unwrap } from "@/api/client";
+import type { NumberPage, Product } from "@/api/types";
 
 export type SearchKind = "post" | "product" | "user";
 
@@ -11,8 +11,7 @@ export function useSearchAll(q: string) {
   return useQuery({
     queryKey: ["search", "all", q],
     enabled: q.length > 0,
-    queryFn: async () =>
-      (await api.get<SearchResponse>("/api/search/", { params: { q, page_size: 5 } })).data,
+    queryFn: () => unwrap(api.GET("/api/search/", { params: { query: { q, page_size: 5 } } })),
     retry: false,
   });
 }
@@ -22,15 +21,15 @@ export function useSearchKind(q: string, kind: SearchKind) {
   return useInfiniteQuery({
     queryKey: ["search", kind, q],
     enabled: q.length > 0,
-    initialPageParam: `/api/search/?${new URLSearchParams({ q, type: kind, page_size: "20" })}`,
-    queryFn: async ({ pageParam }) => {
-      const { data } = await api.get<SearchResponse>(sameOrigin(pageParam));
-      return data;
-    },
-    getNextPageParam: (last) => {
-      const next = last[kind]?.next;
-      return next ? sameOrigin(next) : undefined;
-    },
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/search/", {
+          params: { query: { q, type: kind, page_size: 20 } },
+          ...followLink(pageParam),
+        }),
+      ),
+    getNextPageParam: (last) => last[kind]?.next ?? undefined,
     retry: false,
   });
 }
@@ -40,7 +39,8 @@ export function useRecommendedPosts(enabled: boolean) {
     // Not under ["posts"]: post caches there are patched as cursor pages (likes).
     queryKey: ["recommend", "posts"],
     enabled,
-    queryFn: async () => (await api.get<RecommendPage>("/api/posts/recommend/?page_size=5")).data,
+    queryFn: () =>
+      unwrap(api.GET("/api/posts/recommend/", { params: { query: { page_size: 5 } } })),
     staleTime: 60_000,
   });
 }
@@ -50,8 +50,12 @@ export function useSimilarProducts(uuid: string) {
   return useQuery({
     queryKey: ["similar", "products", uuid],
     // A SimilarProduct is a full Product plus `score` and `match`.
-    queryFn: async () =>
-      (await api.get<NumberPage<Product>>(`/api/products/${uuid}/similar/?page_size=6`)).data,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/products/{uuid}/similar/", {
+          params: { path: { uuid }, query: { page_size: 6 } },
+        }),
+      ) as Promise<NumberPage<Product>>,
     staleTime: 60_000,
     retry: false,
   });

@@ -22,8 +22,8 @@ export type UserUpdateRequest = Schemas["PatchedUserUpdateRequest"];
 export type PaginatedUsers = Schemas["PaginatedUserList"];
 
 export interface CursorPage<T> {
-  next: string | null;
-  previous: string | null;
+  next?: string | null;
+  previous?: string | null;
   results: T[];
 }
 
@@ -66,6 +66,8 @@ export type Room = Schemas["Room"];
 export type RoomMember = Schemas["Member"];
 export type ChatMessage = Schemas["Message"];
 export type WsTicket = Schemas["WsTicket"];
+// `name` has a default (""): the schema marks it required, the API does not.
+export type RoomCreate = Omit<Schemas["RoomCreateRequest"], "name"> & { name?: string };
 
 export type ReportTargetType = Schemas["TargetTypeEnum"];
 export type ReportReason = Schemas["ReasonEnum"];
@@ -77,6 +79,7 @@ export type StaffReport = Schemas["StaffReport"];
 export type StaffReportDetail = Schemas["StaffReportDetail"];
 // All fields are optional (docs/reports.md); the schema marks note and reason required because they have defaults.
 export type ReportUpdate = Partial<Schemas["PatchedReportUpdateRequest"]>;
+export type ReportUpdateBody = Schemas["PatchedReportUpdateRequest"];
 export type ReportStats = Schemas["Stats"];
 
 export type SearchResponse = Schemas["SearchResponse"];

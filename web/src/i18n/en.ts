@@ -48,6 +48,7 @@ export const en: Messages = {
   "auth.haveAccount": "Already have an account?",
   "auth.forgot": "Forgot your password?",
   "auth.loggedOut": "You are logged out.",
+  "auth.sessionExpired": "Your session has expired. Please log in again.",
   "auth.resetTitle": "Reset password",
   "auth.resetHelp": "Enter your e-mail and we'll send you a reset link.",
   "auth.resetSend": "Send reset e-mail",

@@ -46,6 +46,7 @@ export const ko = {
   "auth.haveAccount": "이미 계정이 있으신가요?",
   "auth.forgot": "비밀번호를 잊으셨나요?",
   "auth.loggedOut": "로그아웃했습니다.",
+  "auth.sessionExpired": "로그인 세션이 만료되었습니다. 다시 로그인해 주세요.",
   "auth.resetTitle": "비밀번호 재설정",
   "auth.resetHelp": "가입한 이메일을 입력하면 재설정 링크를 보내 드립니다.",
   "auth.resetSend": "재설정 메일 보내기",

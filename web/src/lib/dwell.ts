@@ -1,14 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useRef } from "react";
+import { api } from "@/api/client";
 import type { DwellEvent } from "@/api/types";
-import { useAuth } from "@/stores/auth";
 
 /**
  * Dwell time of posts and products on screen (≥ 50 % visible), accumulated per item and sent to
  * POST /api/events/ in batches: every 15 s and when the page is hidden. `sendBeacon` cannot carry
- * the Authorization header, so the batch goes with `fetch(..., {keepalive: true})`, which survives
- * the page unloading and sends JSON with the header.
+ * the Authorization header, so the batch goes through the API client with `keepalive: true`, which
+ * survives the page unloading and sends JSON with the header. Being the same client as every other
+ * call, an expired access token is refreshed (once, across tabs) and the batch is sent again.
  */
 type Kind = DwellEvent["kind"];
 
@@ -49,18 +50,15 @@ export function flushDwell() {
     accumulated.delete(key);
   }
   if (events.length === 0) return;
-  const access = useAuth.getState().access;
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (access) headers.Authorization = `Bearer ${access}`;
   for (let i = 0; i < events.length; i += MAX_BATCH) {
     // A 4xx (e.g. an item hidden meanwhile) drops the batch: dwell is best-effort.
-    void fetch("/api/events/", {
-      method: "POST",
-      headers,
-      body: JSON.stringify(events.slice(i, i + MAX_BATCH)),
-      keepalive: true,
-      credentials: "omit",
-    }).catch(() => undefined);
+    void api
+      .POST("/api/events/", {
+        body: events.slice(i, i + MAX_BATCH),
+        keepalive: true,
+        credentials: "omit",
+      })
+      .catch(() => undefined);
   }
 }
 

@@ -8,11 +8,14 @@ import { useAuth } from "@/stores/auth";
 export function useRequireAuth() {
   const user = useAuth((s) => s.user);
   const hydrated = useAuth((s) => s.hydrated);
+  const expired = useAuth((s) => s.expired);
   const router = useRouter();
   const pathname = usePathname();
   useEffect(() => {
-    if (hydrated && !user) router.replace(`/login?next=${encodeURIComponent(pathname)}`);
-  }, [hydrated, user, router, pathname]);
+    if (!hydrated || user) return;
+    // A session that could not be refreshed says so on the login page (SessionExpiredRedirect).
+    router.replace(`/login?${expired ? "expired=1&" : ""}next=${encodeURIComponent(pathname)}`);
+  }, [hydrated, user, expired, router, pathname]);
   return user;
 }
 

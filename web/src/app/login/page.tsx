@@ -32,6 +32,11 @@ function LoginForm() {
     <Card className="mx-auto max-w-sm">
       <PageTitle>{t("auth.loginTitle")}</PageTitle>
       {params.get("loggedOut") && <FormMessage kind="success">{t("auth.loggedOut")}</FormMessage>}
+      {params.get("expired") && (
+        <div data-testid="session-expired">
+          <FormMessage kind="error">{t("auth.sessionExpired")}</FormMessage>
+        </div>
+      )}
       <form onSubmit={onSubmit} className="mt-3 flex flex-col gap-3" noValidate>
         {error && !Object.keys(error.fields).length && (
           <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>

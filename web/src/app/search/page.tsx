@@ -1,5 +1,6 @@
 "use client";
 
+import { paramLimits } from "@/api/limits";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
@@ -131,7 +132,7 @@ function SearchForm({ initial, onSearch }: { initial: string; onSearch: (q: stri
           aria-label={t("search.placeholder")}
           placeholder={t("search.placeholder")}
           value={value}
-          maxLength={200}
+          maxLength={paramLimits["/api/search/"].get.q.maxLength}
           onChange={(e) => setValue(e.target.value)}
           data-testid="search-input"
           className="h-10 flex-1 rounded-xl border border-stone-300 bg-white px-3"

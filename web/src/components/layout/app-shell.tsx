@@ -1,5 +1,6 @@
 "use client";
 
+import { paramLimits } from "@/api/limits";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
@@ -53,7 +54,7 @@ function HeaderSearch() {
         aria-label={t("search.placeholder")}
         placeholder={t("search.placeholder")}
         value={q}
-        maxLength={200}
+        maxLength={paramLimits["/api/search/"].get.q.maxLength}
         onChange={(e) => setQ(e.target.value)}
         data-testid="header-search"
         className="h-8 w-full min-w-0 max-w-56 rounded-full border border-stone-300 bg-stone-50 px-3 text-sm"

@@ -1,5 +1,6 @@
 "use client";
 
+import { schemaLimits } from "@/api/limits";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import {
@@ -24,6 +25,12 @@ import { AuthorLine } from "@/components/posts/post-card";
 import { Button } from "@/components/ui/button";
 import { useT } from "@/i18n";
 import { useAuth } from "@/stores/auth";
+
+/** Comments and replies share one input: the smaller of the two API limits. */
+const TEXT_MAX = Math.min(
+  schemaLimits.CommentCreateRequest.text.maxLength,
+  schemaLimits.TextRequest.text.maxLength,
+);
 
 function TextForm({
   placeholder,
@@ -53,7 +60,7 @@ function TextForm({
           onChange={(e) => setText(e.target.value)}
           placeholder={placeholder}
           aria-label={placeholder}
-          maxLength={2000}
+          maxLength={TEXT_MAX}
           className="h-10 flex-1 rounded-lg border border-stone-300 px-3 text-sm"
         />
         <Button type="submit" size="md" disabled={pending || !text.trim()}>
@@ -105,7 +112,7 @@ function EditableText({
         onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => e.key === "Escape" && onCancel()}
         aria-label={t("comment.editLabel")}
-        maxLength={2000}
+        maxLength={schemaLimits.PatchedTextRequest.text.maxLength}
         rows={2}
         autoFocus
         className="w-full rounded-lg border border-stone-300 px-3 py-2 text-sm"

@@ -1,5 +1,6 @@
 "use client";
 
+import { schemaLimits } from "@/api/limits";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, toApiError } from "@/api/errors";
@@ -12,7 +13,7 @@ import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
 import { useT } from "@/i18n";
 
-const MAX_IMAGES = 10;
+const MAX_IMAGES = schemaLimits.PostWriteRequest.images.maxItems;
 
 export function parseTags(input: string): string[] {
   const seen = new Set<string>();
@@ -50,9 +51,10 @@ export function PostForm({ post }: { post?: Post }) {
         {error && !Object.keys(error.fields).length && (
           <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
         )}
-        <TextField label={t("post.title")} name="title" value={title} maxLength={200}
+        <TextField label={t("post.title")} name="title" value={title} maxLength={schemaLimits.PostWriteRequest.title.maxLength}
           onChange={(e) => setTitle(e.target.value)} errors={fieldErrors(error, "title")} />
         <TextAreaField label={t("post.text")} name="text" value={text} rows={8}
+          maxLength={schemaLimits.PostWriteRequest.text.maxLength}
           onChange={(e) => setText(e.target.value)} errors={fieldErrors(error, "text")} />
         <div className="flex flex-col gap-2">
           <span className="text-sm font-medium text-stone-700">{t("post.images")}</span>

@@ -1,5 +1,6 @@
 "use client";
 
+import { schemaLimits } from "@/api/limits";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
@@ -13,7 +14,7 @@ import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
 import { useT } from "@/i18n";
 import { isHttpUrl } from "@/lib/validators";
 
-const MAX_IMAGES = 10;
+const MAX_IMAGES = schemaLimits.ProductInputRequest.images.maxItems;
 
 /** Digits of the currency's minor unit (KRW 0, USD 2): the API wants integer minor units. */
 function minorDigits(currency: string): number {
@@ -114,7 +115,7 @@ export function ProductForm({ product }: { product?: Product }) {
             </p>
           )}
         </div>
-        <TextField label={t("product.name")} name="name" value={name} maxLength={200}
+        <TextField label={t("product.name")} name="name" value={name} maxLength={schemaLimits.ProductInputRequest.name.maxLength}
           onChange={(e) => setName(e.target.value)} errors={fieldErrors(error, "name")} />
         <div className="grid grid-cols-[1fr_auto] gap-3">
           <TextField label={t("product.price")} name="price" inputMode="decimal" value={price}
@@ -128,6 +129,7 @@ export function ProductForm({ product }: { product?: Product }) {
           </label>
         </div>
         <TextAreaField label={t("product.description")} name="description" value={description}
+          maxLength={schemaLimits.ProductInputRequest.description.maxLength}
           onChange={(e) => setDescription(e.target.value)} errors={fieldErrors(error, "description")} />
         <div className="flex flex-col gap-2">
           <span className="text-sm font-medium text-stone-700">{t("post.images")}</span>

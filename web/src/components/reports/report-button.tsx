@@ -1,5 +1,6 @@
 "use client";
 
+import { schemaLimits } from "@/api/limits";
 import { useState, type FormEvent } from "react";
 import { useFileReport } from "@/api/reports";
 import { toApiError, type ApiError } from "@/api/errors";
@@ -100,7 +101,7 @@ export function ReportButton({ targetType, target, className }: ReportButtonProp
                 <textarea
                   id={`report-desc-${target}`}
                   value={description}
-                  maxLength={1000}
+                  maxLength={schemaLimits.ReportCreateRequest.description.maxLength}
                   rows={3}
                   onChange={(e) => setDescription(e.target.value)}
                   className="mt-1 w-full rounded-lg border border-stone-300 p-2 text-sm"

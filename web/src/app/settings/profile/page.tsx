@@ -1,5 +1,6 @@
 "use client";
 
+import { schemaLimits } from "@/api/limits";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -77,9 +78,11 @@ function ProfileForm({ me }: { me: Me }) {
           </div>
         </div>
         <TextField label={t("auth.displayName")} name="display_name" value={form.display_name}
-          onChange={set("display_name")} errors={fieldErrors(error, "display_name")} maxLength={50} />
+          onChange={set("display_name")} errors={fieldErrors(error, "display_name")}
+          maxLength={schemaLimits.UserUpdateRequest.display_name.maxLength} />
         <TextAreaField label={t("profile.bio")} name="bio" value={form.bio}
-          onChange={set("bio")} errors={fieldErrors(error, "bio")} maxLength={500} />
+          onChange={set("bio")} errors={fieldErrors(error, "bio")}
+          maxLength={schemaLimits.UserUpdateRequest.bio.maxLength} />
         <TextField label={t("profile.link1")} name="link_1" type="url" inputMode="url" value={form.link_1}
           onChange={set("link_1")} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_1")} />
         <TextField label={t("profile.link2")} name="link_2" type="url" inputMode="url" value={form.link_2}

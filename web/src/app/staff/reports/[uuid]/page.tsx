@@ -1,5 +1,6 @@
 "use client";
 
+import { schemaLimits } from "@/api/limits";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -142,7 +143,7 @@ export default function StaffReportPage() {
         <div className="flex flex-col gap-4">
           <Card className="flex flex-col gap-2" data-testid="report-actions">
             <label className="text-xs text-stone-600" htmlFor="staff-reason">{t("staff.reasonText")}</label>
-            <input id="staff-reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)}
+            <input id="staff-reason" value={reason} maxLength={schemaLimits.PatchedReportUpdateRequest.reason.maxLength} onChange={(e) => setReason(e.target.value)}
               className="h-8 rounded-lg border border-stone-300 px-2 text-sm" />
             {error && (
               <FormMessage kind="error">{Object.values(error.fields).flat().join(" ") || error.detail || t("common.error")}</FormMessage>
@@ -185,7 +186,7 @@ export default function StaffReportPage() {
               ))}
             </ul>
             <form onSubmit={onNote} className="flex flex-col gap-1">
-              <textarea aria-label={t("staff.addNote")} value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)}
+              <textarea aria-label={t("staff.addNote")} value={note} maxLength={schemaLimits.PatchedReportUpdateRequest.note.maxLength} rows={2} onChange={(e) => setNote(e.target.value)}
                 className="rounded-lg border border-stone-300 p-2 text-sm" />
               <Button size="sm" type="submit" variant="secondary" disabled={update.isPending || !note.trim()}>{t("staff.addNote")}</Button>
             </form>

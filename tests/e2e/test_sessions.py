@@ -1,0 +1,255 @@
+"""Sessions in the browser (issue 10): token refresh shared by tabs, a refresh that truly fails,
+dwell events after the access token expires, and no retries of 4xx answers.
+
+An expired access token is simulated at the browser's network layer: ``context.route`` answers
+401 (as Django does for an expired token) to every API request that carries the token given at
+login, while the refresh endpoint stays real (rotation and revocation happen in Django). Two pages
+of one browser context are two tabs sharing localStorage.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Servers, ui_login
+
+pytestmark = pytest.mark.e2e
+
+REFRESH_PATH = "/api/accounts/token/refresh/"
+NOTIFICATIONS_EMPTY = "아직 알림이 없어요."
+EXPIRED_BODY = json.dumps(
+    {"code": "token_not_valid", "detail": "Given token not valid for any token type"}
+)
+
+
+def stored_session(page: Any) -> dict[str, Any]:
+    state: dict[str, Any] = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('tangerine-auth') || '{}').state || {}"
+    )
+    return state
+
+
+def expire_access_token(context: Any, access: str) -> None:
+    """From now on, any API request with ``access`` is refused as Django refuses expired tokens."""
+
+    def handle(route: Any) -> None:
+        if route.request.headers.get("authorization") == f"Bearer {access}":
+            route.fulfill(status=401, content_type="application/json", body=EXPIRED_BODY)
+        else:
+            route.fallback()
+
+    context.route("**/api/**", handle)
+
+
+def expect_notifications_loaded(page: Any) -> None:
+    """The list's empty state needs the API's answer (the header and buttons render before it)."""
+    expect(page.get_by_text(NOTIFICATIONS_EMPTY)).to_be_visible()
+
+
+def wait_until(page: Any, condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        page.wait_for_timeout(50)
+
+
+def logged_in_tabs(new_page: Any, make_account: Any, prefix: str) -> tuple[Any, Any, Any, str]:
+    account = make_account(prefix, display_name="Tabs")
+    tab_a = new_page()
+    ui_login(tab_a, account)
+    tab_a.wait_for_load_state("networkidle")
+    # A second tab of the same browser: it reads the same stored session.
+    tab_b = tab_a.context.new_page()
+    tab_b.goto("/")
+    expect(tab_b.get_by_test_id("logout")).to_be_visible()
+    tab_b.wait_for_load_state("networkidle")
+    access = stored_session(tab_a)["access"]
+    assert stored_session(tab_b)["access"] == access
+    return tab_a.context, tab_a, tab_b, access
+
+
+def test_two_tabs_refresh_once_when_both_hit_an_expired_token(
+    new_page: Any, make_account: Any
+) -> None:
+    """Both tabs get 401 at the same time: one refresh (Web Lock), the other tab uses its result."""
+    context, tab_a, tab_b, access = logged_in_tabs(new_page, make_account, "tabs_lock")
+    first_refresh = stored_session(tab_a)["refresh"]
+    expire_access_token(context, access)
+
+    # Hold refresh requests in the browser until the test lets them go, so the second tab's 401
+    # certainly arrives while the first tab's refresh is still running.
+    held: list[Any] = []
+    context.route(f"**{REFRESH_PATH}", lambda route: held.append(route))
+    refused_b: list[int] = []
+    tab_b.on("response", lambda r: refused_b.append(r.status) if r.status == 401 else None)
+
+    tab_a.get_by_test_id("nav-notifications").click()
+    wait_until(tab_a, lambda: len(held) == 1)
+    tab_b.get_by_test_id("nav-notifications").click()
+    wait_until(tab_b, lambda: len(refused_b) >= 1)
+    # Tab B waits for tab A's refresh instead of sending the same refresh token again (which the
+    # server would refuse, since refresh tokens rotate, logging both tabs out).
+    tab_b.wait_for_timeout(1500)
+    assert len(held) == 1, [r.request.post_data for r in held]
+
+    held[0].fallback()
+    for tab in (tab_a, tab_b):
+        expect_notifications_loaded(tab)
+        expect(tab.get_by_test_id("logout")).to_be_visible()
+    assert len(held) == 1
+    rotated = stored_session(tab_a)
+    assert rotated["refresh"] != first_refresh
+    assert rotated["access"] != access
+    assert stored_session(tab_b)["refresh"] == rotated["refresh"]
+
+    # Both tabs are still logged in after a reload, with the rotated pair.
+    for tab in (tab_a, tab_b):
+        tab.reload()
+        expect(tab.get_by_test_id("logout")).to_be_visible()
+        expect_notifications_loaded(tab)
+    assert len(held) == 1
+
+
+def test_second_tab_uses_tokens_rotated_by_the_first(new_page: Any, make_account: Any) -> None:
+    """The issue's steps: tab A refreshes (rotating the refresh token), then tab B is used."""
+    context, tab_a, tab_b, access = logged_in_tabs(new_page, make_account, "tabs_seq")
+    first_refresh = stored_session(tab_a)["refresh"]
+    expire_access_token(context, access)
+    refreshes: list[int] = []
+    context.on("response", lambda r: refreshes.append(r.status) if REFRESH_PATH in r.url else None)
+
+    tab_a.get_by_test_id("nav-notifications").click()
+    expect_notifications_loaded(tab_a)
+    wait_until(tab_a, lambda: stored_session(tab_a)["refresh"] != first_refresh)
+
+    tab_b.get_by_test_id("nav-notifications").click()
+    expect_notifications_loaded(tab_b)
+    expect(tab_b.get_by_test_id("logout")).to_be_visible()
+    assert refreshes == [200], refreshes
+
+    for tab in (tab_b, tab_a):
+        tab.reload()
+        expect(tab.get_by_test_id("logout")).to_be_visible()
+    assert stored_session(tab_a)["refresh"] == stored_session(tab_b)["refresh"] != first_refresh
+
+
+def test_refused_refresh_sends_to_login_with_session_expired(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    account = make_account("expired", display_name="Expired")
+    page = new_page()
+    ui_login(page, account)
+    page.wait_for_load_state("networkidle")
+    session = stored_session(page)
+    # The refresh token dies on the server (as after a logout elsewhere or its expiry).
+    with servers.api(session["access"]) as client:
+        assert (
+            client.post("/api/accounts/logout/", json={"refresh": session["refresh"]}).status_code
+            == 204
+        )
+    expire_access_token(page.context, session["access"])
+    refreshes: list[int] = []
+    page.on("response", lambda r: refreshes.append(r.status) if REFRESH_PATH in r.url else None)
+
+    page.get_by_test_id("nav-notifications").click()
+    page.wait_for_url("**/login?**", timeout=5_000)
+    expect(page.get_by_test_id("session-expired")).to_have_text(
+        "로그인 세션이 만료되었습니다. 다시 로그인해 주세요."
+    )
+    assert refreshes == [401], refreshes
+    assert stored_session(page).get("refresh") is None
+
+    # Logging in again goes back to where the user was.
+    page.get_by_label("이메일", exact=True).fill(account.email)
+    page.get_by_label("비밀번호", exact=True).fill(account.password)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url("**/notifications")
+    expect_notifications_loaded(page)
+
+
+def test_session_expired_message_in_english(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    account = make_account("expired_en")
+    page = new_page(locale="en-US")
+    ui_login(page, account)
+    page.get_by_test_id("language-switch").click()
+    page.wait_for_load_state("networkidle")
+    session = stored_session(page)
+    with servers.api(session["access"]) as client:
+        client.post("/api/accounts/logout/", json={"refresh": session["refresh"]})
+    expire_access_token(page.context, session["access"])
+    page.get_by_test_id("nav-notifications").click()
+    expect(page.get_by_test_id("session-expired")).to_have_text(
+        "Your session has expired. Please log in again."
+    )
+
+
+def test_dwell_events_refresh_an_expired_token(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    author = make_account("dwell_author")
+    with servers.api(author.access) as client:
+        res = client.post("/api/posts/p/", json={"title": "오래 읽은 글", "text": "천천히 읽어요"})
+        assert res.status_code == 201, res.text
+        post = res.json()["uuid"]
+    reader = make_account("dwell_reader")
+    page = new_page()
+    ui_login(page, reader)
+    page.goto(f"/posts/{post}")
+    expect(page.get_by_text("천천히 읽어요")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    access = stored_session(page)["access"]
+    expire_access_token(page.context, access)
+    page.wait_for_timeout(800)
+
+    events: list[tuple[int, str]] = []
+    page.on(
+        "response",
+        lambda r: (
+            events.append((r.status, r.request.headers.get("authorization", "")))
+            if r.url.endswith("/api/events/")
+            else None
+        ),
+    )
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/events/") and r.status == 202, timeout=8_000
+    ) as accepted:
+        page.evaluate(
+            """() => {
+              Object.defineProperty(
+                document, 'visibilityState', {value: 'hidden', configurable: true});
+              document.dispatchEvent(new Event('visibilitychange'));
+            }"""
+        )
+    sent = json.loads(accepted.value.request.post_data or "[]")
+    assert any(e["target"] == post and e["dwell_ms"] >= 500 for e in sent), sent
+    # First refused with the expired token, then sent again once with the refreshed one.
+    assert events[0] == (401, f"Bearer {access}"), events
+    assert accepted.value.request.headers["authorization"] != f"Bearer {access}"
+    assert stored_session(page)["access"] != access
+
+
+def test_missing_post_is_not_found_without_a_retry(new_page: Any) -> None:
+    missing = str(uuid.uuid4())
+    page = new_page()
+    requests: list[str] = []
+    page.on(
+        "request", lambda r: requests.append(r.url) if f"/api/posts/p/{missing}/" in r.url else None
+    )
+    started = time.monotonic()
+    page.goto(f"/posts/{missing}")
+    expect(page.get_by_text("찾을 수 없습니다.")).to_be_visible(timeout=5_000)
+    shown_after = time.monotonic() - started
+    assert len(requests) == 1, requests
+    # A 404 is final: no second request later either (TanStack's retry waits 1 s).
+    page.wait_for_timeout(1_500)
+    assert len(requests) == 1, requests
+    assert shown_after < 5
