@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -208,3 +209,28 @@ def test_a_small_json_body_still_works(anon: APIClient) -> None:
     # Sanity: the limit does not touch ordinary requests.
     response = anon.post("/api/accounts/login/", {"email": "nobody@example.com", "password": "x"})
     assert response.status_code in {400, 401}
+
+
+# --- how the servers are started -----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_uvicorn_reads_no_proxy_headers_and_caps_websocket_frames() -> None:
+    run_sh = (ROOT / "scripts" / "run.sh").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    api_target = makefile.split("\napi:", 1)[1].split("\n\n", 1)[0]
+    for command in (run_sh, api_target):
+        # uvicorn's default trusts X-Forwarded-For from any loopback peer: a client behind the
+        # web proxy could choose its address. Only Django reads the header (NUM_PROXIES).
+        assert "--no-proxy-headers" in command
+        # uvicorn's default frame limit is 16 MiB, far above the chat's own 16 KB check.
+        assert '--ws-max-size "${WS_MAX_SIZE:-65536}"' in command.replace("$$", "$").replace(
+            "--ws-max-size ${WS_MAX_SIZE:-65536}", '--ws-max-size "${WS_MAX_SIZE:-65536}"'
+        )
+    assert django_settings.CHAT_MAX_FRAME_BYTES <= 65536
+    # Behind exactly one proxy, the web server, which sets X-Forwarded-For itself.
+    assert 'NUM_PROXIES="${NUM_PROXIES:-1}"' in run_sh
+    assert "node server.mjs" in run_sh
+    server = (ROOT / "web" / "server.mjs").read_text()
+    assert 'req.headers["x-forwarded-for"] = peerAddress(req)' in server
