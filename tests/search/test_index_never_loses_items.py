@@ -393,3 +393,17 @@ def test_the_count_for_search_is_remembered_and_refreshed_after_vector_writes(
     milvus.reset()
     services.index_post(post_id=post.pk)
     assert services.missing_vector_count(max_age=60) == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_loop_sweeps_on_a_timer(alice: User, no_sync: None, settings: Any) -> None:
+    from tangerine.search import sweep
+
+    sweep._last_periodic = None
+    _posts(alice, 2)
+    settings.SEARCH_INDEX_SYNC = True
+    assert sweep.maybe_sweep(interval=3600) == 2
+    _posts(alice, 1)
+    assert sweep.maybe_sweep(interval=3600) == 0, "not yet time"
+    assert sweep.maybe_sweep(interval=0) == 1
+    assert services.missing_vector_count() == 0

@@ -15,6 +15,12 @@ The jobs (``index_post``, ``index_product``, ``unindex``, ``reindex_user_content
 idempotent: each reads the current row and makes the index agree with it, so a late, repeated or
 out-of-order job still ends right. Search also re-checks visibility in the database at query time,
 so a late job never exposes a draft, hidden, deleted or blocked item.
+
+No item is silently left without a vector (docs/search.md, "Never losing an item"):
+
+    missing_vector_count(max_age=...)  visible items without a vector (health, search's degraded)
+    sweep_missing_vectors()            index them (the background repair in ``search.sweep``)
+    index_complete_or_raise()          sweep until none is missing, or raise (seed_demo)
 """
 
 from __future__ import annotations

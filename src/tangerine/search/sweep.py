@@ -45,7 +45,7 @@ class _Repairer:
 
 
 _repairer = _Repairer()
-_last_periodic = 0.0
+_last_periodic: float | None = None  # monotonic time of the last periodic check
 
 
 def request_repair() -> None:
@@ -107,7 +107,7 @@ def maybe_sweep(*, interval: float = SWEEP_INTERVAL) -> int:
     """
     global _last_periodic  # one schedule per process
     now = time.monotonic()
-    if now - _last_periodic < interval:
+    if _last_periodic is not None and now - _last_periodic < interval:
         return 0
     _last_periodic = now
     if not milvus.available() or services.missing_vector_count(repair=False) == 0:
