@@ -36,10 +36,22 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(
-        self, email: str, handle: str, password: str | None = None, **extra: Any
+        self,
+        email: str,
+        handle: str,
+        password: str | None = None,
+        *,
+        password_hash: str | None = None,
+        **extra: Any,
     ) -> User:
+        """``password_hash`` (from ``make_password``, computed before the caller's transaction:
+        hashing takes ~0.3 s and SQLite holds its write lock for the whole transaction) wins
+        over ``password``."""
         user = self.model(email=self.normalize_email(email).lower(), handle=handle, **extra)
-        user.set_password(password)
+        if password_hash is not None:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
         return user

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import User
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import moderation
@@ -20,7 +21,7 @@ def person_evidence(user: User | None) -> dict[str, Any] | None:
     return {"uuid": str(user.uuid), "handle": user.handle, "display_name": user.display_name}
 
 
-def _find(viewer: Any, ref: str) -> User:
+def _find(viewer: Viewer, ref: str) -> User:
     try:
         return user_get_by_handle(handle=str(ref).lstrip("@"), viewer=viewer)
     except Http404 as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
@@ -23,7 +24,7 @@ from tangerine.accounts.models import RESERVED_HANDLES, Block, Mute, SocialAccou
 from tangerine.accounts.tokens import refresh_parse, refresh_revoke
 from tangerine.core import exports, ratelimit
 from tangerine.core.exceptions import Unauthorized
-from tangerine.core.realtime import publish_on_commit, user_group
+from tangerine.core.realtime import SESSION_REVOKED, publish_on_commit, user_group
 from tangerine.images.services import images_delete_for_user, images_delete_unattached
 
 
@@ -45,11 +46,15 @@ def _validate_password(password: str, user: User | None, field: str) -> None:
         raise ValidationError({field: list(exc.messages)}) from exc
 
 
-@transaction.atomic
 def user_register(
     *, email: str, handle: str, password: str, display_name: str = "", address: str
 ) -> User:
-    """Create an account. Limited per client address; e-mail and handle are unique."""
+    """Create an account. Limited per client address; e-mail and handle are unique.
+
+    The password is hashed before the write transaction opens: on SQLite a transaction holds the
+    database-wide write lock, and a hash inside it made every other write wait (and fail with
+    "database is locked" under a burst of sign-ups).
+    """
     ratelimit.enforce(scope="registration", keys=[f"addr:{address}"])
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -57,10 +62,14 @@ def user_register(
     handle_check_available(handle=handle)
     candidate = User(email=email, handle=handle, display_name=display_name or handle)
     _validate_password(password, candidate, "password1")
+    password_hash = make_password(password)
     try:
         with transaction.atomic():
             return User.objects.create_user(
-                email=email, handle=handle, password=password, display_name=candidate.display_name
+                email=email,
+                handle=handle,
+                password_hash=password_hash,
+                display_name=candidate.display_name,
             )
     except IntegrityError as exc:  # a parallel registration took the e-mail or handle
         raise ValidationError({"handle": ["This handle or e-mail is already taken."]}) from exc
@@ -85,25 +94,33 @@ def user_logout(*, user: User, refresh: str) -> None:
     if token.get("sub") != str(user.uuid):
         raise ValidationError({"refresh": ["This refresh token belongs to another session."]})
     refresh_revoke(token=token)
-    publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+    publish_on_commit(group=user_group(user.uuid), event=SESSION_REVOKED)
 
 
 def user_revoke_all_tokens(*, user: User) -> None:
     """Invalidate every access and refresh token issued to ``user`` so far."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     user.refresh_from_db(fields=["token_version"])
-    publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+    publish_on_commit(group=user_group(user.uuid), event=SESSION_REVOKED)
 
 
-@transaction.atomic
+def _password_store(*, user: User, password_hash: str) -> None:
+    """Write an already computed hash and revoke every token, in one short transaction."""
+    with transaction.atomic():
+        user.password = password_hash
+        user.save(update_fields=["password", "updated_at"])
+        user_revoke_all_tokens(user=user)
+
+
 def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
-    """Change the password (the old one is required) and revoke all other sessions."""
+    """Change the password (the old one is required) and revoke all other sessions.
+
+    Both hashes (checking the old password, making the new one) run before the transaction.
+    """
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["The current password is incorrect."]})
     _validate_password(new_password, user, "new_password2")
-    user.set_password(new_password)
-    user.save(update_fields=["password", "updated_at"])
-    user_revoke_all_tokens(user=user)
+    _password_store(user=user, password_hash=make_password(new_password))
 
 
 def password_reset_request(*, email: str, address: str) -> None:
@@ -130,20 +147,25 @@ def password_reset_request(*, email: str, address: str) -> None:
     )
 
 
-@transaction.atomic
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
+    """Set a new password from an e-mailed link. The new hash is made before the transaction;
+    inside it the user row is locked and the link checked again, so two uses of one link
+    cannot both succeed (the first changes the hash the token is bound to)."""
     invalid = ValidationError({"token": ["This reset link is invalid or has expired."]})
     try:
         user_uuid = force_str(urlsafe_base64_decode(uid))
-        user = User.objects.select_for_update().get(uuid=user_uuid, is_active=True)
+        user = User.objects.get(uuid=user_uuid, is_active=True)
     except (ValueError, TypeError, OverflowError, User.DoesNotExist, DjangoValidationError):
         raise invalid from None
     if not default_token_generator.check_token(user, token):
         raise invalid
     _validate_password(new_password, user, "new_password2")
-    user.set_password(new_password)
-    user.save(update_fields=["password", "updated_at"])
-    user_revoke_all_tokens(user=user)
+    password_hash = make_password(new_password)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
+        if locked is None or not default_token_generator.check_token(locked, token):
+            raise invalid
+        _password_store(user=locked, password_hash=password_hash)
 
 
 def _handle_from_email(email: str) -> str:
@@ -222,7 +244,7 @@ def user_delete(*, user: User) -> None:
     people's content) on ``hooks.user_deleting``; search forgets it on ``hooks.user_deleted``."""
     hooks.user_deleting.send(hooks.UserDeleting(user=user))
     images_delete_for_user(user=user)
-    publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+    publish_on_commit(group=user_group(user.uuid), event=SESSION_REVOKED)
     user_id = user.pk
     user.delete()
     hooks.user_deleted.send(hooks.UserDeleted(user_id=user_id))
@@ -247,7 +269,7 @@ def user_suspend(*, user: User) -> bool:
         suspended_at=timezone.now(), token_version=F("token_version") + 1
     )
     if changed:
-        publish_on_commit(group=user_group(user.uuid), event={"type": "session.revoked"})
+        publish_on_commit(group=user_group(user.uuid), event=SESSION_REVOKED)
     hooks.user_standing_changed.send(hooks.UserStandingChanged(user_id=user.pk))
     return bool(changed)
 

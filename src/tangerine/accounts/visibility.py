@@ -11,12 +11,13 @@ from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block
 
 _QS = TypeVar("_QS", bound=QuerySet[Any])
 
 
-def filter_visible(qs: _QS, *, viewer: Any, author_field: str) -> _QS:
+def filter_visible(qs: _QS, *, viewer: Viewer, author_field: str) -> _QS:
     """Apply the shared rules to ``qs`` whose author is reached through ``author_field``."""
     is_staff = bool(viewer is not None and viewer.is_authenticated and viewer.is_staff)
     if not is_staff:

@@ -6,7 +6,6 @@ The consumer is as thin as a view: it parses frames, calls services and selector
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -25,7 +24,12 @@ from tangerine.accounts.models import User
 from tangerine.chats import events, selectors, services, tickets
 from tangerine.chats.models import CLIENT_ID_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH
 from tangerine.chats.serializers import message_payload
-from tangerine.core.realtime import user_group
+from tangerine.core.realtime import (
+    NotificationEvent,
+    SessionRevokedEvent,
+    group_send_bounded,
+    user_group,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +37,6 @@ logger = logging.getLogger(__name__)
 CLOSE_SESSION_REVOKED = 4001  # logout, password change, account deletion or deactivation
 CLOSE_NO_ROOMS = 4004  # the user was removed from (or left) their last room
 CLOSE_INVALID_TICKET = 4401  # missing, unknown, expired or already used ticket
-
-# How long a stored message's fan-out may hold up the socket. The layer is a doorbell: when its
-# broker is down a publish can wait for its own timeout (30 s in pulsar-client), and meanwhile
-# this socket would answer nothing. Members who miss the bell catch up from the database.
-FANOUT_TIMEOUT_SECONDS = 2.0
-
 
 T = TypeVar("T")
 
@@ -246,18 +244,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 events.message_event(room_uuid=room_uuid, message=payload),
             )
 
-    async def _ring(self, group: str, event: dict[str, Any]) -> None:
+    async def _ring(self, group: str, event: events.MessageEvent) -> None:
         """Publish ``event`` after a commit; a broken or slow layer is logged, not raised.
 
         The message is stored and acknowledged already: failing the socket here would only make
         the client resend what the database holds.
         """
-        try:
-            await asyncio.wait_for(
-                self.channel_layer.group_send(group, event), FANOUT_TIMEOUT_SECONDS
-            )
-        except Exception:
-            logger.warning("Could not publish %s to %s", event.get("type"), group, exc_info=True)
+        await group_send_bounded(group, event)
 
     async def _on_room_read(self, user: User, frame: dict[str, Any]) -> None:
         if not self.frame_bucket.take():
@@ -277,7 +270,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---
 
-    async def chat_message(self, event: dict[str, Any]) -> None:
+    async def chat_message(self, event: events.MessageEvent) -> None:
         # Room groups are left as soon as a removal is known; this check also drops a message
         # that was already in flight when the removal arrived.
         if event["room"] in self.rooms:
@@ -285,25 +278,25 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 {"type": "message", "room": event["room"], "message": event["message"]}
             )
 
-    async def chat_message_hidden(self, event: dict[str, Any]) -> None:
+    async def chat_message_hidden(self, event: events.MessageModeratedEvent) -> None:
         if event["room"] in self.rooms:
             await self._send_json(
                 {"type": "message.hidden", "room": event["room"], "message": event["message"]}
             )
 
-    async def chat_message_unhidden(self, event: dict[str, Any]) -> None:
+    async def chat_message_unhidden(self, event: events.MessageModeratedEvent) -> None:
         if event["room"] in self.rooms:
             await self._send_json(
                 {"type": "message.unhidden", "room": event["room"], "message": event["message"]}
             )
 
-    async def chat_room_joined(self, event: dict[str, Any]) -> None:
+    async def chat_room_joined(self, event: events.RoomJoinedEvent) -> None:
         room_uuid = event["room"]
         if room_uuid not in self.rooms:
             await self._join(room_uuid)
         await self._send_json({"type": "room.joined", "room": room_uuid})
 
-    async def chat_room_left(self, event: dict[str, Any]) -> None:
+    async def chat_room_left(self, event: events.RoomLeftEvent) -> None:
         await self._left(event["room"])
 
     async def _left(self, room_uuid: str) -> None:
@@ -314,7 +307,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not self.rooms:
             await self.close(code=CLOSE_NO_ROOMS)
 
-    async def chat_room_members(self, event: dict[str, Any]) -> None:
+    async def chat_room_members(self, event: events.RoomMembersEvent) -> None:
         room_uuid = event["room"]
         if self.user is not None and str(self.user.uuid) in event.get("left_users", []):
             await self._left(room_uuid)
@@ -329,13 +322,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 }
             )
 
-    async def chat_room_read(self, event: dict[str, Any]) -> None:
+    async def chat_room_read(self, event: events.RoomReadEvent) -> None:
         await self._send_json({"type": "room.read", "room": event["room"], "seq": event["seq"]})
 
-    async def notification(self, event: dict[str, Any]) -> None:
+    async def notification(self, event: NotificationEvent) -> None:
         """Notifications for this user share the socket (DESIGN.md)."""
-        await self._send_json(event)
+        await self._send_json({"type": "notification", "notification": event["notification"]})
 
-    async def session_revoked(self, event: dict[str, Any]) -> None:
+    async def session_revoked(self, event: SessionRevokedEvent) -> None:
         await self._send_json({"type": "session.revoked"})
         await self.close(code=CLOSE_SESSION_REVOKED)

@@ -10,9 +10,57 @@ Event ``type`` values map to consumer handler methods (``chat.message`` → ``ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from tangerine.core.realtime import publish_on_commit, user_group
+
+
+class MessageEvent(TypedDict):
+    """A new message of a room (the payload members see)."""
+
+    type: Literal["chat.message"]
+    room: str
+    message: dict[str, Any]
+
+
+class MessageModeratedEvent(TypedDict):
+    """Moderation hid or showed again a message: clients replace it."""
+
+    type: Literal["chat.message.hidden", "chat.message.unhidden"]
+    room: str
+    message: dict[str, Any]
+
+
+class RoomJoinedEvent(TypedDict):
+    """To a user's group: they were added to ``room``; their sockets join its group."""
+
+    type: Literal["chat.room.joined"]
+    room: str
+
+
+class RoomLeftEvent(TypedDict):
+    """To a user's group: they left or were removed from ``room``."""
+
+    type: Literal["chat.room.left"]
+    room: str
+
+
+class RoomMembersEvent(TypedDict):
+    """To a room: who joined or left (handles); ``left_users`` are uuids."""
+
+    type: Literal["chat.room.members"]
+    room: str
+    joined: list[str]
+    left: list[str]
+    left_users: list[str]
+
+
+class RoomReadEvent(TypedDict):
+    """To a user's group: they read ``room`` up to ``seq`` (on another socket, maybe)."""
+
+    type: Literal["chat.room.read"]
+    room: str
+    seq: int
 
 
 def room_group(room_uuid: object) -> str:
@@ -20,20 +68,18 @@ def room_group(room_uuid: object) -> str:
     return f"chat.room.{room_uuid}"
 
 
-def message_event(*, room_uuid: str, message: dict[str, Any]) -> dict[str, Any]:
+def message_event(*, room_uuid: str, message: dict[str, Any]) -> MessageEvent:
     return {"type": "chat.message", "room": room_uuid, "message": message}
 
 
 def publish_room_joined(*, user_uuid: object, room_uuid: object) -> None:
-    publish_on_commit(
-        group=user_group(user_uuid), event={"type": "chat.room.joined", "room": str(room_uuid)}
-    )
+    event: RoomJoinedEvent = {"type": "chat.room.joined", "room": str(room_uuid)}
+    publish_on_commit(group=user_group(user_uuid), event=event)
 
 
 def publish_room_left(*, user_uuid: object, room_uuid: object) -> None:
-    publish_on_commit(
-        group=user_group(user_uuid), event={"type": "chat.room.left", "room": str(room_uuid)}
-    )
+    event: RoomLeftEvent = {"type": "chat.room.left", "room": str(room_uuid)}
+    publish_on_commit(group=user_group(user_uuid), event=event)
 
 
 def publish_members_changed(
@@ -44,23 +90,19 @@ def publish_members_changed(
     ``left_users`` lets a leaver's own sockets drop the room even if this event overtakes the
     one sent to the leaver's group (events to different groups are not ordered).
     """
-    publish_on_commit(
-        group=room_group(room_uuid),
-        event={
-            "type": "chat.room.members",
-            "room": str(room_uuid),
-            "joined": [user.handle for user in joined or []],
-            "left": [user.handle for user in left or []],
-            "left_users": [str(user.uuid) for user in left or []],
-        },
-    )
+    event: RoomMembersEvent = {
+        "type": "chat.room.members",
+        "room": str(room_uuid),
+        "joined": [user.handle for user in joined or []],
+        "left": [user.handle for user in left or []],
+        "left_users": [str(user.uuid) for user in left or []],
+    }
+    publish_on_commit(group=room_group(room_uuid), event=event)
 
 
 def publish_read(*, user_uuid: object, room_uuid: object, seq: int) -> None:
-    publish_on_commit(
-        group=user_group(user_uuid),
-        event={"type": "chat.room.read", "room": str(room_uuid), "seq": seq},
-    )
+    event: RoomReadEvent = {"type": "chat.room.read", "room": str(room_uuid), "seq": seq}
+    publish_on_commit(group=user_group(user_uuid), event=event)
 
 
 def publish_message_moderated(*, room_uuid: object, message: dict[str, Any], hidden: bool) -> None:
@@ -68,8 +110,9 @@ def publish_message_moderated(*, room_uuid: object, message: dict[str, Any], hid
 
     ``message`` is the payload as members see it (the placeholder text while hidden).
     """
-    kind = "chat.message.hidden" if hidden else "chat.message.unhidden"
-    publish_on_commit(
-        group=room_group(room_uuid),
-        event={"type": kind, "room": str(room_uuid), "message": message},
-    )
+    event: MessageModeratedEvent = {
+        "type": "chat.message.hidden" if hidden else "chat.message.unhidden",
+        "room": str(room_uuid),
+        "message": message,
+    }
+    publish_on_commit(group=room_group(room_uuid), event=event)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.moderation import person_evidence
 from tangerine.accounts.visibility import filter_visible
 from tangerine.chats.models import Message
@@ -14,7 +15,7 @@ from tangerine.chats.services import message_moderated
 from tangerine.core import moderation
 
 
-def _visible(viewer: Any) -> QuerySet[Message]:
+def _visible(viewer: Viewer) -> QuerySet[Message]:
     """Messages of rooms ``viewer`` is a member of, under the shared visibility rules."""
     qs = Message.objects.filter(room__memberships__user=viewer)
     return filter_visible(qs, viewer=viewer, author_field="sender")

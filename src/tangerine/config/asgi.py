@@ -17,6 +17,10 @@ django_asgi_app = get_asgi_application()
 
 from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
 from tangerine.core.bodylimit import BodyLimitMiddleware  # noqa: E402
+from tangerine.search.tokenize import warm_in_background  # noqa: E402
+
+# The Korean tokenizer takes seconds to load: load it now, off the request path.
+warm_in_background()
 
 application = ProtocolTypeRouter(
     {

@@ -14,7 +14,7 @@ no "best effort" swallowing here.
 
 Unlike Django signals there is no sender filtering, no weak references and no ``**kwargs``: a
 hook has one payload type, ``mypy`` checks it at both ends, and ``hooks.registry()`` lists every
-connection (``manage.py hooks`` prints them; the architecture test reads them).
+connection (docs/architecture.md lists them; the architecture test reads them).
 """
 
 from __future__ import annotations

@@ -1,9 +1,17 @@
-"""Realtime side effects are called explicitly, after the data is committed."""
+"""Realtime side effects are called explicitly, after the data is committed.
+
+Events are typed dicts with a ``type`` key (the consumer's handler name with dots): each app
+declares the events it produces next to the code that sends them (``chats.events``), and the
+socket consumer annotates its handlers with the same types, so producer and consumer cannot
+drift apart unnoticed. The two events every app may send to a user's sockets live here.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -11,19 +19,48 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# How long one publish may take. The layer is a doorbell: when its broker is down a publish can
+# wait for its own timeout (30 s in pulsar-client), and meanwhile an HTTP request or a socket
+# would answer nothing. Whoever misses the bell catches up from the database.
+PUBLISH_TIMEOUT_SECONDS = 2.0
 
-def publish(*, group: str, event: dict[str, Any]) -> None:
-    """Send ``event`` (a dict with a ``type`` key) to a channel-layer group now."""
+
+class SessionRevokedEvent(TypedDict):
+    """The user's tokens were revoked (logout everywhere, suspension, deletion): sockets close."""
+
+    type: Literal["session.revoked"]
+
+
+class NotificationEvent(TypedDict):
+    """A stored notification, as the notifications list serialises it."""
+
+    type: Literal["notification"]
+    notification: dict[str, Any]
+
+
+SESSION_REVOKED: SessionRevokedEvent = {"type": "session.revoked"}
+
+
+async def group_send_bounded(group: str, event: Mapping[str, Any]) -> bool:
+    """``group_send`` bounded by ``PUBLISH_TIMEOUT_SECONDS``; False (logged) when it failed."""
     layer = get_channel_layer()
     if layer is None:
-        return
+        return False
     try:
-        async_to_sync(layer.group_send)(group, event)
+        await asyncio.wait_for(layer.group_send(group, dict(event)), PUBLISH_TIMEOUT_SECONDS)
     except Exception:  # the layer is a doorbell: the database already holds the data
-        logger.exception("Could not publish %s to %s", event.get("type"), group)
+        logger.warning("Could not publish %s to %s", event.get("type"), group, exc_info=True)
+        return False
+    return True
 
 
-def publish_on_commit(*, group: str, event: dict[str, Any]) -> None:
+def publish(*, group: str, event: Mapping[str, Any]) -> None:
+    """Send ``event`` (a typed dict with a ``type`` key) to a channel-layer group now, waiting
+    at most ``PUBLISH_TIMEOUT_SECONDS``."""
+    async_to_sync(group_send_bounded)(group, event)
+
+
+def publish_on_commit(*, group: str, event: Mapping[str, Any]) -> None:
     """Publish once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: publish(group=group, event=event))
 

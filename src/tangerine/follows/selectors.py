@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, User
 from tangerine.follows.models import Follow
 
 
-def _authenticated(viewer: Any) -> bool:
+def _authenticated(viewer: Viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
-def _people(qs: QuerySet[Follow], *, viewer: Any, side: str) -> QuerySet[Follow]:
+def _people(qs: QuerySet[Follow], *, viewer: Viewer, side: str) -> QuerySet[Follow]:
     """Follow rows whose user at ``side`` is visible, with that user's flags for the viewer."""
     qs = qs.filter(**{f"{side}__is_active": True, f"{side}__suspended_at__isnull": True})
     if _authenticated(viewer):
@@ -28,7 +27,7 @@ def _people(qs: QuerySet[Follow], *, viewer: Any, side: str) -> QuerySet[Follow]
     return qs.select_related(f"{side}__profile_image").order_by("-created_at", "-id")
 
 
-def following_of(*, viewer: Any, user: User) -> QuerySet[Follow]:
+def following_of(*, viewer: Viewer, user: User) -> QuerySet[Follow]:
     """Follow rows of the users ``user`` follows, newest follow first.
 
     Queries for a page: 1 (follows joined with the followed users and their profile images;
@@ -37,7 +36,7 @@ def following_of(*, viewer: Any, user: User) -> QuerySet[Follow]:
     return _people(Follow.objects.filter(follower=user), viewer=viewer, side="followee")
 
 
-def followers_of(*, viewer: Any, user: User) -> QuerySet[Follow]:
+def followers_of(*, viewer: Viewer, user: User) -> QuerySet[Follow]:
     """Follow rows of the users who follow ``user``, newest follow first.
 
     Queries for a page: 1 (as ``following_of``).

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tangerine.accounts.auth import request_user, request_viewer
+from tangerine.accounts.auth import Viewer, request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
 from tangerine.core.pagination import NewestFirstCursorPagination, cursor_page_of
@@ -47,7 +47,7 @@ class _PeopleView(APIView):
     permission_classes = [AllowAny]
     side = "followee"
 
-    def rows(self, viewer: Any, user: Any) -> Any:
+    def rows(self, viewer: Viewer, user: Any) -> Any:
         raise NotImplementedError
 
     @extend_schema(responses={200: cursor_page_of(UserSerializer)})
@@ -69,14 +69,14 @@ class _PeopleView(APIView):
 class FollowingView(_PeopleView):
     side = "followee"
 
-    def rows(self, viewer: Any, user: Any) -> Any:
+    def rows(self, viewer: Viewer, user: Any) -> Any:
         return selectors.following_of(viewer=viewer, user=user)
 
 
 class FollowersView(_PeopleView):
     side = "follower"
 
-    def rows(self, viewer: Any, user: Any) -> Any:
+    def rows(self, viewer: Viewer, user: Any) -> Any:
         return selectors.followers_of(viewer=viewer, user=user)
 
 

@@ -16,12 +16,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
 from tangerine.accounts.models import Block, Mute, User
-from tangerine.core.realtime import publish_on_commit, user_group
+from tangerine.core.realtime import NotificationEvent, publish_on_commit, user_group
 from tangerine.notifications.models import PREVIEW_MAX_LENGTH, Kind, Notification, TargetType
 
 # Unlike-and-like-again (or unfollow-and-follow-again) should not ring the recipient each time.
@@ -49,7 +48,7 @@ def _unwanted(*, recipient: User, actor: User | None) -> bool:
     return Mute.objects.filter(muter=recipient, muted=actor).exists()
 
 
-def notification_event(notification: Notification) -> dict[str, Any]:
+def notification_event(notification: Notification) -> NotificationEvent:
     """The socket event; plain JSON types only, so every channel layer can carry it."""
     from tangerine.notifications.serializers import NotificationSerializer
 
@@ -57,7 +56,6 @@ def notification_event(notification: Notification) -> dict[str, Any]:
     return {"type": "notification", "notification": payload}
 
 
-@transaction.atomic(savepoint=False)  # no savepoint inside the caller's transaction
 def notification_create(
     *,
     recipient: User,
@@ -74,6 +72,9 @@ def notification_create(
     the recipient muted the actor, or (likes and follows) the same actor already caused the same
     kind of notification about the same target within ``DEDUP_WINDOW``. ``actor`` None means the
     system (moderation). ``preview`` is cut to one line of 140 characters.
+
+    Runs in the caller's transaction when there is one (one INSERT needs no savepoint of its
+    own), so the notification stands or falls with the write that caused it.
     """
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")

@@ -7,11 +7,10 @@ idempotent.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.visibility import filter_visible
 from tangerine.core.models import BaseModel
 
@@ -48,7 +47,7 @@ class PostQuerySet(models.QuerySet["Post"]):
     def published(self) -> PostQuerySet:
         return self.filter(status=Post.Status.PUBLISHED)
 
-    def visible_to(self, viewer: Any) -> PostQuerySet:
+    def visible_to(self, viewer: Viewer) -> PostQuerySet:
         """Published posts (and the viewer's own drafts) that the viewer may see."""
         qs = self
         if viewer is not None and viewer.is_authenticated:
@@ -107,7 +106,7 @@ class PostImage(models.Model):
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):
-    def visible_to(self, viewer: Any) -> CommentQuerySet:
+    def visible_to(self, viewer: Viewer) -> CommentQuerySet:
         return filter_visible(self, viewer=viewer, author_field="author")
 
 
@@ -131,7 +130,7 @@ class Comment(BaseModel):
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):
-    def visible_to(self, viewer: Any) -> ReplyQuerySet:
+    def visible_to(self, viewer: Viewer) -> ReplyQuerySet:
         return filter_visible(self, viewer=viewer, author_field="author")
 
 

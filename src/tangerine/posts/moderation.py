@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.moderation import person_evidence
 from tangerine.core import moderation
 from tangerine.images.evidence import image_evidence
@@ -17,16 +18,16 @@ from tangerine.posts import hooks
 from tangerine.posts.models import Comment, Post, Reply
 
 
-def _post_visible(viewer: Any) -> QuerySet[Post]:
+def _post_visible(viewer: Viewer) -> QuerySet[Post]:
     return Post.objects.visible_to(viewer)
 
 
-def _comment_visible(viewer: Any) -> QuerySet[Comment]:
+def _comment_visible(viewer: Viewer) -> QuerySet[Comment]:
     # A comment under a post the viewer cannot see is not visible either.
     return Comment.objects.visible_to(viewer).filter(post__in=_post_visible(viewer))
 
 
-def _reply_visible(viewer: Any) -> QuerySet[Reply]:
+def _reply_visible(viewer: Viewer) -> QuerySet[Reply]:
     # Reply reuses Comment's QuerySet class, which misleads the type checker about its fields.
     replies: Any = Reply.objects.visible_to(viewer)
     return replies.filter(comment__in=_comment_visible(viewer))

@@ -16,6 +16,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 from django.http import Http404
 from rest_framework.exceptions import PermissionDenied
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.follows.models import Follow
 from tangerine.posts.models import (
@@ -30,7 +31,7 @@ from tangerine.posts.models import (
 )
 
 
-def _authenticated(viewer: Any) -> bool:
+def _authenticated(viewer: Viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
@@ -42,14 +43,14 @@ def parse_uuid(value: Any) -> uuid_lib.UUID:
         raise Http404 from None
 
 
-def liked_by(like_model: type[Any], field: str, viewer: Any, ref: str = "pk") -> Any:
+def liked_by(like_model: type[Any], field: str, viewer: Viewer, ref: str = "pk") -> Any:
     """``EXISTS(like by viewer on the outer row)``, or constant False for anonymous viewers."""
     if not _authenticated(viewer):
         return Value(False, output_field=BooleanField())
     return Exists(like_model.objects.filter(user=viewer, **{field: OuterRef(ref)}))
 
 
-def is_following(viewer: Any, ref: str) -> Any:
+def is_following(viewer: Viewer, ref: str) -> Any:
     """``EXISTS(viewer follows the user at ref)``, or constant False for anonymous viewers."""
     if not _authenticated(viewer):
         return Value(False, output_field=BooleanField())
@@ -70,7 +71,7 @@ def post_prefetches(prefix: str = "") -> list[Prefetch[Any]]:
     ]
 
 
-def post_qs(*, viewer: Any) -> QuerySet[Post]:
+def post_qs(*, viewer: Viewer) -> QuerySet[Post]:
     """Posts the viewer may see, with author, profile image, tags, images and ``liked``.
 
     Queries when evaluated: 1 (posts joined with author and profile image, ``liked`` and the
@@ -84,13 +85,13 @@ def post_qs(*, viewer: Any) -> QuerySet[Post]:
     )
 
 
-def _not_muted(qs: QuerySet[Any], viewer: Any, author_ref: str) -> QuerySet[Any]:
+def _not_muted(qs: QuerySet[Any], viewer: Viewer, author_ref: str) -> QuerySet[Any]:
     if not _authenticated(viewer):
         return qs
     return qs.filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef(author_ref))))
 
 
-def post_list_latest(*, viewer: Any) -> QuerySet[Post]:
+def post_list_latest(*, viewer: Viewer) -> QuerySet[Post]:
     """Latest published posts of everyone, without users the viewer muted.
 
     Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images).
@@ -99,7 +100,7 @@ def post_list_latest(*, viewer: Any) -> QuerySet[Post]:
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
 
 
-def post_list_for_user(*, viewer: Any, author: User) -> QuerySet[Post]:
+def post_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Post]:
     """A user's latest posts; their drafts too when the viewer is that user.
 
     Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images).
@@ -120,7 +121,7 @@ def post_list_for_feed(*, viewer: User) -> QuerySet[Post]:
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
 
 
-def post_get(*, viewer: Any, uuid: Any) -> Post:
+def post_get(*, viewer: Viewer, uuid: Any) -> Post:
     """The post if the viewer may see it, else 404 (drafts of others, hidden, blocked)."""
     post = post_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
     if post is None:
@@ -128,7 +129,7 @@ def post_get(*, viewer: Any, uuid: Any) -> Post:
     return post
 
 
-def post_get_visible(*, viewer: Any, uuid: Any) -> Post:
+def post_get_visible(*, viewer: Viewer, uuid: Any) -> Post:
     """The bare post row (no joins) if visible to the viewer, else 404: for writes on it."""
     post = Post.objects.visible_to(viewer).filter(uuid=parse_uuid(uuid)).first()
     if post is None:
@@ -147,11 +148,11 @@ def access_post_for_edit(*, user: User, uuid: Any) -> Post:
 # ---- comments and replies ---------------------------------------------------------------
 
 
-def _post_visible(viewer: Any, ref: str) -> Any:
+def _post_visible(viewer: Viewer, ref: str) -> Any:
     return Exists(Post.objects.visible_to(viewer).filter(pk=OuterRef(ref)))
 
 
-def comment_qs(*, viewer: Any) -> QuerySet[Comment]:
+def comment_qs(*, viewer: Viewer) -> QuerySet[Comment]:
     """Comments the viewer may see on posts the viewer may see, with author and ``liked``.
 
     One query: the post's visibility and the viewer's like are EXISTS subqueries.
@@ -164,7 +165,7 @@ def comment_qs(*, viewer: Any) -> QuerySet[Comment]:
     )
 
 
-def comment_list_for_post(*, viewer: Any, post: Post) -> QuerySet[Comment]:
+def comment_list_for_post(*, viewer: Viewer, post: Post) -> QuerySet[Comment]:
     """Comments of a post, oldest first (a conversation reads top-down).
 
     Queries for a page: 1.
@@ -172,12 +173,12 @@ def comment_list_for_post(*, viewer: Any, post: Post) -> QuerySet[Comment]:
     return comment_qs(viewer=viewer).filter(post=post).order_by("created_at", "id")
 
 
-def comment_list_for_user(*, viewer: Any, author: User) -> QuerySet[Comment]:
+def comment_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Comment]:
     """A user's comments, newest first. Queries for a page: 1."""
     return comment_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
 
 
-def comment_get(*, viewer: Any, uuid: Any) -> Comment:
+def comment_get(*, viewer: Viewer, uuid: Any) -> Comment:
     comment = comment_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
     if comment is None:
         raise Http404
@@ -200,7 +201,7 @@ def access_comment_for_delete(*, user: User, uuid: Any) -> Comment:
     return comment
 
 
-def reply_qs(*, viewer: Any) -> QuerySet[Reply]:
+def reply_qs(*, viewer: Viewer) -> QuerySet[Reply]:
     """Replies the viewer may see, under visible comments of visible posts, with ``liked``.
 
     One query: the comment's and post's visibility and the like are EXISTS subqueries.
@@ -216,12 +217,12 @@ def reply_qs(*, viewer: Any) -> QuerySet[Reply]:
     )
 
 
-def reply_list_for_comment(*, viewer: Any, comment: Comment) -> QuerySet[Reply]:
+def reply_list_for_comment(*, viewer: Viewer, comment: Comment) -> QuerySet[Reply]:
     """Replies of a comment, oldest first. Queries for a page: 1."""
     return reply_qs(viewer=viewer).filter(comment=comment).order_by("created_at", "id")
 
 
-def reply_get(*, viewer: Any, uuid: Any) -> Reply:
+def reply_get(*, viewer: Viewer, uuid: Any) -> Reply:
     reply = reply_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
     if reply is None:
         raise Http404
@@ -246,7 +247,7 @@ def access_reply_for_delete(*, user: User, uuid: Any) -> Reply:
 # ---- likes ------------------------------------------------------------------------------
 
 
-def _visible_user_filter(viewer: Any, ref: str) -> Q:
+def _visible_user_filter(viewer: Viewer, ref: str) -> Q:
     """Q on a related user at ``ref``: active, not suspended, no block with the viewer."""
     q = Q(**{f"{ref}__is_active": True, f"{ref}__suspended_at__isnull": True})
     if _authenticated(viewer):
@@ -254,7 +255,7 @@ def _visible_user_filter(viewer: Any, ref: str) -> Q:
     return q
 
 
-def likers_of(*, viewer: Any, like_model: type[Any], field: str, target: Any) -> QuerySet[Any]:
+def likers_of(*, viewer: Viewer, like_model: type[Any], field: str, target: Any) -> QuerySet[Any]:
     """Like rows on ``target`` with their (visible) users and ``user_is_following``, newest
     first.
 
@@ -270,7 +271,7 @@ def likers_of(*, viewer: Any, like_model: type[Any], field: str, target: Any) ->
     )
 
 
-def liked_posts_of(*, viewer: Any, user: User) -> QuerySet[PostLike]:
+def liked_posts_of(*, viewer: Viewer, user: User) -> QuerySet[PostLike]:
     """PostLike rows of ``user`` on posts the viewer may see, newest like first, with the post,
     its author and the viewer's own ``target_liked``.
 
@@ -287,7 +288,7 @@ def liked_posts_of(*, viewer: Any, user: User) -> QuerySet[PostLike]:
     )
 
 
-def liked_comments_of(*, viewer: Any, user: User) -> QuerySet[CommentLike]:
+def liked_comments_of(*, viewer: Viewer, user: User) -> QuerySet[CommentLike]:
     """CommentLike rows of ``user`` on comments the viewer may see, newest like first.
 
     Queries for a page: 1.
@@ -302,7 +303,7 @@ def liked_comments_of(*, viewer: Any, user: User) -> QuerySet[CommentLike]:
     )
 
 
-def liked_replies_of(*, viewer: Any, user: User) -> QuerySet[ReplyLike]:
+def liked_replies_of(*, viewer: Viewer, user: User) -> QuerySet[ReplyLike]:
     """ReplyLike rows of ``user`` on replies the viewer may see, newest like first.
 
     Queries for a page: 1.

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.visibility import filter_visible
 from tangerine.core.models import BaseModel
 from tangerine.core.validators import validate_http_url
@@ -38,7 +37,7 @@ CURRENCIES = tuple(CURRENCY_EXPONENTS)
 
 
 class ProductQuerySet(models.QuerySet["Product"]):
-    def visible_to(self, viewer: Any) -> ProductQuerySet:
+    def visible_to(self, viewer: Viewer) -> ProductQuerySet:
         return filter_visible(self, viewer=viewer, author_field="owner")
 
 

@@ -25,16 +25,17 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Mute, User
 from tangerine.images.selectors import parse_uuid
 from tangerine.products.models import Product, ProductImage
 
 
-def _authenticated(viewer: Any) -> bool:
+def _authenticated(viewer: Viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
-def product_qs(*, viewer: Any) -> QuerySet[Product]:
+def product_qs(*, viewer: Viewer) -> QuerySet[Product]:
     """Products the viewer may see, with owner, owner's profile image and images.
 
     Queries when evaluated: 1 (products joined with owner and profile image; block checks are
@@ -52,13 +53,13 @@ def product_qs(*, viewer: Any) -> QuerySet[Product]:
     )
 
 
-def _not_muted(qs: QuerySet[Product], viewer: Any) -> QuerySet[Product]:
+def _not_muted(qs: QuerySet[Product], viewer: Viewer) -> QuerySet[Product]:
     if not _authenticated(viewer):
         return qs
     return qs.filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("owner"))))
 
 
-def product_list_latest(*, viewer: Any) -> QuerySet[Product]:
+def product_list_latest(*, viewer: Viewer) -> QuerySet[Product]:
     """Everyone's latest products (without muted owners), newest first.
 
     Queries for a page: 1 (page of products) + 1 (images).
@@ -66,12 +67,12 @@ def product_list_latest(*, viewer: Any) -> QuerySet[Product]:
     return _not_muted(product_qs(viewer=viewer), viewer).order_by("-created_at", "-id")
 
 
-def product_list_for_user(*, viewer: Any, owner: User) -> QuerySet[Product]:
+def product_list_for_user(*, viewer: Viewer, owner: User) -> QuerySet[Product]:
     """One user's latest products, newest first. Queries for a page: 1 + 1 (images)."""
     return product_qs(viewer=viewer).filter(owner=owner).order_by("-created_at", "-id")
 
 
-def product_list_recommended(*, viewer: Any) -> QuerySet[Product]:
+def product_list_recommended(*, viewer: Viewer) -> QuerySet[Product]:
     """Popular recent products: a placeholder until search makes it personal.
 
     Products of the last ``PRODUCT_RECOMMEND_DAYS`` days come first, ranked by
@@ -91,7 +92,7 @@ def product_list_recommended(*, viewer: Any) -> QuerySet[Product]:
     return qs.order_by("-recent", "-popularity", "-created_at", "-id")
 
 
-def product_get_visible(*, viewer: Any, uuid: Any) -> Product:
+def product_get_visible(*, viewer: Viewer, uuid: Any) -> Product:
     """The product if the viewer may see it; 404 otherwise (also for a malformed uuid)."""
     product = product_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
     if product is None:

@@ -37,6 +37,18 @@ def _get_kiwi() -> Any:
         return _kiwi
 
 
+def warm_in_background() -> threading.Thread:
+    """Load Kiwi now on a daemon thread (the server calls this at start), so the first post or
+    search does not pay its 2-5 s load, least of all while holding a database lock."""
+
+    def load() -> None:
+        _get_kiwi().tokenize("감귤 warm up")
+
+    thread = threading.Thread(target=load, name="kiwi-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def _normalise_latin(word: str) -> str:
     word = word.lower()
     if word.endswith("'s"):

@@ -64,7 +64,11 @@ class SearchView(APIView):
         data = params.validated_data
         page, page_size = data["page"], data["page_size"]
         result = selectors.search(
-            q=data["q"], kinds=data["type"], viewer=request.user, page=page, page_size=page_size
+            q=data["q"],
+            kinds=data["type"],
+            viewer=request_viewer(request),
+            page=page,
+            page_size=page_size,
         )
         body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": not result.dense}
         for kind, section in result.sections.items():
@@ -124,8 +128,8 @@ def _resolve_targets(
     """Map (kind, uuid) to ids of items the viewer may see; 400 naming each unknown target."""
     found: dict[tuple[str, Any], int] = {}
     for kind, base in (
-        ("post", selectors.visible_posts(request.user)),
-        ("product", selectors.visible_products(request.user)),
+        ("post", selectors.visible_posts(request_viewer(request))),
+        ("product", selectors.visible_products(request_viewer(request))),
     ):
         uuids = {row["target"] for row in rows if row["kind"] == kind}
         if uuids:
@@ -158,7 +162,7 @@ class PostRecommendView(APIView):
         params.is_valid(raise_exception=True)
         page, page_size = params.validated_data["page"], params.validated_data["page_size"]
         items, count, personal, dense = selectors.post_recommendations(
-            viewer=request.user, page=page, page_size=page_size
+            viewer=request_viewer(request), page=page, page_size=page_size
         )
         return Response(
             numbered_page(
@@ -184,7 +188,7 @@ def _similar_response(request: Request, *, kind: str, uuid: str) -> Response:
     params.is_valid(raise_exception=True)
     page, page_size = params.validated_data["page"], params.validated_data["page_size"]
     result = selectors.similar_items(
-        kind=kind, viewer=request.user, uuid=uuid, page=page, page_size=page_size
+        kind=kind, viewer=request_viewer(request), uuid=uuid, page=page, page_size=page_size
     )
     item_serializer = SimilarPostSerializer if kind == "post" else SimilarProductSerializer
     return Response(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, User
 from tangerine.posts.models import Post, PostImage
 from tangerine.products.models import Product, ProductImage
@@ -19,7 +20,7 @@ KINDS = ("post", "product", "user")
 QUERY_MAX_LENGTH = 200
 
 
-def _blocked_user_ids(viewer: Any) -> Q:
+def _blocked_user_ids(viewer: Viewer) -> Q:
     return Q(Exists(Block.objects.between(viewer, OuterRef("pk"))))
 
 
@@ -32,27 +33,27 @@ def _author_in_good_standing(field: str) -> dict[str, Any]:
     return {f"{field}__is_active": True, f"{field}__suspended_at__isnull": True}
 
 
-def visible_posts(viewer: Any) -> QuerySet[Post]:
+def visible_posts(viewer: Viewer) -> QuerySet[Post]:
     """Published posts the viewer may see (never drafts, not even the viewer's own)."""
     return Post.objects.visible_to(viewer).filter(
         status=Post.Status.PUBLISHED, **_NOT_MODERATED, **_author_in_good_standing("author")
     )
 
 
-def visible_products(viewer: Any) -> QuerySet[Product]:
+def visible_products(viewer: Viewer) -> QuerySet[Product]:
     return Product.objects.visible_to(viewer).filter(
         **_NOT_MODERATED, **_author_in_good_standing("owner")
     )
 
 
-def visible_users(viewer: Any) -> QuerySet[User]:
+def visible_users(viewer: Viewer) -> QuerySet[User]:
     qs = User.objects.filter(is_active=True, suspended_at__isnull=True)
     if viewer is not None and viewer.is_authenticated:
         qs = qs.exclude(_blocked_user_ids(viewer))
     return qs
 
 
-def post_cards(viewer: Any) -> QuerySet[Post]:
+def post_cards(viewer: Viewer) -> QuerySet[Post]:
     images = PostImage.objects.select_related("image").order_by("position")
     return (
         visible_posts(viewer)
@@ -61,7 +62,7 @@ def post_cards(viewer: Any) -> QuerySet[Post]:
     )
 
 
-def product_cards(viewer: Any) -> QuerySet[Product]:
+def product_cards(viewer: Viewer) -> QuerySet[Product]:
     images = ProductImage.objects.select_related("image").order_by("position")
     return (
         visible_products(viewer)
@@ -70,9 +71,9 @@ def product_cards(viewer: Any) -> QuerySet[Product]:
     )
 
 
-def visible_items(kind: str, viewer: Any) -> QuerySet[Any]:
+def visible_items(kind: str, viewer: Viewer) -> QuerySet[Any]:
     return visible_posts(viewer) if kind == "post" else visible_products(viewer)
 
 
-def item_cards(kind: str, viewer: Any) -> QuerySet[Any]:
+def item_cards(kind: str, viewer: Viewer) -> QuerySet[Any]:
     return post_cards(viewer) if kind == "post" else product_cards(viewer)

@@ -13,6 +13,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Q
 
+from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import User
 from tangerine.integrations import embeddings, milvus
 from tangerine.search import fusion, keyword
@@ -121,7 +122,7 @@ def _page_of(ranked: list[tuple[int, float]], page: int, page_size: int) -> list
 def _search_items(
     kind: str,
     *,
-    viewer: Any,
+    viewer: Viewer,
     query: str,
     terms: list[str],
     marks: list[str],
@@ -184,7 +185,7 @@ def _user_score(q: str, user: User) -> float:
     return max(ratios) * 0.85
 
 
-def _search_users(*, viewer: Any, q: str, page: int, page_size: int) -> Section:
+def _search_users(*, viewer: Viewer, q: str, page: int, page_size: int) -> Section:
     """Handles and display names: prefix first, then fuzzy (difflib on a prefiltered set)."""
     needle = q.strip().lstrip("@").lower()[:30]
     if not needle:
@@ -215,7 +216,7 @@ def _search_users(*, viewer: Any, q: str, page: int, page_size: int) -> Section:
     return Section(len(scored), hits)
 
 
-def search(*, q: str, kinds: list[str], viewer: Any, page: int, page_size: int) -> SearchResult:
+def search(*, q: str, kinds: list[str], viewer: Viewer, page: int, page_size: int) -> SearchResult:
     """Ranked results of each kind; ``dense`` is False when the vector store was not used."""
     terms = query_terms(q)
     marks = list(dict.fromkeys([*terms, *(w.lower() for w in q.split() if len(w) > 1)]))

@@ -10,6 +10,8 @@ import numpy as np
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from tangerine.accounts.auth import Viewer
+from tangerine.accounts.models import User
 from tangerine.integrations import embeddings, milvus
 from tangerine.posts.models import Comment, Post, PostLike
 from tangerine.products.models import Product
@@ -62,7 +64,7 @@ def dwell_weight(dwell_ms: int) -> float:
     return min(dwell_ms / DWELL_UNIT_MS, DWELL_MAX_WEIGHT)
 
 
-def taste_signals(viewer: Any) -> tuple[list[Signal], set[tuple[str, int]]]:
+def taste_signals(viewer: Viewer) -> tuple[list[Signal], set[tuple[str, int]]]:
     """Weighted interactions of ``viewer`` (merged per item) and every item they have seen.
 
     weight(item) = Σ over interactions of base · 0.5^(age_days / 14), with base 3 for a like,
@@ -98,7 +100,7 @@ def taste_signals(viewer: Any) -> tuple[list[Signal], set[tuple[str, int]]]:
     return signals[:50], seen
 
 
-def _popular_posts(viewer: Any, exclude: set[int]) -> QuerySet[Post]:
+def _popular_posts(viewer: Viewer, exclude: set[int]) -> QuerySet[Post]:
     since = timezone.now() - timedelta(days=POPULAR_DAYS)
     qs = visible_posts(viewer).filter(created_at__gte=since)
     if viewer is not None and viewer.is_authenticated:
@@ -109,7 +111,7 @@ def _popular_posts(viewer: Any, exclude: set[int]) -> QuerySet[Post]:
     return qs.alias(popularity=popularity).order_by("-popularity", "-created_at", "-pk")
 
 
-def _popular_products(viewer: Any, exclude: set[int]) -> QuerySet[Product]:
+def _popular_products(viewer: Viewer, exclude: set[int]) -> QuerySet[Product]:
     # The products app's order (recent popular first, then older ones, muted owners left out),
     # so the list is never empty while anything is left to show.
     from tangerine.products.selectors import product_list_recommended
@@ -140,7 +142,7 @@ def _reason_items(signals: list[Signal]) -> dict[tuple[str, int], dict[str, Any]
 
 
 def _personal_ranked(
-    kind: str, viewer: Any, signals: list[Signal], seen: set[tuple[str, int]]
+    kind: str, viewer: User, signals: list[Signal], seen: set[tuple[str, int]]
 ) -> list[tuple[int, float, Signal]] | None:
     """(object_id, score, strongest signal) nearest the taste vector; None if Milvus is down."""
     try:
@@ -185,7 +187,7 @@ def _personal_ranked(
 
 
 def _recommend(
-    kind: str, *, viewer: Any, page: int, page_size: int
+    kind: str, *, viewer: Viewer, page: int, page_size: int
 ) -> tuple[list[Recommendation], int, bool, bool]:
     """(page of recommendations, total count, personal?, dense?)."""
     popular_qs = _popular_posts if kind == "post" else _popular_products
@@ -225,14 +227,14 @@ def _recommend(
 
 
 def post_recommendations(
-    *, viewer: Any, page: int = 1, page_size: int = 20
+    *, viewer: Viewer, page: int = 1, page_size: int = 20
 ) -> tuple[list[Recommendation], int, bool, bool]:
     """Posts for ``viewer``: nearest unseen to their taste, then popular recent ones."""
     return _recommend("post", viewer=viewer, page=page, page_size=page_size)
 
 
 def product_recommendation_page(
-    *, viewer: Any, page: int = 1, page_size: int = 20
+    *, viewer: Viewer, page: int = 1, page_size: int = 20
 ) -> tuple[list[Recommendation], int, bool, bool]:
     """Products for ``viewer``, one page: (items, count, personal?, dense?).
 
@@ -244,7 +246,7 @@ def product_recommendation_page(
     return _recommend("product", viewer=viewer, page=page, page_size=page_size)
 
 
-def product_recommendations(*, viewer: Any, limit: int = 20) -> list[Recommendation]:
+def product_recommendations(*, viewer: Viewer, limit: int = 20) -> list[Recommendation]:
     """Products for ``viewer`` (taste from posts and products alike: one embedding space).
 
     Each item has ``.obj`` (a Product with owner, owner.profile_image and product_images

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import Http404
 
+from tangerine.accounts.auth import Viewer
 from tangerine.images.selectors import parse_uuid
 from tangerine.integrations import embeddings, milvus
 from tangerine.search import keyword
@@ -78,7 +79,9 @@ def _keyword_neighbours(kind: str, obj: Any) -> list[tuple[int, float]]:
     return [(i, s / top) for i, s in ranked] if top > 0 else []
 
 
-def similar_items(*, kind: str, viewer: Any, uuid: Any, page: int, page_size: int) -> SimilarPage:
+def similar_items(
+    *, kind: str, viewer: Viewer, uuid: Any, page: int, page_size: int
+) -> SimilarPage:
     """A page of items like the visible ``kind`` item ``uuid`` (404 if unknown or invisible)."""
     target = visible_items(kind, viewer).filter(uuid=parse_uuid(uuid)).first()
     if target is None:
