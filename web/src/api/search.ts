@@ -2,7 +2,6 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, followLink, unwrap } from "@/api/client";
-import type { NumberPage, Product } from "@/api/types";
 
 export type SearchKind = "post" | "product" | "user";
 
@@ -49,13 +48,13 @@ export function useRecommendedPosts(enabled: boolean) {
 export function useSimilarProducts(uuid: string) {
   return useQuery({
     queryKey: ["similar", "products", uuid],
-    // A SimilarProduct is a full Product plus `score` and `match`.
+    // SimilarProductPage: full Products plus `score` and `match`.
     queryFn: () =>
       unwrap(
         api.GET("/api/products/{uuid}/similar/", {
           params: { path: { uuid }, query: { page_size: 6 } },
         }),
-      ) as Promise<NumberPage<Product>>,
+      ),
     staleTime: 60_000,
     retry: false,
   });

@@ -1,10 +1,10 @@
 "use client";
 
-import { paramLimits } from "@/api/limits";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { toApiError } from "@/api/errors";
+import { paramLimits } from "@/api/limits";
 import { useSearchAll, useSearchKind, type SearchKind } from "@/api/search";
 import type { PostHit, ProductHit, SearchResponse, UserHit } from "@/api/types";
 import { PostHitCard, ProductHitCard, UserHitCard } from "@/components/search/hits";

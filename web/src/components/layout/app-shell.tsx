@@ -1,12 +1,12 @@
 "use client";
 
-import { paramLimits } from "@/api/limits";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { useState, type FormEvent } from "react";
 import { useLogout, useMe } from "@/api/accounts";
 import { useChatSocket, useRooms } from "@/api/chat";
+import { paramLimits } from "@/api/limits";
 import {
   BagIcon,
   ChatIcon,

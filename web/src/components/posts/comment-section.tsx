@@ -1,6 +1,5 @@
 "use client";
 
-import { schemaLimits } from "@/api/limits";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import {
@@ -17,6 +16,7 @@ import {
   useReplies,
 } from "@/api/comments";
 import { fieldErrors, toApiError } from "@/api/errors";
+import { schemaLimits } from "@/api/limits";
 import type { Comment, Reply } from "@/api/types";
 import { InfiniteList } from "@/components/common/infinite-list";
 import { LikeButton } from "@/components/posts/like-button";

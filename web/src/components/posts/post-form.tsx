@@ -1,9 +1,9 @@
 "use client";
 
-import { schemaLimits } from "@/api/limits";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, toApiError } from "@/api/errors";
+import { schemaLimits } from "@/api/limits";
 import { useSavePost } from "@/api/posts";
 import { CATEGORIES, type Category, type ImageRef, type Post, type PostStatus } from "@/api/types";
 import { ImageStrip } from "@/components/images/image-strip";

@@ -1,9 +1,9 @@
 "use client";
 
-import { schemaLimits } from "@/api/limits";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import { schemaLimits } from "@/api/limits";
 import { usePreview, useSaveProduct } from "@/api/products";
 import { CURRENCIES, type Currency, type ImageRef, type Product } from "@/api/types";
 import { ImageStrip } from "@/components/images/image-strip";

@@ -1,11 +1,11 @@
 "use client";
 
-import { schemaLimits } from "@/api/limits";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useUpdateProfile } from "@/api/accounts";
 import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import { schemaLimits } from "@/api/limits";
 import type { ImageRef, Me } from "@/api/types";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";

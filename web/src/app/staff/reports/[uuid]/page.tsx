@@ -1,10 +1,10 @@
 "use client";
 
-import { schemaLimits } from "@/api/limits";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toApiError, type ApiError } from "@/api/errors";
+import { schemaLimits } from "@/api/limits";
 import { useReport, useUpdateReport } from "@/api/reports";
 import type { ReportAction, ReportUpdate } from "@/api/types";
 import { StatusBadge, useReportLabels } from "@/components/reports/labels";
