@@ -407,3 +407,40 @@ def test_a_worker_loop_sweeps_on_a_timer(alice: User, no_sync: None, settings: A
     assert sweep.maybe_sweep(interval=3600) == 0, "not yet time"
     assert sweep.maybe_sweep(interval=0) == 1
     assert services.missing_vector_count() == 0
+
+
+def _drain_task_pool() -> None:
+    """Wait until every job queued on the thread backend's pool has finished."""
+    from tangerine.core import tasks
+
+    pool = tasks._thread_pool()
+    workers = pool._max_workers
+    barrier = threading.Barrier(workers)  # every worker must be free to reach it
+    for future in [pool.submit(barrier.wait, 30) for _ in range(workers)]:
+        future.result(60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_threads_and_a_reindex_command_at_once_as_when_seeding(
+    alice: User, bob: User, settings: Any, repair_stopped: None
+) -> None:
+    """The issue's reproduction: the thread backend's task threads index new items while
+    ``manage.py reindex`` runs in the same process; no repair must be needed afterwards."""
+    from tangerine.search import sweep
+
+    settings.TASKS_BACKEND = "thread"
+    posts = _posts(alice, 24)
+    products = _products(bob, 8)
+    for post in posts:
+        services.post_changed(post_id=post.pk)  # after commit: on the task pool at once
+    for product in products:
+        services.product_changed(product_id=product.pk)
+    call_command("reindex", "--batch-size", "8", verbosity=0)
+    _drain_task_pool()
+
+    keys = [("post", p.pk) for p in posts] + [("product", p.pk) for p in products]
+    assert milvus.available()
+    assert _missing_from_store(keys) == []
+    assert services.missing_vector_count(repair=False) == 0
+    assert not sweep.repair_running(), "nothing failed, so nothing needed repair"
+    services.index_complete_or_raise(timeout=5)
