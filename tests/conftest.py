@@ -18,10 +18,11 @@ from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
-from tangerine.accounts.tokens import tokens_for_user
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-PASSWORD = DEFAULT_PASSWORD
+from tangerine.posts.models import Comment, Post, Reply
+from tangerine.products.models import Product
+from tests import factories
+from tests.factories import ProductFactory, UserFactory
+from tests.support.api import client_for
 
 
 def _port_open(url: str, default_port: int) -> bool:
@@ -68,6 +69,27 @@ def make_user(db: None) -> Callable[..., User]:
 
 
 @pytest.fixture
+def make_post(db: None) -> Callable[..., Post]:
+    """``make_post(alice, title=...)``: the shared post factory, as a fixture."""
+    return factories.make_post
+
+
+@pytest.fixture
+def make_comment(db: None) -> Callable[..., Comment]:
+    return factories.make_comment
+
+
+@pytest.fixture
+def make_reply(db: None) -> Callable[..., Reply]:
+    return factories.make_reply
+
+
+@pytest.fixture
+def make_product(db: None) -> Callable[..., Product]:
+    return ProductFactory.create
+
+
+@pytest.fixture
 def alice(make_user: Callable[..., User]) -> User:
     return make_user(email="alice@example.com", handle="alice", display_name="Alice 앨리스")
 
@@ -90,12 +112,6 @@ def mod(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
-
-
-def client_for(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user=user)['access']}")
-    return client
 
 
 @pytest.fixture

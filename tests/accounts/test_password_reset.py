@@ -7,7 +7,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.support.api import PASSWORD
 
 pytestmark = pytest.mark.django_db
 RESET = "/api/accounts/password/reset/"

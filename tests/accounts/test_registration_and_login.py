@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from rest_framework.response import _MonkeyPatchedResponse
 
 from tangerine.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.support.api import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.accounts.tokens import tokens_for_user
-from tests.conftest import PASSWORD
+from tests.support.api import PASSWORD
 
 pytestmark = pytest.mark.django_db
 REFRESH = "/api/accounts/token/refresh/"

@@ -34,8 +34,9 @@ from websockets.typing import Origin
 from tangerine.accounts.models import User
 from tangerine.chats import services
 from tangerine.chats.models import Message, Room
-from tests.chats.conftest import PULSAR_LAYER, PULSAR_LITE_LOG_LEAK
-from tests.chats.test_two_servers import Server, _bearer, _free_port, _test_database_url
+from tests.support.api import bearer
+from tests.support.chat import PULSAR_LAYER, PULSAR_LITE_LOG_LEAK
+from tests.support.servers import Server, free_port, server_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +51,7 @@ class PrivateRedis:
     """A throwaway redis-server on its own port (no persistence): kill -9 it, start it again."""
 
     def __init__(self, log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path = log
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -147,7 +148,7 @@ class Client:
     def ticket(self) -> str:
         response = httpx.post(
             f"{self.server.base}/api/chats/ws-ticket/",
-            headers={"Authorization": _bearer(self.user)},
+            headers={"Authorization": bearer(self.user)},
             timeout=10,
         )
         assert response.status_code == 200, response.text
@@ -267,7 +268,7 @@ class Client:
         )
         got: list[dict[str, Any]] = []
         while url:
-            response = httpx.get(url, headers={"Authorization": _bearer(self.user)}, timeout=10)
+            response = httpx.get(url, headers={"Authorization": bearer(self.user)}, timeout=10)
             assert response.status_code == 200, response.text
             body = response.json()
             got.extend(body["results"])
@@ -314,7 +315,7 @@ def _assert_union_is_db(clients: list[Client]) -> None:
 def _server_env(layer_url: str, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": server_database_url(),
         "CHANNEL_LAYER_URL": layer_url,
         "CHANNEL_LAYER_PREFIX": f"flt{uuid.uuid4().hex[:8]}",
         **extra,

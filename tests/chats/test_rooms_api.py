@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import Block, User
 from tangerine.chats import services
 from tangerine.chats.models import HIDDEN_MESSAGE_TEXT, Membership, Message, Room
-from tests.chats.conftest import make_room
+from tests.factories import make_room
 
 pytestmark = pytest.mark.django_db
 

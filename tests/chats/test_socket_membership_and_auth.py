@@ -19,8 +19,9 @@ from tangerine.chats.consumers import (
     CLOSE_SESSION_REVOKED,
 )
 from tangerine.chats.tickets import ws_ticket_issue
-from tests.chats.conftest import Socket, communicator_for, make_room
-from tests.conftest import client_for
+from tests.factories import make_room
+from tests.support.api import client_for
+from tests.support.chat import Socket, communicator_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import User
 from tangerine.accounts.services import block_create
 from tangerine.chats.models import HIDDEN_MESSAGE_TEXT
-from tests.chats.conftest import Socket, make_room
-from tests.conftest import client_for
+from tests.factories import make_room
+from tests.support.api import client_for
+from tests.support.chat import Socket
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

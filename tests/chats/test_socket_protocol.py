@@ -12,7 +12,8 @@ from django.test import override_settings
 
 from tangerine.accounts.models import User
 from tangerine.chats.models import MESSAGE_TEXT_MAX_LENGTH, Membership, Message, Room
-from tests.chats.conftest import Socket, make_room
+from tests.factories import make_room
+from tests.support.chat import Socket
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,90 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-from django.conf import settings
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
 from tangerine.accounts.models import User
-from tangerine.accounts.tokens import tokens_for_user
 from tangerine.chats.models import Message
-from tests.chats.conftest import PULSAR_LAYER, PULSAR_LITE_LOG_LEAK, REDIS_LAYER_URL
+from tests.support.api import bearer
+from tests.support.chat import PULSAR_LAYER, PULSAR_LITE_LOG_LEAK, REDIS_LAYER_URL
+from tests.support.servers import Server, server_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return (
-        f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
-class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.log_path = log
-        self.log = log.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line of ours
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "tangerine.config.asgi:application",
-                "--app-dir",
-                str(ROOT / "src"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--ws",
-                "websockets",
-                "--ws-per-message-deflate",
-                "false",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_ready(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
-            try:
-                httpx.get(f"{self.base}/api/chats/rooms/", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.log.close()
 
 
 @pytest.fixture(
@@ -124,7 +47,7 @@ def two_servers(
         layer_url = request.getfixturevalue("pulsar_broker").url
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": server_database_url(),
         "CHANNEL_LAYER_URL": layer_url,
         "CHANNEL_LAYER_PREFIX": f"two{uuid.uuid4().hex[:8]}",
     }
@@ -140,12 +63,8 @@ def two_servers(
             server.stop()
 
 
-def _bearer(user: User) -> str:
-    return f"Bearer {tokens_for_user(user=user)['access']}"
-
-
 def _ticket(server: Server, user: User) -> str:
-    token = _bearer(user)
+    token = bearer(user)
     response = httpx.post(
         f"{server.base}/api/chats/ws-ticket/", headers={"Authorization": token}, timeout=10
     )
@@ -181,7 +100,7 @@ def test_users_on_two_servers_chat(
     server_a, server_b = two_servers
     with _socket(server_a, alice) as a, _socket(server_b, bob) as b:
         # A room created on server A reaches bob's open socket on server B.
-        token = _bearer(alice)
+        token = bearer(alice)
         created = httpx.post(
             f"{server_a.base}/api/chats/rooms/",
             json={"members": ["bob"]},
@@ -204,7 +123,7 @@ def test_users_on_two_servers_chat(
 
         # An invite made through server B reaches carol's socket on server A.
         with _socket(server_a, carol) as c:
-            token_b = _bearer(bob)
+            token_b = bearer(bob)
             invited = httpx.post(
                 f"{server_b.base}/api/chats/rooms/{room}/members/",
                 json={"members": ["carol"]},

@@ -19,9 +19,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from tangerine.accounts.models import User
 from tangerine.accounts.tokens import tokens_for_user
-from tests.conftest import PASSWORD
-from tests.images.factories import ImageFactory
-from tests.products.factories import ProductFactory
+from tests.factories import ImageFactory, ProductFactory
+from tests.support.api import PASSWORD
 
 AREAS = ("/api/accounts/", "/api/images/", "/api/posts/presigned/", "/api/products/")
 # Operations that reach outside services (Google's endpoints, outside store pages).

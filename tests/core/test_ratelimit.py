@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.core import ratelimit
-from tests.conftest import PASSWORD
+from tests.support.api import PASSWORD
 
 
 def test_client_address_trusts_exactly_num_proxies_hops(settings: object) -> None:

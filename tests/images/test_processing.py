@@ -17,7 +17,7 @@ from tangerine.core.tasks import run_pending_jobs
 from tangerine.images.models import Image
 from tangerine.integrations import imaging
 from tests.images import imagegen
-from tests.images.conftest import grant_for, upload
+from tests.support.images import grant_for, upload
 
 pytestmark = pytest.mark.django_db
 

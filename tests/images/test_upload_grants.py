@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import User
 from tangerine.images.models import Image
 from tests.images import imagegen
-from tests.images.conftest import GRANT, grant_for, upload
+from tests.support.images import GRANT, grant_for, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Notification fixtures: real posts, comments and replies, and a channel-layer listener."""
+"""Notification fixtures: a channel-layer listener (posts come from tests.factories)."""
 
 from __future__ import annotations
 
@@ -11,31 +11,6 @@ from channels.layers import channel_layers, get_channel_layer
 
 from tangerine.accounts.models import User
 from tangerine.core.realtime import user_group
-from tangerine.posts.models import Comment, Post, Reply
-
-
-@pytest.fixture
-def make_post(db: None) -> Callable[..., Post]:
-    def make(author: User, title: str = "제주 감귤", text: str = "새콤달콤") -> Post:
-        return Post.objects.create(author=author, title=title, text=text)
-
-    return make
-
-
-@pytest.fixture
-def make_comment(db: None) -> Callable[..., Comment]:
-    def make(post: Post, author: User, text: str = "맛있겠다 looks great") -> Comment:
-        return Comment.objects.create(post=post, author=author, text=text)
-
-    return make
-
-
-@pytest.fixture
-def make_reply(db: None) -> Callable[..., Reply]:
-    def make(comment: Comment, author: User, text: str = "thanks 고마워요") -> Reply:
-        return Reply.objects.create(comment=comment, author=author, text=text)
-
-    return make
 
 
 class Inbox:

@@ -13,7 +13,7 @@ from channels.layers import channel_layers, get_channel_layer
 from tangerine.chats.tickets import ws_ticket_issue
 from tangerine.notifications import services
 from tangerine.notifications.models import Notification
-from tests.chats.conftest import REDIS_LAYER_URL, communicator_for
+from tests.support.chat import REDIS_LAYER_URL, communicator_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import User
 from tangerine.follows.services import follow_create
 from tangerine.posts.models import Post
-from tests.posts.factories import make_post
+from tests.factories import make_post
 
 
 @pytest.fixture

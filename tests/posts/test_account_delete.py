@@ -10,7 +10,7 @@ from tangerine.follows.models import Follow
 from tangerine.follows.services import follow_create
 from tangerine.posts import services
 from tangerine.posts.models import Comment, Post, PostLike, Reply
-from tests.posts.factories import make_comment, make_post, make_reply
+from tests.factories import make_comment, make_post, make_reply
 
 pytestmark = pytest.mark.django_db
 

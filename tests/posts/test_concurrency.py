@@ -14,8 +14,7 @@ from django.http import Http404
 from tangerine.accounts.models import User
 from tangerine.posts import services
 from tangerine.posts.models import Post, PostLike
-from tests.factories import UserFactory
-from tests.posts.factories import make_comment, make_post
+from tests.factories import UserFactory, make_comment, make_post
 
 THREADS = 50
 

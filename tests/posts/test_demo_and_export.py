@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import User
 from tangerine.posts import demo
 from tangerine.posts.models import Comment, Post, Reply
-from tests.posts.factories import make_comment, make_post, make_reply
+from tests.factories import make_comment, make_post, make_reply
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import Block, User
 from tangerine.follows.services import follow_create
 from tangerine.posts.models import Comment, CommentLike, Post, PostLike, Reply, ReplyLike
-from tests.posts.factories import bulk_posts, make_comment, make_post, make_reply
+from tests.factories import bulk_posts, make_comment, make_post, make_reply
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from tangerine.accounts.models import User
 from tangerine.chats.models import Membership, Message, Room
 from tangerine.posts.models import Comment, Post, Reply
 from tangerine.reports.models import Report
-from tests.conftest import client_for
+from tests.support.api import client_for
 
 PREFIXES = (
     "/api/posts/",

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.follows.services import follow_create, follow_delete
 from tangerine.posts.models import Post, PostImage, PostLike
-from tests.posts.factories import bulk_posts, make_image, make_post
+from tests.factories import ImageFactory, bulk_posts, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_page_size_is_capped(alice: User, anon: APIClient) -> None:
 def _rich_posts(author: User, n: int, likers: list[User]) -> None:
     """Posts with tags, images and likes, so every prefetch and annotation is exercised."""
     posts = bulk_posts(author, n)
-    image = make_image(author, n=n)
+    image = ImageFactory.create(owner=author)
     PostImage.objects.bulk_create([PostImage(post=p, image=image, position=0) for p in posts])
     Post.tags.through.objects.bulk_create(
         [Post.tags.through(post=p, tag=t) for p in posts for t in _tags()]

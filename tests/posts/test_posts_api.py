@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import Block, User
 from tangerine.images.models import Image
 from tangerine.posts.models import Comment, Post, PostLike, Reply
-from tests.posts.factories import make_comment, make_image, make_post, make_reply
+from tests.factories import ImageFactory, make_comment, make_post, make_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_duplicate_tags_beyond_ten_raw_are_fine_after_dedup(alice: User, as_user
 def test_images_keep_their_order_and_must_be_mine_and_not_failed(
     alice: User, bob: User, as_user: AsUser
 ) -> None:
-    first, second = make_image(alice, n=1), make_image(alice, n=2)
+    first, second = ImageFactory.create(owner=alice), ImageFactory.create(owner=alice)
     response = as_user(alice).post(
         "/api/posts/p/", {"text": "pics", "images": [str(second.uuid), str(first.uuid)]}
     )
@@ -110,10 +110,10 @@ def test_images_keep_their_order_and_must_be_mine_and_not_failed(
     assert [i["uuid"] for i in images] == [str(second.uuid), str(first.uuid)]
     assert images[0]["variants"][0]["format"] == "jpeg"
 
-    bobs = make_image(bob, n=3)
+    bobs = ImageFactory.create(owner=bob)
     response = as_user(alice).post("/api/posts/p/", {"text": "x", "images": [str(bobs.uuid)]})
     assert response.status_code == 400
-    failed = make_image(alice, status=Image.Status.FAILED, n=4)
+    failed = ImageFactory.create(owner=alice, status=Image.Status.FAILED)
     response = as_user(alice).post("/api/posts/p/", {"text": "x", "images": [str(failed.uuid)]})
     assert response.status_code == 400
     assert "images" in response.json()["fields"]

@@ -14,8 +14,7 @@ from tangerine.accounts.models import Block, Mute, User
 from tangerine.core import exports
 from tangerine.images.models import Image
 from tangerine.products.models import PRICE_MAX, Product
-from tests.images.factories import ImageFactory
-from tests.products.factories import ProductFactory
+from tests.factories import ImageFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.posts.models import Post
-from tests.reports.factories import make_post
-
-REPORTS = "/api/reports/"
+from tests.factories import make_post
+from tests.support.api import REPORTS
 
 
 @pytest.fixture

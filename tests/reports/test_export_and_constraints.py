@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.posts.models import Post
-from tests.reports.factories import make_report
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,8 @@ def test_parallel_duplicate_reports_create_exactly_one(alice: User, bob: User) -
     from django.db import connection
 
     from tangerine.reports.models import Report
-    from tests.conftest import client_for
-    from tests.reports.factories import make_post
+    from tests.factories import make_post
+    from tests.support.api import client_for
 
     post = make_post(author=alice)
     body = {"target_type": "post", "target": str(post.uuid), "reason": "spam"}

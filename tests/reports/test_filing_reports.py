@@ -13,22 +13,16 @@ from tangerine.accounts.models import Block, User
 from tangerine.images.models import Image
 from tangerine.posts.models import Post, PostImage
 from tangerine.reports.models import AuditLog, Report
-from tests.reports.conftest import REPORTS
-from tests.reports.factories import (
-    chat_models,
+from tests.factories import (
+    ProductFactory,
     make_chat_message,
     make_comment,
     make_post,
-    make_product,
     make_reply,
 )
+from tests.support.api import REPORTS
 
 pytestmark = pytest.mark.django_db
-
-needs_chat = pytest.mark.skipif(
-    chat_models() is None,
-    reason="SKIPPED: tangerine.chats.models.Message does not exist yet (chat app not landed)",
-)
 
 
 def test_reporting_a_post_returns_the_contract_shape_and_logs_it(
@@ -90,7 +84,9 @@ def test_post_evidence_survives_edit_and_deletion(
 def test_product_evidence_keeps_link_price_and_currency(
     file_report: Callable[..., Any], bob: User, alice: User, mod: User, as_user: Any
 ) -> None:
-    product = make_product(owner=alice, price=99000, currency="KRW", link="https://s.example/x")
+    product = ProductFactory.create(
+        owner=alice, price=99000, currency="KRW", link="https://s.example/x"
+    )
     response = file_report(bob, "product", product.uuid, reason="counterfeit")
     assert response.status_code == 201, response.json()
     product.price = 1
@@ -128,7 +124,6 @@ def test_user_is_reported_by_handle_in_any_case(
     assert report.evidence["handle"] == "alice"
 
 
-@needs_chat
 def test_chat_message_report_freezes_room_and_seq(
     file_report: Callable[..., Any], alice: User, bob: User
 ) -> None:
@@ -142,7 +137,6 @@ def test_chat_message_report_freezes_room_and_seq(
     assert evidence["sender"]["handle"] == "alice"
 
 
-@needs_chat
 def test_chat_message_of_a_room_you_are_not_in_is_not_found(
     file_report: Callable[..., Any], alice: User, bob: User, carol: User
 ) -> None:
@@ -228,7 +222,7 @@ def test_suspended_user_cannot_be_found_to_report(
 def test_reporting_yourself_or_your_own_content_is_refused(
     file_report: Callable[..., Any], alice: User, alice_post: Post
 ) -> None:
-    product = make_product(owner=alice)
+    product = ProductFactory.create(owner=alice)
     comment = make_comment(post=alice_post, author=alice)
     for target_type, target in [
         ("user", "alice"),

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.reports.models import ModerationWarning
-from tests.reports.factories import make_report
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import User
 from tangerine.posts.models import Post
 from tangerine.reports.models import AppendOnlyError, AuditLog, Report
-from tests.reports.conftest import REPORTS
+from tests.support.api import REPORTS
 
 pytestmark = pytest.mark.django_db
 

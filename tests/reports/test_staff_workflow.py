@@ -17,8 +17,8 @@ from tangerine.core.realtime import user_group
 from tangerine.posts.models import Comment, Post
 from tangerine.products.models import Product
 from tangerine.reports.models import AuditLog, ModerationWarning, Report
-from tests.conftest import PASSWORD, client_for
-from tests.reports.factories import chat_models, make_chat_message, make_comment, make_product
+from tests.factories import ProductFactory, make_chat_message, make_comment
+from tests.support.api import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_hiding_a_comment_and_a_product(
     alice_post: Post,
 ) -> None:
     comment = make_comment(post=alice_post, author=carol)
-    product = make_product(owner=alice)
+    product = ProductFactory.create(owner=alice)
     for target_type, obj in (("comment", comment), ("product", product)):
         uuid = file_report(bob, target_type, obj.uuid).json()["uuid"]
         staff_patch(uuid, status="in_review")
@@ -128,7 +128,6 @@ def test_hiding_a_comment_and_a_product(
     assert not Product.objects.visible_to(bob).filter(pk=product.pk).exists()
 
 
-@pytest.mark.skipif(chat_models() is None, reason="SKIPPED: chats.models.Message not landed")
 def test_hiding_a_chat_message_sets_hidden_at(
     file_report: Callable[..., Any], staff_patch: Callable[..., Any], alice: User, bob: User
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
-from tests.reports.factories import make_report
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +33,3 @@ def milvus_down(settings: Any) -> None:
     """The vector store is unreachable (nothing listens on the discard port)."""
     milvus.reset()
     settings.MILVUS_URI = UNREACHABLE_MILVUS
-
-
-@pytest.fixture
-def make_post(db: None) -> Callable[..., Any]:
-    from tests.search.factories import make_post as factory
-
-    return factory
-
-
-@pytest.fixture
-def make_product(db: None) -> Callable[..., Any]:
-    from tests.search.factories import make_product as factory
-
-    return factory

@@ -23,7 +23,7 @@ from tangerine.images.models import Image
 from tangerine.posts.models import Comment, Post, Reply
 from tangerine.products.models import Product
 from tangerine.reports.models import Report
-from tests.conftest import client_for
+from tests.support.api import client_for
 
 ANYONE, AUTH, OWNER, MEMBER, STAFF = "anyone", "auth", "owner", "member", "staff"
 
