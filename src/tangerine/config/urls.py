@@ -81,6 +81,7 @@ def build_urlpatterns(*, admin_url: str | None) -> list[URLPattern | URLResolver
         ]
     patterns += [
         path("api/health/", health),
+        path("api/health/", include("tangerine.config.health")),  # live, ready
         path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
         path("api/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema")),
         path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema")),
