@@ -38,6 +38,14 @@ class UserBlocked:
 
 
 @dataclass(frozen=True)
+class UserUnblocked:
+    """``blocker`` lifted their block of ``blocked``."""
+
+    blocker: User
+    blocked: User
+
+
+@dataclass(frozen=True)
 class UserStandingChanged:
     """``user_id`` was suspended or reinstated: their content appears or disappears."""
 
@@ -47,6 +55,7 @@ class UserStandingChanged:
 user_deleting: Hook[UserDeleting] = Hook("accounts.user_deleting")
 user_deleted: Hook[UserDeleted] = Hook("accounts.user_deleted")
 user_blocked: Hook[UserBlocked] = Hook("accounts.user_blocked")
+user_unblocked: Hook[UserUnblocked] = Hook("accounts.user_unblocked")
 user_standing_changed: Hook[UserStandingChanged] = Hook("accounts.user_standing_changed")
 
 

@@ -66,3 +66,15 @@ def user_ids_blocked_between(*, viewer: User | None) -> QuerySet[Block]:
     if viewer is None or not viewer.is_authenticated:
         return Block.objects.none()
     return Block.objects.involving(viewer)
+
+
+def user_ids_blocked_by(*, user: User) -> set[int]:
+    """Keys of the users ``user`` blocked (one query)."""
+    return set(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
+
+
+def user_uuids_blocked_by(*, user: User) -> set[str]:
+    """Uuids of the users ``user`` blocked (one query), as strings."""
+    return {
+        str(u) for u in Block.objects.filter(blocker=user).values_list("blocked__uuid", flat=True)
+    }

@@ -282,7 +282,10 @@ def user_unsuspend(*, user: User) -> bool:
 
 
 def block_delete(*, blocker: User, blocked: User) -> None:
-    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+        if deleted:
+            hooks.user_unblocked.send(hooks.UserUnblocked(blocker=blocker, blocked=blocked))
 
 
 def mute_create(*, muter: User, muted: User) -> None:

@@ -6,6 +6,7 @@ class ChatsConfig(AppConfig):
     label = "chats"
 
     def ready(self) -> None:
-        from tangerine.chats import moderation
+        from tangerine.chats import moderation, receivers
 
         moderation.register()
+        receivers.connect()

@@ -21,9 +21,10 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import Http404
 
 from tangerine.accounts.models import User
+from tangerine.accounts.selectors import user_uuids_blocked_by
 from tangerine.chats import events, selectors, services, tickets
 from tangerine.chats.models import CLIENT_ID_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH
-from tangerine.chats.serializers import message_payload
+from tangerine.chats.serializers import message_payload, message_payload_for_blocker
 from tangerine.core.realtime import (
     NotificationEvent,
     SessionRevokedEvent,
@@ -110,6 +111,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.user = None
+        self.blocked: set[str] = set()
         self.rooms: set[str] = set()
         self.send_bucket = TokenBucket(
             burst=settings.CHAT_RATE_BURST, rate=settings.CHAT_RATE_PER_SECOND
@@ -135,6 +137,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         self.user_group = user_group(user.uuid)
+        # Whose messages this socket shows as placeholders (group rooms keep blocked pairs).
+        self.blocked = await _db(user_uuids_blocked_by)(user=user)
         # Join the user's group first: a membership change made while the room list loads
         # still reaches this socket as an event.
         await self.channel_layer.group_add(self.user_group, self.channel_name)
@@ -241,7 +245,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if result.created:
             await self._ring(
                 events.room_group(room_uuid),
-                events.message_event(room_uuid=room_uuid, message=payload),
+                events.message_event(
+                    room_uuid=room_uuid, sender_uuid=str(user.uuid), message=payload
+                ),
             )
 
     async def _ring(self, group: str, event: events.MessageEvent) -> None:
@@ -270,25 +276,39 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---
 
+    def _as_seen(self, event: events.MessageEvent | events.MessageModeratedEvent) -> dict[str, Any]:
+        """The message as this socket's user sees it: a placeholder from someone they blocked."""
+        if event.get("sender") in self.blocked:
+            return message_payload_for_blocker(event["message"])
+        return event["message"]
+
     async def chat_message(self, event: events.MessageEvent) -> None:
         # Room groups are left as soon as a removal is known; this check also drops a message
         # that was already in flight when the removal arrived.
         if event["room"] in self.rooms:
             await self._send_json(
-                {"type": "message", "room": event["room"], "message": event["message"]}
+                {"type": "message", "room": event["room"], "message": self._as_seen(event)}
             )
 
     async def chat_message_hidden(self, event: events.MessageModeratedEvent) -> None:
         if event["room"] in self.rooms:
             await self._send_json(
-                {"type": "message.hidden", "room": event["room"], "message": event["message"]}
+                {"type": "message.hidden", "room": event["room"], "message": self._as_seen(event)}
             )
 
     async def chat_message_unhidden(self, event: events.MessageModeratedEvent) -> None:
         if event["room"] in self.rooms:
             await self._send_json(
-                {"type": "message.unhidden", "room": event["room"], "message": event["message"]}
+                {
+                    "type": "message.unhidden",
+                    "room": event["room"],
+                    "message": self._as_seen(event),
+                }
             )
+
+    async def chat_blocks_changed(self, event: events.BlocksChangedEvent) -> None:
+        if self.user is not None:
+            self.blocked = await _db(user_uuids_blocked_by)(user=self.user)
 
     async def chat_room_joined(self, event: events.RoomJoinedEvent) -> None:
         room_uuid = event["room"]

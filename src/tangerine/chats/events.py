@@ -16,10 +16,12 @@ from tangerine.core.realtime import publish_on_commit, user_group
 
 
 class MessageEvent(TypedDict):
-    """A new message of a room (the payload members see)."""
+    """A new message of a room (the payload members see); ``sender`` is the sender's uuid, so
+    a socket whose user blocked them can send the placeholder instead."""
 
     type: Literal["chat.message"]
     room: str
+    sender: str
     message: dict[str, Any]
 
 
@@ -28,7 +30,14 @@ class MessageModeratedEvent(TypedDict):
 
     type: Literal["chat.message.hidden", "chat.message.unhidden"]
     room: str
+    sender: str
     message: dict[str, Any]
+
+
+class BlocksChangedEvent(TypedDict):
+    """To a user's group: they blocked or unblocked someone; sockets reload whom they mask."""
+
+    type: Literal["chat.blocks.changed"]
 
 
 class RoomJoinedEvent(TypedDict):
@@ -68,8 +77,8 @@ def room_group(room_uuid: object) -> str:
     return f"chat.room.{room_uuid}"
 
 
-def message_event(*, room_uuid: str, message: dict[str, Any]) -> MessageEvent:
-    return {"type": "chat.message", "room": room_uuid, "message": message}
+def message_event(*, room_uuid: str, sender_uuid: str, message: dict[str, Any]) -> MessageEvent:
+    return {"type": "chat.message", "room": room_uuid, "sender": sender_uuid, "message": message}
 
 
 def publish_room_joined(*, user_uuid: object, room_uuid: object) -> None:
@@ -105,7 +114,14 @@ def publish_read(*, user_uuid: object, room_uuid: object, seq: int) -> None:
     publish_on_commit(group=user_group(user_uuid), event=event)
 
 
-def publish_message_moderated(*, room_uuid: object, message: dict[str, Any], hidden: bool) -> None:
+def publish_blocks_changed(*, user_uuid: object) -> None:
+    event: BlocksChangedEvent = {"type": "chat.blocks.changed"}
+    publish_on_commit(group=user_group(user_uuid), event=event)
+
+
+def publish_message_moderated(
+    *, room_uuid: object, sender_uuid: object, message: dict[str, Any], hidden: bool
+) -> None:
     """Tell the room that moderation hid (or showed again) a message, so open clients replace it.
 
     ``message`` is the payload as members see it (the placeholder text while hidden).
@@ -113,6 +129,7 @@ def publish_message_moderated(*, room_uuid: object, message: dict[str, Any], hid
     event: MessageModeratedEvent = {
         "type": "chat.message.hidden" if hidden else "chat.message.unhidden",
         "room": str(room_uuid),
+        "sender": str(sender_uuid),
         "message": message,
     }
     publish_on_commit(group=room_group(room_uuid), event=event)

@@ -13,6 +13,8 @@ MESSAGE_TEXT_MAX_LENGTH = 2000
 CLIENT_ID_MAX_LENGTH = 64
 # What non-staff readers see instead of a message moderation has hidden.
 HIDDEN_MESSAGE_TEXT = "This message was hidden by a moderator."
+# What the blocker sees of a message from someone they blocked, in a group room.
+BLOCKED_MESSAGE_TEXT = "This message is from someone you blocked."
 
 
 class Room(BaseModel):

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from tangerine.accounts.models import HANDLE_MAX_LENGTH
 from tangerine.chats.models import (
+    BLOCKED_MESSAGE_TEXT,
     HIDDEN_MESSAGE_TEXT,
     ROOM_NAME_MAX_LENGTH,
     Membership,
@@ -26,7 +27,8 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
     """A message as history and socket frames show it.
 
     A hidden message keeps its place in the sequence but shows a placeholder text, except to
-    staff (``context["viewer"]``).
+    staff (``context["viewer"]``). So does, for its reader only, a message whose sender the
+    reader blocked (``context["blocked_senders"]``: user keys; group rooms keep such pairs).
     """
 
     room = serializers.UUIDField(source="room.uuid", read_only=True)
@@ -39,19 +41,29 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
         fields = ["uuid", "room", "sender", "text", "hidden", "seq", "client_id", "created_at"]
         read_only_fields = fields
 
+    def _blocked(self, message: Message) -> bool:
+        return message.sender_id in self.context.get("blocked_senders", ())
+
     def get_text(self, message: Message) -> str:
         viewer = self.context.get("viewer")
         if message.hidden_at is not None and not getattr(viewer, "is_staff", False):
             return HIDDEN_MESSAGE_TEXT
+        if self._blocked(message):
+            return BLOCKED_MESSAGE_TEXT
         return message.text
 
     def get_hidden(self, message: Message) -> bool:
-        return message.hidden_at is not None
+        return message.hidden_at is not None or self._blocked(message)
 
 
 def message_payload(message: Message) -> dict[str, Any]:
     """The JSON-ready payload of a just-stored message (for ``message.ack`` and ``message``)."""
     return dict(MessageSerializer(message).data)
+
+
+def message_payload_for_blocker(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` as a reader who blocked its sender sees it (live frames in group rooms)."""
+    return {**payload, "text": BLOCKED_MESSAGE_TEXT, "hidden": True}
 
 
 class MemberSerializer(serializers.ModelSerializer[Membership]):

@@ -149,11 +149,19 @@ def room_leave(*, user: User, room_uuid: object) -> None:
 
 
 class SenderBlockedError(Exception):
-    """A block (either direction) stands between the sender and someone in the room."""
+    """A block (either direction) stands between the two members of a one-to-one room."""
 
 
 def _blocked_in_room(*, user: User, room: Room) -> bool:
-    members = Membership.objects.filter(room=room).values("user_id")
+    """True when ``room`` is one-to-one and a block stands between its two members.
+
+    In a group room a block does not silence anyone: one member's block would otherwise stop
+    the sender talking to everyone. There the blocker just sees the blocked member's messages
+    as placeholders (``MessageSerializer``, and the socket consumer for live frames).
+    """
+    members = list(Membership.objects.filter(room=room).values_list("user_id", flat=True)[:3])
+    if len(members) > 2:
+        return False
     return Block.objects.between_any([user.pk], members).exists()
 
 
@@ -190,8 +198,8 @@ def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) 
             existing.room = room
             existing.sender = sender
             return SendResult(message=existing, created=False)
-        # Blocked pairs cannot share a new room; one made before the block stays, but neither
-        # side can reach the other through it.
+        # Blocked pairs cannot share a new room; a one-to-one room made before the block stays,
+        # but neither side can reach the other through it.
         if _blocked_in_room(user=sender, room=room):
             raise SenderBlockedError
         message = Message.objects.create(
@@ -235,6 +243,7 @@ def message_moderated(*, message_id: int) -> None:
         return
     events.publish_message_moderated(
         room_uuid=message.room.uuid,
+        sender_uuid=message.sender.uuid if message.sender else "",
         message=message_payload(message),
         hidden=message.hidden_at is not None,
     )
