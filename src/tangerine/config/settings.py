@@ -158,7 +158,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (the ASGI server's sync pool) write at once: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # WAL lets readers go on while one writer writes; synchronous=NORMAL is safe with WAL (a
+    # power cut may lose the last commits, never corrupt the file) and makes commits cheap.
+    # IMMEDIATE takes the write lock at BEGIN, so a transaction never fails half-way on upgrade;
+    # services keep slow work (password hashes, tokenizing, HTTP) outside their transactions.
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE_URL: redis://host:port/db for a shared cache (rate limits across processes); in-process
