@@ -22,6 +22,7 @@ from tangerine.posts.models import Comment, Post, Reply
 from tangerine.products.models import Product
 from tests import factories
 from tests.factories import ProductFactory, UserFactory
+from tests.support import network
 from tests.support.api import client_for
 
 
@@ -30,6 +31,15 @@ def _port_open(url: str, default_port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((parts.hostname or "127.0.0.1", parts.port or default_port)) == 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Block the network beyond loopback and the project's services (tests/support/network.py)."""
+    network.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    network.uninstall()
 
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
