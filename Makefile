@@ -11,7 +11,7 @@ export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
 RUN_ENV := DEBUG=$${DEBUG:-true} OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1}
 PORT ?= 8000
 
-.PHONY: run api test lint format lock web-build web-deps system-deps migrate seed clean help
+.PHONY: run run-prod api test lint format lock web-build web-deps system-deps migrate seed clean help
 
 help:
 	@echo "make run    - the whole product at http://127.0.0.1:3000 (web + API)"
@@ -49,6 +49,11 @@ seed: venv
 run: venv web-build migrate seed
 	@echo "Tangerine Market: http://127.0.0.1:3000 (API on http://127.0.0.1:8000)"
 	$(RUN_ENV) scripts/run.sh
+
+# The process model (Procfile: api x API_PROCESSES, worker, web) against the services named by
+# environment variables; refuses embedded defaults that processes cannot share (docs/operations.md).
+run-prod: venv web-build
+	scripts/run-prod.sh
 
 # No proxy in front: uvicorn does not read X-Forwarded-For (--no-proxy-headers) and Django's
 # NUM_PROXIES stays 0. WebSocket frames are capped at 64 KiB (uvicorn's default is 16 MiB).
