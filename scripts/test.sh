@@ -40,6 +40,9 @@ export ALLOWED_HOSTS="testserver,127.0.0.1,localhost"
 # the admin need it, and tests/core/test_hardening_admin.py checks the unmounted default.
 export ADMIN_URL="${ADMIN_URL-admin/}"
 export PASSWORD_HASHERS_FAST=true OMP_NUM_THREADS=1 PYTHONHASHSEED=0 TASKS_BACKEND=immediate
+# The suite's own process opens a connection per test thread (50-thread races): no pool there;
+# server processes that tests start set DATABASE_POOL_MAX_SIZE themselves where they test it.
+export DATABASE_POOL_MAX_SIZE=0
 # Search index sync is on in tests/search (and the end-to-end server); elsewhere writes skip it.
 export SEARCH_INDEX_SYNC=false EMBEDDING_BACKEND=hash
 export TANGERINE_VAR_DIR="${TANGERINE_VAR_DIR:-$(mktemp -d /tmp/tangerine-test.XXXXXX)}"

@@ -155,6 +155,25 @@ DATABASES = {
 # With persistent connections, check a reused connection before use (a database restart or a
 # terminated backend then costs one reconnect instead of an error).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # DATABASE_POOL_MAX_SIZE: PostgreSQL connections one process keeps and shares between its
+    # request threads (psycopg's pool); 0 = no pool, a new connection per request (the ASGI
+    # server runs each request on its own thread, so without a pool every request connects).
+    # DATABASE_POOL_TIMEOUT: seconds a request waits for a free pooled connection.
+    _pool_max = env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=0)
+    if _pool_max:
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ConfigurationError(
+                "DATABASE_CONN_MAX_AGE must be 0 when DATABASE_POOL_MAX_SIZE is set "
+                "(the pool keeps the connections)."
+            )
+        # With CONN_HEALTH_CHECKS (above) Django has the pool check each connection before a
+        # request gets it, so one whose backend was terminated is replaced, not handed out.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, _pool_max),
+            "max_size": _pool_max,
+            "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0, minimum=0.1),
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (the ASGI server's sync pool) write at once: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -176,7 +195,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _cache_url = env_optional("CACHE_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        {
+            # One connection pool per process (core/cache.py), at most CACHE_MAX_CONNECTIONS.
+            "BACKEND": "tangerine.core.cache.SharedPoolRedisCache",
+            "LOCATION": _cache_url,
+            "OPTIONS": {
+                "max_connections": env_int("CACHE_MAX_CONNECTIONS", 50, minimum=1),
+                "pool_class": "redis.BlockingConnectionPool",
+                "socket_timeout": 5,
+                "socket_connect_timeout": 5,
+            },
+        }
         if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -403,6 +432,8 @@ if TASKS_BACKEND not in {"thread", "immediate", "database"}:
     raise ConfigurationError("TASKS_BACKEND must be thread, immediate or database.")
 TASKS_THREADS = env_int("TASKS_THREADS", 2, minimum=1)
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
+# TASKS_JOB_TIMEOUT: wall-clock limit of one job, seconds; past it the job fails (core/tasks.py).
+TASKS_JOB_TIMEOUT = env_int("TASKS_JOB_TIMEOUT", 120, minimum=1)
 
 # --- reports ---
 # RATE_LIMIT_REPORT: reports one user may file, "<count>/<seconds>" (atomic, per account).
@@ -479,6 +510,14 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, minimum=1)
 IMAGE_MAX_JPEG_SCANS = env_int("IMAGE_MAX_JPEG_SCANS", 100, minimum=1)
 # IMAGE_GRANT_SECONDS: how long an upload grant (presigned POST) stays valid.
 IMAGE_GRANT_SECONDS = env_int("IMAGE_GRANT_SECONDS", 300, minimum=10)
+# IMAGE_ORPHAN_GRACE_SECONDS: images never completed or never attached are deleted (rows and
+# files) this long after their grant by the periodic sweep (`manage.py images_sweep`).
+IMAGE_ORPHAN_GRACE_SECONDS = env_int("IMAGE_ORPHAN_GRACE_SECONDS", 24 * 3600, minimum=600)
+# IMAGE_PROCESSING_GIVE_UP_SECONDS: an image still "processing" this long after its upload (its
+# job died: retried by the sweep until then) is marked failed.
+IMAGE_PROCESSING_GIVE_UP_SECONDS = env_int("IMAGE_PROCESSING_GIVE_UP_SECONDS", 3600, minimum=60)
+# IMAGE_SWEEP_SECONDS: how often a worker (or the thread backend's process) runs the sweep.
+IMAGE_SWEEP_SECONDS = env_int("IMAGE_SWEEP_SECONDS", 60, minimum=1)
 # RATE_LIMIT_IMAGE_UPLOAD: upload grants one user may ask for, "<count>/<seconds>" (atomic).
 AUTH_RATE_LIMITS["image_upload"] = env_rate("RATE_LIMIT_IMAGE_UPLOAD", "60/3600")
 # Request bodies (ASGI layer, core/bodylimit.py): the upload endpoint takes a file of up to
