@@ -12,6 +12,7 @@ from tangerine.accounts.models import Block, Mute
 from tangerine.notifications import services
 from tangerine.notifications.models import Kind, Notification
 from tangerine.reports.models import ModerationWarning, Report
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -195,14 +196,13 @@ def test_preview_is_one_line_of_at_most_140_characters(alice, bob, make_post):
 
 
 def _report(reporter: Any, post: Any, status: str) -> Report:
-    return Report.objects.create(
+    return make_report(
         reporter=reporter,
-        target_type="post",
         target_id=post.pk,
         target_ref=str(post.uuid),
         target_user=post.author,
-        reason="spam",
         status=status,
+        evidence={},
     )
 
 

@@ -14,6 +14,7 @@ from tangerine.images.models import Image
 from tangerine.posts.models import Post, PostImage
 from tangerine.reports.models import AuditLog, Report
 from tests.factories import (
+    ImageFactory,
     ProductFactory,
     make_chat_message,
     make_comment,
@@ -51,7 +52,7 @@ def test_post_evidence_survives_edit_and_deletion(
     as_user: Callable[[User], APIClient],
 ) -> None:
     post = make_post(author=alice, title="Original title", text="Original words")
-    image = Image.objects.create(
+    image = ImageFactory.create(
         owner=alice,
         status=Image.Status.READY,
         content_type="image/jpeg",
