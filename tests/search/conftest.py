@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tangerine.integrations import embeddings, milvus
-from tangerine.search import keyword
+from tangerine.search import keyword, services
 
 UNREACHABLE_MILVUS = "http://127.0.0.1:9"
 
@@ -24,8 +24,10 @@ def search_backends(settings: Any, tmp_path: Path) -> Iterator[None]:
     milvus.reset()
     embeddings.clear_query_cache()
     keyword.forget_corpus_stats()  # each test has its own rows
+    services.clear_missing_count()  # views remember the missing-vector count for seconds
     yield
     milvus.reset()
+    services.clear_missing_count()
 
 
 @pytest.fixture

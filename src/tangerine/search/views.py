@@ -70,7 +70,10 @@ class SearchView(APIView):
             page=page,
             page_size=page_size,
         )
-        body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": not result.dense}
+        # Degraded: keyword-only now, or some items still wait for their vectors (they would be
+        # missing from the meaning-based half of the ranking until the sweep repairs them).
+        degraded = not result.dense or services.missing_vector_count(max_age=10) > 0
+        body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": degraded}
         for kind, section in result.sections.items():
             body[kind] = {
                 "page": page,
