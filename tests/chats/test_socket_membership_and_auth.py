@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import override_settings
-from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.accounts.services import user_revoke_all_tokens
@@ -20,20 +19,12 @@ from tangerine.chats.consumers import (
 )
 from tangerine.chats.tickets import ws_ticket_issue
 from tests.factories import make_room
-from tests.support.api import client_for
+from tests.support.api import call_api
 from tests.support.chat import Socket, communicator_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 Connect = Callable[[User], Awaitable[Socket]]
-
-
-async def _http(user: User, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    def call() -> Any:
-        client: APIClient = client_for(user)
-        return getattr(client, method)(path, body or {}, format="json")
-
-    return await sync_to_async(call)()
 
 
 async def _refused(communicator: Any) -> int:
@@ -91,7 +82,7 @@ async def test_a_suspended_users_ticket_is_refused(layer: Any, alice: User) -> N
 async def test_the_ticket_endpoint_gives_a_ticket_that_opens_the_socket(
     layer: Any, alice: User
 ) -> None:
-    response = await _http(alice, "post", "/api/chats/ws-ticket/")
+    response = await call_api(alice, "post", "/api/chats/ws-ticket/")
     assert response.status_code == 200
     body = response.json()
     assert body["expires_in"] == 30
@@ -130,7 +121,7 @@ async def test_log_out_everywhere_closes_the_socket_with_4001(
 
 async def test_password_change_over_http_closes_the_socket(connect: Connect, alice: User) -> None:
     a = await connect(alice)
-    response = await _http(
+    response = await call_api(
         alice,
         "post",
         "/api/accounts/password/change/",
@@ -151,7 +142,7 @@ async def test_a_new_room_reaches_an_open_socket_without_reconnecting(
     b = await connect(bob)  # bob has no room yet
     a = await connect(alice)
 
-    response = await _http(alice, "post", "/api/chats/rooms/", {"members": ["bob", "carol"]})
+    response = await call_api(alice, "post", "/api/chats/rooms/", {"members": ["bob", "carol"]})
     assert response.status_code == 201
     room_uuid = response.json()["uuid"]
     assert await b.receive() == {"type": "room.joined", "room": room_uuid}
@@ -170,7 +161,7 @@ async def test_an_invite_reaches_the_invitees_open_socket(
     b = await connect(bob)
 
     path = f"/api/chats/rooms/{room.uuid}/members/"
-    response = await _http(alice, "post", path, {"members": ["carol"]})
+    response = await call_api(alice, "post", path, {"members": ["carol"]})
     assert response.status_code == 200
     assert await c.receive() == {"type": "room.joined", "room": str(room.uuid)}
     assert await b.receive() == {
@@ -192,7 +183,7 @@ async def test_leaving_a_room_stops_its_delivery_at_once_but_not_the_others(
     kept_room = await sync_to_async(make_room)(carol, bob)
     a, b, c = await connect(alice), await connect(bob), await connect(carol)
 
-    response = await _http(bob, "post", f"/api/chats/rooms/{left_room.uuid}/leave/")
+    response = await call_api(bob, "post", f"/api/chats/rooms/{left_room.uuid}/leave/")
     assert response.status_code == 204
     assert await b.receive() == {"type": "room.left", "room": str(left_room.uuid)}
     assert (await a.receive_type("room.members"))["left"] == ["bob"]
@@ -214,7 +205,7 @@ async def test_leaving_my_last_room_closes_my_socket(
 ) -> None:
     room = await sync_to_async(make_room)(alice, bob)
     b = await connect(bob)
-    response = await _http(bob, "post", f"/api/chats/rooms/{room.uuid}/leave/")
+    response = await call_api(bob, "post", f"/api/chats/rooms/{room.uuid}/leave/")
     assert response.status_code == 204
     assert await b.receive() == {"type": "room.left", "room": str(room.uuid)}
     assert await b.closed_with() == CLOSE_NO_ROOMS
@@ -228,6 +219,6 @@ async def test_a_read_over_http_reaches_my_sockets(
     await a.message_send(room, "read me", "r")
     await a.receive_type("message.ack")
     b = await connect(bob)
-    response = await _http(bob, "post", f"/api/chats/rooms/{room.uuid}/read/", {})
+    response = await call_api(bob, "post", f"/api/chats/rooms/{room.uuid}/read/", {})
     assert response.json() == {"room": str(room.uuid), "last_read_seq": 1}
     assert await b.receive() == {"type": "room.read", "room": str(room.uuid), "seq": 1}

@@ -8,26 +8,17 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.accounts.services import block_create
 from tangerine.chats.models import HIDDEN_MESSAGE_TEXT
 from tests.factories import make_room
-from tests.support.api import client_for
+from tests.support.api import call_api
 from tests.support.chat import Socket
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 Connect = Callable[[User], Awaitable[Socket]]
-
-
-async def _http(user: User, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    def call() -> Any:
-        client: APIClient = client_for(user)
-        return getattr(client, method)(path, body or {}, format="json")
-
-    return await sync_to_async(call)()
 
 
 async def _next_non_notification(socket: Socket) -> dict[str, Any]:
@@ -53,7 +44,7 @@ async def test_hiding_and_unhiding_a_message_reaches_every_open_socket_of_the_ro
     await alice_socket.receive_type("message")
     await bob_socket.receive_type("message")
 
-    report = await _http(
+    report = await call_api(
         bob,
         "post",
         "/api/reports/",
@@ -61,8 +52,8 @@ async def test_hiding_and_unhiding_a_message_reaches_every_open_socket_of_the_ro
     )
     assert report.status_code == 201, report.json()
     path = f"/api/reports/{report.json()['uuid']}/"
-    await _http(mod, "patch", path, {"status": "in_review"})
-    hide = await _http(mod, "patch", path, {"status": "resolved", "actions": ["hide_content"]})
+    await call_api(mod, "patch", path, {"status": "in_review"})
+    hide = await call_api(mod, "patch", path, {"status": "resolved", "actions": ["hide_content"]})
     assert hide.status_code == 200, hide.json()
 
     for socket in (alice_socket, bob_socket):
@@ -75,8 +66,10 @@ async def test_hiding_and_unhiding_a_message_reaches_every_open_socket_of_the_ro
         assert frame["message"]["text"] == HIDDEN_MESSAGE_TEXT
     assert await carol_socket.nothing()
 
-    await _http(mod, "patch", path, {"status": "in_review", "reason": "appeal"})
-    unhide = await _http(mod, "patch", path, {"status": "resolved", "actions": ["unhide_content"]})
+    await call_api(mod, "patch", path, {"status": "in_review", "reason": "appeal"})
+    unhide = await call_api(
+        mod, "patch", path, {"status": "resolved", "actions": ["unhide_content"]}
+    )
     assert unhide.status_code == 200, unhide.json()
     for socket in (alice_socket, bob_socket):
         frame = await _next_non_notification(socket)
@@ -104,7 +97,7 @@ async def test_a_blocked_pair_in_a_room_cannot_message_each_other(
     assert error["client_id"] == "c-1"
     assert await alice_socket.nothing()
 
-    history = await _http(alice, "get", f"/api/chats/rooms/{room.uuid}/messages/")
+    history = await call_api(alice, "get", f"/api/chats/rooms/{room.uuid}/messages/")
     assert history.status_code == 200
     assert history.json()["results"] == []
 
