@@ -17,10 +17,16 @@ django_asgi_app = get_asgi_application()
 
 from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
 from tangerine.core.bodylimit import BodyLimitMiddleware  # noqa: E402
+from tangerine.core.tasks import start_periodic  # noqa: E402
+from tangerine.search.sweep import request_repair  # noqa: E402
 from tangerine.search.tokenize import warm_in_background  # noqa: E402
 
 # The Korean tokenizer takes seconds to load: load it now, off the request path.
 warm_in_background()
+# Items whose index jobs died with the previous process get their vectors back (background).
+request_repair()
+# Thread job backend: periodic sweeps (stuck and orphaned images) run in this process.
+start_periodic()
 
 application = ProtocolTypeRouter(
     {

@@ -214,3 +214,89 @@ def image_mark_failed(*, image_id: int, code: str, message: str) -> None:
         status=Image.Status.FAILED, error=message[:255], updated_at=timezone.now()
     )
     logger.info("Image %s failed: %s (%s)", image_id, code, message)
+
+
+# --- stuck and orphaned images ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    retried: int  # "processing" images whose job died, queued again
+    failed: int  # "processing" images past IMAGE_PROCESSING_GIVE_UP_SECONDS, marked failed
+    deleted: int  # images never completed or never attached, deleted with their files
+
+
+def _stale_processing_cutoff(now: datetime) -> datetime:
+    from tangerine.core.tasks import STALE_MARGIN_SECONDS
+    from tangerine.images.tasks import image_process
+
+    return now - timedelta(seconds=image_process.timeout + STALE_MARGIN_SECONDS)
+
+
+def images_recover_stuck(*, now: datetime | None = None, batch: int = 200) -> tuple[int, int]:
+    """Images left "processing" by a job that died (a restart of the thread backend, a killed
+    worker): queued again, or failed once ``IMAGE_PROCESSING_GIVE_UP_SECONDS`` have passed since
+    the upload. An image counts as stuck when its last change is older than the job's time limit
+    plus a margin and no run of its job is queued or running. Returns (retried, failed).
+    """
+    from tangerine.images.tasks import image_process
+
+    now = now or timezone.now()
+    give_up = now - timedelta(seconds=settings.IMAGE_PROCESSING_GIVE_UP_SECONDS)
+    stuck = Image.objects.filter(
+        status=Image.Status.PROCESSING, updated_at__lt=_stale_processing_cutoff(now)
+    ).order_by("id")[:batch]
+    retried = failed = 0
+    for image in stuck:
+        if image.created_at < give_up:
+            with transaction.atomic():
+                changed = Image.objects.filter(pk=image.pk, status=Image.Status.PROCESSING).update(
+                    status=Image.Status.FAILED,
+                    error="The image could not be processed. Please upload it again.",
+                    updated_at=now,
+                )
+                if changed:
+                    image_files_delete(images=[image])
+            failed += changed
+            continue
+        if image_process.is_pending(image_id=image.pk):
+            continue  # waiting its turn behind other jobs
+        with transaction.atomic():
+            changed = Image.objects.filter(pk=image.pk, status=Image.Status.PROCESSING).update(
+                updated_at=now
+            )
+            if changed:
+                image_process.enqueue(image_id=image.pk)
+        retried += changed
+    if retried or failed:
+        logger.warning("Stuck images: %d queued again, %d failed", retried, failed)
+    return retried, failed
+
+
+def images_delete_orphaned(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Delete images older than ``IMAGE_ORPHAN_GRACE_SECONDS`` that were never completed
+    (``pending``: the upload was abandoned) or that nothing uses (``ready``/``failed`` and not
+    attached to a post, product or profile), rows now and files after commit. ``processing``
+    images are left to ``images_recover_stuck``. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.IMAGE_ORPHAN_GRACE_SECONDS)
+    candidates = list(
+        Image.objects.filter(created_at__lt=cutoff)
+        .exclude(status=Image.Status.PROCESSING)
+        .order_by("id")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not candidates:
+        return 0
+    deleted = images_delete_unattached(image_ids=candidates)
+    if deleted:
+        logger.info("Deleted %d orphaned image(s)", deleted)
+    return deleted
+
+
+def images_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Both repairs above; run periodically by the worker or the thread backend, and by
+    ``manage.py images_sweep``."""
+    retried, failed = images_recover_stuck(now=now)
+    deleted = images_delete_orphaned(now=now)
+    return SweepResult(retried=retried, failed=failed, deleted=deleted)

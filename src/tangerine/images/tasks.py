@@ -7,9 +7,9 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from tangerine.core.tasks import task
+from tangerine.core.tasks import periodic, task
 from tangerine.images.models import Image
-from tangerine.images.services import image_mark_failed
+from tangerine.images.services import SweepResult, image_mark_failed, images_sweep
 from tangerine.integrations import imaging
 from tangerine.integrations.storage import image_storage
 
@@ -21,13 +21,23 @@ def _variant_key(image: Image, variant: imaging.Variant) -> str:
     return f"images/{image.uuid}/{variant.width}w.{variant.extension}"
 
 
-@task
+def _image_timed_out(*, image_id: int) -> None:
+    image_mark_failed(
+        image_id=image_id,
+        code="timeout",
+        message="Processing the image took too long. Please upload a smaller or simpler image.",
+    )
+
+
+@task(on_timeout=_image_timed_out)
 def image_process(*, image_id: int) -> None:
     """Validate the stored upload of image ``image_id`` and produce its variants.
 
     Any refusal ends as ``status=failed`` with a reason; nothing is raised for bad input, so a
     bad file never crashes the worker nor is retried. The original is deleted afterwards in
-    every case (on success its pixels live on in the variants only).
+    every case (on success its pixels live on in the variants only). Past the job's time limit
+    (``TASKS_JOB_TIMEOUT``) the image fails as ``timeout``; a result that arrives after that is
+    discarded, so a failed image never turns ready behind the user's back.
     """
     image = Image.objects.filter(pk=image_id).first()
     if image is None or image.status not in {Image.Status.PENDING, Image.Status.PROCESSING}:
@@ -77,7 +87,9 @@ def image_process(*, image_id: int) -> None:
             message="The image could not be processed. Please upload it again.",
         )
     else:
-        Image.objects.filter(pk=image.pk).update(
+        stored = Image.objects.filter(
+            pk=image.pk, status__in=[Image.Status.PENDING, Image.Status.PROCESSING]
+        ).update(
             status=Image.Status.READY,
             width=result.width,
             height=result.height,
@@ -86,8 +98,20 @@ def image_process(*, image_id: int) -> None:
             error="",
             updated_at=timezone.now(),
         )
+        if not stored:  # failed (timed out) or deleted meanwhile: drop the late variants
+            for late in variants:
+                try:
+                    storage.variant_delete(key=str(late["key"]))
+                except Exception:
+                    logger.exception("Could not delete late variant %s", late["key"])
     finally:
         try:
             storage.original_delete(key=image.key)
         except Exception:
             logger.exception("Could not delete the original of image %s", image.pk)
+
+
+@periodic(every=settings.IMAGE_SWEEP_SECONDS)
+def image_sweep() -> SweepResult:
+    """Stuck and orphaned images (images/services.py ``images_sweep``), run periodically."""
+    return images_sweep()
