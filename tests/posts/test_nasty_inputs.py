@@ -20,8 +20,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
 from tangerine.chats.models import Membership, Message, Room
-from tangerine.posts.models import Comment, Post, Reply
-from tangerine.reports.models import Report
+from tests.factories import make_comment, make_post, make_reply, make_report
 from tests.support.api import client_for
 
 PREFIXES = (
@@ -120,23 +119,15 @@ class World:
 
 @pytest.fixture
 def world(alice: User, bob: User, mod: User) -> World:
-    post = Post.objects.create(
-        author=alice, title="tangerine", text="제주 감귤 tangerine", comment_count=2
-    )
-    comment = Comment.objects.create(post=post, author=alice, text="first", reply_count=1)
-    reply = Reply.objects.create(comment=comment, author=alice, text="reply")
+    post = make_post(alice, "제주 감귤 tangerine", title="tangerine")
+    comment = make_comment(post, alice, "first")
+    reply = make_reply(comment, alice, "reply")  # the post counts 2 comments, the comment 1 reply
     room = Room.objects.create(created_by=alice)
     Membership.objects.create(room=room, user=alice)
     Membership.objects.create(room=room, user=mod)
     Message.objects.create(room=room, sender=alice, text="hello", seq=1, client_id="c1")
-    report = Report.objects.create(
-        reporter=mod,
-        target_type="post",
-        target_id=post.pk,
-        target_ref=str(post.uuid),
-        target_user=alice,
-        reason="spam",
-        evidence={},
+    report = make_report(
+        reporter=mod, target_id=post.pk, target_ref=str(post.uuid), target_user=alice, evidence={}
     )
     return World(
         objects={

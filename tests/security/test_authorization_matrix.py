@@ -20,9 +20,14 @@ from rest_framework.test import APIClient
 from tangerine.accounts.models import User
 from tangerine.chats.models import Membership, Room
 from tangerine.images.models import Image
-from tangerine.posts.models import Comment, Post, Reply
-from tangerine.products.models import Product
-from tangerine.reports.models import Report
+from tests.factories import (
+    ImageFactory,
+    ProductFactory,
+    make_comment,
+    make_post,
+    make_reply,
+    make_report,
+)
 from tests.support.api import client_for
 
 ANYONE, AUTH, OWNER, MEMBER, STAFF = "anyone", "auth", "owner", "member", "staff"
@@ -168,26 +173,20 @@ class World:
 
 @pytest.fixture
 def world(alice: User, bob: User, mod: User) -> World:
-    post = Post.objects.create(author=alice, title="tangerine", text="제주 감귤 tangerine")
-    comment = Comment.objects.create(post=post, author=alice, text="first")
-    reply = Reply.objects.create(comment=comment, author=alice, text="reply")
-    product = Product.objects.create(
+    post = make_post(alice, "제주 감귤 tangerine", title="tangerine")
+    comment = make_comment(post, alice, "first")
+    reply = make_reply(comment, alice, "reply")
+    product = ProductFactory.create(
         owner=alice, name="tangerine jam", price=9000, link="https://shop.example.com/jam"
     )
-    image = Image.objects.create(
-        owner=alice, content_type="image/jpeg", size=100, key=f"uploads/{alice.uuid}/x"
+    image = ImageFactory.create(  # an upload not yet processed
+        owner=alice, status=Image.Status.PENDING, size=100, key=f"uploads/{alice.uuid}/x"
     )
     room = Room.objects.create(created_by=alice)
     Membership.objects.create(room=room, user=alice)
     Membership.objects.create(room=room, user=mod)
-    report = Report.objects.create(
-        reporter=mod,
-        target_type="post",
-        target_id=post.pk,
-        target_ref=str(post.uuid),
-        target_user=alice,
-        reason="spam",
-        evidence={},
+    report = make_report(
+        reporter=mod, target_id=post.pk, target_ref=str(post.uuid), target_user=alice, evidence={}
     )
     objects: dict[str, Any] = {
         "/api/posts/p/": post,
