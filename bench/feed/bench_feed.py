@@ -36,7 +36,11 @@ def psql(db: str, sql: str) -> str:
 
 def build(db: str, users: int, posts: int) -> None:
     psql("postgres", f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db};")
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}"}
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+    }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT,
@@ -44,9 +48,8 @@ def build(db: str, users: int, posts: int) -> None:
         check=True,
         capture_output=True,
     )
-    psql(
-        db,
-        f"""
+    users, posts = int(users), int(posts)  # integers only: they are formatted into the SQL
+    sql = f"""
 INSERT INTO accounts_user (password,is_superuser,uuid,created_at,updated_at,email,handle,
   display_name,bio,link_1,link_2,is_active,is_staff,token_version,follower_count,following_count)
 SELECT '!', false, gen_random_uuid(), now(), now(), 'u'||g||'@bench.test', 'u'||g, 'User '||g,
@@ -67,14 +70,15 @@ FROM v, generate_series(1,300) g;
 WITH v AS (SELECT min(id) AS base FROM accounts_user)
 INSERT INTO follows_follow (uuid,created_at,updated_at,follower_id,followee_id)
 SELECT gen_random_uuid(), now(), now(), f, t FROM (
-  SELECT DISTINCT v.base + 3 + (g % ({users} - 3)) AS f, v.base + ((g::bigint * 104729) % {users}) AS t
+  SELECT DISTINCT v.base + 3 + (g % ({users} - 3)) AS f,
+    v.base + ((g::bigint * 104729) % {users}) AS t
   FROM v, generate_series(1, {users} * 10) g) s
 WHERE f <> t ON CONFLICT DO NOTHING;
 UPDATE accounts_user u SET following_count = c
 FROM (SELECT follower_id, count(*) c FROM follows_follow GROUP BY 1) s WHERE s.follower_id = u.id;
 ANALYZE;
-""",
-    )
+"""  # noqa: S608 (generated data; the only inputs are the two integers above)
+    psql(db, sql)
 
 
 def measure(db: str, rounds: int) -> list[dict[str, object]]:
