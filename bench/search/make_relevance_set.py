@@ -28,7 +28,7 @@ from pathlib import Path
 
 OUT = Path(__file__).parent / "data" / "relevance"
 SEED = 11
-SCALE = 1.15  # items per type: t.n × SCALE
+SCALE = 1.15  # items per type: t.n * SCALE
 
 
 @dataclass
@@ -339,7 +339,9 @@ def make_items(rng: random.Random) -> list[dict[str, str]]:
                     body = f"{rng.choice(t.en_feat).capitalize()}. {rng.choice(EN_TRADE)}"
                 else:
                     title = f"{name} {rng.choice(KO_ADJ)}"
-                    body = f"{rng.choice(t.en_feat)} — {rng.choice(t.ko_feat)}. {rng.choice(KO_TRADE)}"  # noqa: E501
+                    body = (
+                        f"{rng.choice(t.en_feat)} — {rng.choice(t.ko_feat)}. {rng.choice(KO_TRADE)}"  # noqa: E501
+                    )
             else:
                 n = rng.randint(1, 12)
                 if lang == "ko":
@@ -563,8 +565,18 @@ Q = [
     ("ambiguous", "애플", {}, "apple_or_fruit"),
     ("ambiguous", "apple", {}, "apple_or_fruit"),
     ("ambiguous", "배", {"pear": 2, "boat_fishing": 2}, ""),
-    ("ambiguous", "크림", {"hand_cream": 2, "moisturizer": 2, "sunscreen": 1, "cream_pasta": 2}, ""),  # noqa: E501
-    ("ambiguous", "cream", {"hand_cream": 2, "moisturizer": 2, "sunscreen": 1, "cream_pasta": 2}, ""),  # noqa: E501
+    (
+        "ambiguous",
+        "크림",
+        {"hand_cream": 2, "moisturizer": 2, "sunscreen": 1, "cream_pasta": 2},
+        "",
+    ),  # noqa: E501
+    (
+        "ambiguous",
+        "cream",
+        {"hand_cream": 2, "moisturizer": 2, "sunscreen": 1, "cream_pasta": 2},
+        "",
+    ),  # noqa: E501
     ("ambiguous", "케이스", {"phone_case": 2, "laptop_pouch": 2}, ""),
     ("ambiguous", "case", {"phone_case": 2, "laptop_pouch": 2}, ""),
     ("ambiguous", "매트", {"yoga_mat": 2, "camping_mat": 2}, ""),
