@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.images.models import Image
+from tests.support.api import PASSWORD
 
 pytestmark = pytest.mark.django_db
 Client = Callable[[User], APIClient]
@@ -205,6 +206,7 @@ def test_export_needs_authentication(anon: APIClient) -> None:
 def test_owner_deletes_account_and_tokens_die(as_user: Client, alice: User, bob: User) -> None:
     client = as_user(alice)
     assert as_user(bob).delete("/api/accounts/users/alice/").status_code == 403
-    assert client.delete("/api/accounts/users/alice/").status_code == 204
+    deleted = client.delete("/api/accounts/users/alice/", {"current_password": PASSWORD})
+    assert deleted.status_code == 204
     assert not User.objects.filter(handle="alice").exists()
     assert client.get("/api/accounts/me/").status_code == 401

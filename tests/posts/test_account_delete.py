@@ -11,6 +11,7 @@ from tangerine.follows.services import follow_create
 from tangerine.posts import services
 from tangerine.posts.models import Comment, Post, PostLike, Reply
 from tests.factories import make_comment, make_post, make_reply
+from tests.support.api import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,8 @@ def test_deleting_an_account_removes_its_content_and_fixes_others_counters(
     follow_create(follower=carol, followee=bob)
 
     assert as_user(carol).delete("/api/accounts/users/bob/").status_code == 403
-    assert as_user(bob).delete("/api/accounts/users/bob/").status_code == 204
+    deleted = as_user(bob).delete("/api/accounts/users/bob/", {"current_password": PASSWORD})
+    assert deleted.status_code == 204
 
     alices.refresh_from_db()
     carols.refresh_from_db()

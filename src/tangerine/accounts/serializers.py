@@ -129,6 +129,28 @@ class GoogleLoginSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
+class AccountDeleteSerializer(serializers.Serializer[dict[str, Any]]):
+    """The proof account deletion asks for: ``current_password``, or for an account without a
+    password (Google sign-in) a fresh Google sign-in as ``id_token`` or ``code`` (+
+    ``redirect_uri``, ``code_verifier``) like the Google login."""
+
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False, required=False)
+    id_token = serializers.CharField(max_length=4096, required=False)
+    code = serializers.CharField(max_length=2048, required=False)
+    redirect_uri = serializers.URLField(max_length=500, required=False)
+    code_verifier = serializers.CharField(max_length=128, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in ("current_password", "id_token", "code") if attrs.get(name)]
+        if len(given) > 1:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send one of current_password, id_token or code."]}
+            )
+        if attrs.get("code") and not attrs.get("redirect_uri"):
+            raise serializers.ValidationError({"redirect_uri": ["Required with a code."]})
+        return attrs
+
+
 class DetailSerializer(serializers.Serializer[dict[str, Any]]):
     detail = serializers.CharField()
 

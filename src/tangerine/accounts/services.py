@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
+import jwt
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.hashers import make_password
@@ -19,7 +21,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.exceptions import ValidationError
 
 from tangerine.accounts import hooks
-from tangerine.accounts.google import GoogleIdentity
+from tangerine.accounts.google import GoogleIdentity, google_verify_id_token
 from tangerine.accounts.models import RESERVED_HANDLES, Block, Mute, SocialAccount, User
 from tangerine.accounts.tokens import refresh_parse, refresh_revoke
 from tangerine.core import exports, ratelimit
@@ -88,6 +90,53 @@ def user_login(*, email: str, password: str, address: str) -> User:
     return user
 
 
+# A Google sign-in counts as proof for a sensitive action only this soon after it happened.
+GOOGLE_REAUTH_MAX_AGE_SECONDS = 300
+
+
+def user_confirm_identity(
+    *, user: User, current_password: str = "", google_id_token: str = "", address: str
+) -> None:
+    """The proof that the person holding this session is the account's owner, for account
+    deletion and password change: the current password, or for an account without a usable
+    password (created through Google sign-in) an ID token of a Google sign-in made within
+    ``GOOGLE_REAUTH_MAX_AGE_SECONDS`` for the Google account linked to it. A stolen access
+    token alone is not enough.
+
+    Attempts are limited per account and per address (``AUTH_RATE_LIMITS["sensitive_action"]``,
+    every attempt counts). A wrong password is a ``current_password`` field error.
+    """
+    ratelimit.enforce(scope="sensitive_action", keys=[f"acct:{user.uuid}", f"addr:{address}"])
+    if user.has_usable_password():
+        if not current_password:
+            raise ValidationError({"current_password": ["Enter your current password."]})
+        if not user.check_password(current_password):
+            raise ValidationError({"current_password": ["The current password is incorrect."]})
+        return
+    if not google_id_token:
+        raise ValidationError(
+            {
+                "id_token": [
+                    "This account has no password: sign in with Google again and send the "
+                    "sign-in's id_token or code."
+                ]
+            }
+        )
+    identity = google_verify_id_token(id_token=google_id_token)
+    if not SocialAccount.objects.filter(
+        user=user, provider="google", subject=identity.subject
+    ).exists():
+        raise ValidationError({"id_token": ["This Google account is not linked to yours."]})
+    # The signature and claims were verified just above; only the issue time is read here.
+    issued = jwt.decode(google_id_token, options={"verify_signature": False}).get("iat")
+    if not isinstance(issued, int | float) or (
+        time.time() - issued > GOOGLE_REAUTH_MAX_AGE_SECONDS
+    ):
+        raise ValidationError(
+            {"id_token": ["This Google sign-in is too old: sign in with Google again."]}
+        )
+
+
 def user_logout(*, user: User, refresh: str) -> None:
     """Revoke the given refresh token (it must be the caller's) and close the caller's sockets."""
     token = refresh_parse(raw=refresh)
@@ -112,11 +161,16 @@ def _password_store(*, user: User, password_hash: str) -> None:
         user_revoke_all_tokens(user=user)
 
 
-def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+def user_password_change(*, user: User, old_password: str, new_password: str, address: str) -> None:
     """Change the password (the old one is required) and revoke all other sessions.
 
-    Both hashes (checking the old password, making the new one) run before the transaction.
+    Attempts are limited per account and per address like every sensitive action
+    (``AUTH_RATE_LIMITS["sensitive_action"]``), so a stolen session cannot guess the old
+    password. An account without a usable password (Google sign-in) sets one through the reset
+    e-mail instead. Both hashes (checking the old password, making the new one) run before the
+    transaction.
     """
+    ratelimit.enforce(scope="sensitive_action", keys=[f"acct:{user.uuid}", f"addr:{address}"])
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["The current password is incorrect."]})
     _validate_password(new_password, user, "new_password2")

@@ -18,6 +18,7 @@ from tangerine.accounts import google, selectors, services
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.models import User
 from tangerine.accounts.serializers import (
+    AccountDeleteSerializer,
     AuthResultSerializer,
     DetailSerializer,
     GoogleLoginSerializer,
@@ -47,6 +48,17 @@ def _auth_result(user: User, http_status: int = status.HTTP_200_OK) -> Response:
     me = selectors.user_qs_for_viewer(viewer=user).get(pk=user.pk)
     body = {**tokens_for_user(user=user), "user": MeSerializer(me).data}
     return Response(body, status=http_status)
+
+
+def _google_id_token(data: dict[str, Any]) -> str:
+    """The ID token sent, or the one Google gives for the authorization code sent."""
+    if data.get("id_token"):
+        return str(data["id_token"])
+    return google.google_exchange_code(
+        code=data["code"],
+        redirect_uri=data["redirect_uri"],
+        code_verifier=data.get("code_verifier"),
+    )
 
 
 class RegistrationView(APIView):
@@ -92,12 +104,7 @@ class GoogleLoginView(APIView):
         data = GoogleLoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            id_token = data.validated_data.get("id_token") or google.google_exchange_code(
-                code=data.validated_data["code"],
-                redirect_uri=data.validated_data["redirect_uri"],
-                code_verifier=data.validated_data.get("code_verifier"),
-            )
-            identity = google.google_verify_id_token(id_token=id_token)
+            identity = google.google_verify_id_token(id_token=_google_id_token(data.validated_data))
         except google.GoogleUnavailableError as exc:
             raise ServiceUnavailable from exc
         user = services.user_google_login(identity=identity)
@@ -139,6 +146,7 @@ class PasswordChangeView(APIView):
             user=user,
             old_password=data.validated_data["old_password"],
             new_password=data.validated_data["new_password1"],
+            address=client_address(request),
         )
         # Every other session is now logged out; this one continues with a new pair.
         return _auth_result(user)
@@ -227,9 +235,31 @@ class UserDetailView(APIView):
     def patch(self, request: Request, handle: str) -> Response:
         return self._update(request, handle, partial=True)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(request=AccountDeleteSerializer, responses={204: None})
     def delete(self, request: Request, handle: str) -> Response:
-        services.user_delete(user=self._get_own(request, handle))
+        """Delete one's own account: asks for the current password (or, for an account
+        without one, a fresh Google sign-in), limited per account and address."""
+        user = self._get_own(request, handle)
+        data = AccountDeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        google_id_token = ""
+        if not user.has_usable_password() and (
+            data.validated_data.get("id_token") or data.validated_data.get("code")
+        ):
+            try:
+                google_id_token = _google_id_token(data.validated_data)
+            except google.GoogleUnavailableError as exc:
+                raise ServiceUnavailable from exc
+        try:
+            services.user_confirm_identity(
+                user=user,
+                current_password=data.validated_data.get("current_password", ""),
+                google_id_token=google_id_token,
+                address=client_address(request),
+            )
+        except google.GoogleUnavailableError as exc:
+            raise ServiceUnavailable from exc
+        services.user_delete(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -350,6 +350,9 @@ AUTH_RATE_LIMITS = {
     "password_reset": env_rate("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
     # RATE_LIMIT_ADMIN_LOGIN: admin login attempts (POSTs) per address and per user name.
     "admin_login": env_rate("RATE_LIMIT_ADMIN_LOGIN", "10/300"),
+    # RATE_LIMIT_SENSITIVE_ACTION: password changes and account deletions (each needs the
+    # current password or a fresh Google sign-in), per account and per address, all attempts.
+    "sensitive_action": env_rate("RATE_LIMIT_SENSITIVE_ACTION", "5/900"),
 }
 
 SIMPLE_JWT = {

@@ -21,10 +21,14 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+def _cache_key(scope: str, key: str) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"rl:{scope}:{digest}"
+
+
 def hit(*, scope: str, key: str, limit: int, window: int) -> bool:
     """Count one attempt for ``key``; return False once more than ``limit`` were made."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"rl:{scope}:{digest}"
+    cache_key = _cache_key(scope, key)
     cache.add(cache_key, 0, timeout=window)
     try:
         value = cache.incr(cache_key)
@@ -42,6 +46,20 @@ def enforce(*, scope: str, keys: list[str]) -> None:
     ]
     if over:
         raise Throttled(wait=window, detail="Too many attempts. Try again later.")
+
+
+def forgive(*, scope: str, keys: list[str]) -> None:
+    """Take back one attempt counted by ``enforce`` for each of ``keys`` (say, a login that
+    succeeded), so that only failures use up the limit. Counting first and forgiving after
+    keeps the limit atomic: parallel guesses are all counted before any is decided."""
+    for key in keys:
+        if not key:
+            continue
+        try:
+            if cache.decr(_cache_key(scope, key)) < 0:
+                cache.delete(_cache_key(scope, key))
+        except ValueError:  # the window ended meanwhile
+            pass
 
 
 def client_address(request: HttpRequest) -> str:
