@@ -78,15 +78,21 @@ def user_register(
 
 
 def user_login(*, email: str, password: str, address: str) -> User:
-    """Check e-mail and password, with an atomic limit per account and per address.
+    """Check e-mail and password, with atomic limits on failures per account-and-address and per
+    address.
 
-    Every failure answers the same, whether or not the e-mail exists.
+    Not per account alone: then anyone could lock the owner out by failing on purpose from
+    elsewhere. Every attempt is counted before the check (so a parallel burst cannot slip past
+    the limit) and a success is taken back, so only failures count. Every failure answers the
+    same, whether or not the e-mail exists.
     """
     email = email.strip().lower()
-    ratelimit.enforce(scope="login", keys=[f"acct:{email}", f"addr:{address}"])
+    keys = [f"acct-addr:{email}|{address}", f"addr:{address}"]
+    ratelimit.enforce(scope="login", keys=keys)
     user = authenticate(username=email, password=password)
     if user is None or not isinstance(user, User) or user.is_suspended:
         raise Unauthorized("E-mail or password is incorrect.", code="invalid_credentials")
+    ratelimit.forgive(scope="login", keys=keys)
     return user
 
 
