@@ -6,7 +6,8 @@ class ChatsConfig(AppConfig):
     label = "chats"
 
     def ready(self) -> None:
-        from tangerine.chats import moderation, receivers
+        from tangerine.chats import exports, moderation, receivers
 
+        exports.register()
         moderation.register()
         receivers.connect()

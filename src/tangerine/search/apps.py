@@ -7,7 +7,8 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from tangerine.core.demo import DemoStep, register
-        from tangerine.search import demo, receivers
+        from tangerine.search import demo, exports, receivers
 
+        exports.register()
         receivers.connect()
         register(DemoStep(name="search index", order=90, run=demo.seed, phase="after"))
