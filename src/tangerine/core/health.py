@@ -113,7 +113,7 @@ def check_cache() -> dict[str, Any]:
             raise RuntimeError("the cache did not return the value just written")
     finally:
         cache.delete(key)
-    backend = settings.CACHES["default"]["BACKEND"]
+    backend = str(settings.CACHES["default"]["BACKEND"])
     return {"backend": backend.rsplit(".", 1)[-1], "shared": "locmem" not in backend.lower()}
 
 
