@@ -2,7 +2,8 @@
 # Runs the Procfile's processes (api, worker, web) against the services named by environment
 # variables: DATABASE_URL, CACHE_URL, CHANNEL_LAYER_URL, MILVUS_URI, TASKS_BACKEND=database, ...
 # (docs/operations.md). First it refuses to start on embedded defaults that several processes
-# cannot share (`manage.py check_prod_topology`), then it migrates, then it starts every process
+# cannot share (`manage.py check_prod_topology`), then it migrates (unless
+# MIGRATE_ON_START=false), then it starts every process
 # with its output prefixed by its name. When one process exits, the others are stopped.
 # PROCFILE=path picks another Procfile; ONLY="api worker" starts some of its processes.
 set -euo pipefail
@@ -14,17 +15,22 @@ export API_PROCESSES="${API_PROCESSES:-2}"
 export NUM_PROXIES="${NUM_PROXIES:-1}"
 
 $PY manage.py check_prod_topology
-$PY manage.py migrate --noinput
+# MIGRATE_ON_START=false when a release step migrates (one migration per release, not per start).
+if [ "${MIGRATE_ON_START:-true}" != "false" ]; then
+  $PY manage.py migrate --noinput
+fi
 
 procfile="${PROCFILE:-Procfile}"
 pids=()
 cleanup() {
   trap - EXIT INT TERM
-  # TERM first: uvicorn closes its sockets, the worker finishes its current job.
+  # TERM: uvicorn finishes its requests and closes its sockets; the worker ends its batch.
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'echo "run-prod: stopping" >&2; cleanup; exit 143' TERM
+trap 'echo "run-prod: stopping" >&2; cleanup; exit 130' INT
 while IFS= read -r line; do
   [[ "$line" =~ ^([A-Za-z0-9_-]+):[[:space:]]*(.+)$ ]] || continue
   name="${BASH_REMATCH[1]}" command="${BASH_REMATCH[2]}"
