@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tangerine.config import health as health_views
+from tangerine.core import health
 from tangerine.core.models_jobs import Job
 from tangerine.integrations import milvus
 from tangerine.posts.models import Post
@@ -50,6 +52,7 @@ def _vector_store(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MILVUS_URI = str(tmp_path / "milvus.db")
     settings.MILVUS_COLLECTION = "health_items"
     settings.HEALTH_CHECK_TIMEOUT = 20.0
+    settings.HEALTH_READY_CACHE_SECONDS = 0  # every probe checks (one test covers the reuse)
     milvus.reset()
     search_services.clear_missing_count()
     yield
@@ -194,3 +197,28 @@ def test_ready_reports_the_job_queue_depth_of_the_database_backend(
     assert queue["depth"] == 2
     assert queue["failed"] == 1
     assert queue["shared"] is True
+
+
+def test_probes_within_a_second_share_one_round_of_checks(
+    transactional_db: None, client: Client, settings: Any
+) -> None:
+    settings.HEALTH_READY_CACHE_SECONDS = 1.0
+    rounds: list[int] = []
+
+    def count_round() -> int:
+        rounds.append(1)
+        return len(rounds)
+
+    health.register_detail(check="database", key="round", fn=count_round)
+    health_views.forget_last_answer()
+    try:
+        first = client.get("/api/health/ready")
+        second = client.get("/api/health/ready")
+        assert len(rounds) == 1
+        assert first.json() == second.json()
+        health_views.forget_last_answer()
+        client.get("/api/health/ready")
+        assert len(rounds) == 2
+    finally:
+        health.unregister_detail(check="database", key="round")
+        health_views.forget_last_answer()

@@ -12,6 +12,9 @@ of items without a vector to the vector store's report.
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, re_path
@@ -37,12 +40,34 @@ async def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# The last answer of this process and when it was made (time.monotonic()).
+_last: tuple[float, bool, dict[str, Any]] | None = None
+
+
 @never_cache
 async def ready(request: HttpRequest) -> JsonResponse:
-    """Each component's status and latency; 503 when a required one is down."""
-    timeout = float(getattr(settings, "HEALTH_CHECK_TIMEOUT", health.DEFAULT_TIMEOUT))
-    ok, report = await health.readiness(timeout=timeout)
+    """Each component's status and latency; 503 when a required one is down.
+
+    A probe checks every service (and writes to the cache and storage), and the endpoint is as
+    public as the API: answers are reused for ``HEALTH_READY_CACHE_SECONDS`` (1 s), so a flood
+    of probes costs the services at most one round of checks per second per process.
+    """
+    global _last  # one remembered answer per process
+    max_age = float(getattr(settings, "HEALTH_READY_CACHE_SECONDS", 1.0))
+    now = time.monotonic()
+    if _last is not None and max_age > 0 and now - _last[0] < max_age:
+        _, ok, report = _last
+    else:
+        timeout = float(getattr(settings, "HEALTH_CHECK_TIMEOUT", health.DEFAULT_TIMEOUT))
+        ok, report = await health.readiness(timeout=timeout)
+        _last = (time.monotonic(), ok, report)
     return JsonResponse(report, status=200 if ok else 503)
+
+
+def forget_last_answer() -> None:
+    """Tests: the next probe checks again."""
+    global _last
+    _last = None
 
 
 urlpatterns: list[URLPattern] = [

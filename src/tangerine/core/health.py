@@ -74,6 +74,10 @@ def register_detail(*, check: str, key: str, fn: Callable[[], Any]) -> None:
     _details[(check, key)] = fn
 
 
+def unregister_detail(*, check: str, key: str) -> None:
+    _details.pop((check, key), None)
+
+
 def registered_details() -> dict[tuple[str, str], Callable[[], Any]]:
     return dict(_details)
 
