@@ -78,7 +78,7 @@ def test_create_product_with_preview_and_image(
     page.get_by_label("판매처 링크").fill(store_url)
     page.get_by_test_id("preview-button").click()
     expect(page.get_by_label("상품명")).to_have_value("제주 노지 감귤 5kg")
-    expect(page.get_by_label("가격")).to_have_value("15000")
+    expect(page.get_by_label("가격")).to_have_value("15,000")
 
     # A file of the wrong type is refused before any upload.
     page.get_by_test_id("image-input").set_input_files(

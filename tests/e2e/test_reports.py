@@ -62,6 +62,8 @@ def test_report_hide_and_outcome(servers: Servers, new_page: Any, make_account: 
     expect(page_r.get_by_test_id("nav-staff")).to_have_count(0)
     page_s = new_page()
     ui_login(page_s, staff)
+    # The moderation link lives in the header's "⋯" menu.
+    page_s.get_by_test_id("nav-more").click()
     page_s.get_by_test_id("nav-staff").click()
     page_s.wait_for_url("**/staff/reports")
     page_s.get_by_label("상태").select_option("pending")

@@ -136,7 +136,8 @@ export function notificationHref(n: Notification): string | null {
       return `/posts/${t.uuid}`;
     case "comment":
     case "reply":
-      return t.post ? `/posts/${t.post}#comments` : null;
+      // Straight to the comment (the post page scrolls to it once the comments are loaded).
+      return t.post ? `/posts/${t.post}#${t.type}-${t.uuid}` : null;
     case "report":
       return "/reports/mine";
     default:

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
 import { useLogin } from "@/api/accounts";
-import { fieldErrors, toApiError } from "@/api/errors";
+import { fieldErrors, formError, toApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -38,8 +38,8 @@ function LoginForm() {
         </div>
       )}
       <form onSubmit={onSubmit} className="mt-3 flex flex-col gap-3" noValidate>
-        {error && !Object.keys(error.fields).length && (
-          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        {error && formError(error) && (
+          <FormMessage kind="error">{formError(error)}</FormMessage>
         )}
         <TextField
           label={t("auth.email")}

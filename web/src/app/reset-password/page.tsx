@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
 import { useConfirmPasswordReset, useRequestPasswordReset } from "@/api/accounts";
-import { fieldErrors, toApiError } from "@/api/errors";
+import { fieldErrors, formError, toApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -27,8 +27,8 @@ function RequestForm() {
         <FormMessage kind="success">{t("auth.resetSent")}</FormMessage>
       ) : (
         <form onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
-          {error && !Object.keys(error.fields).length && (
-            <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+          {error && formError(error) && (
+            <FormMessage kind="error">{formError(error)}</FormMessage>
           )}
           <TextField label={t("auth.email")} name="email" type="email" value={email}
             onChange={(e) => setEmail(e.target.value)} errors={fieldErrors(error, "email")} required />
@@ -60,8 +60,8 @@ function ConfirmForm({ uid, token }: { uid: string; token: string }) {
         </>
       ) : (
         <form onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
-          {(linkError || (error && !Object.keys(error.fields).length)) && (
-            <FormMessage kind="error">{linkError?.join(" ") || error?.detail || t("common.error")}</FormMessage>
+          {(linkError || formError(error)) && (
+            <FormMessage kind="error">{linkError?.join(" ") || formError(error)}</FormMessage>
           )}
           <TextField label={t("auth.newPassword1")} name="new_password1" type="password" autoComplete="new-password"
             value={p1} onChange={(e) => setP1(e.target.value)} errors={fieldErrors(error, "new_password1")} required />

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
-import { toApiError } from "@/api/errors";
+import { errorText, fieldErrors, toApiError } from "@/api/errors";
 import { paramLimits } from "@/api/limits";
 import { useSearchAll, useSearchKind, type SearchKind } from "@/api/search";
 import type { PostHit, ProductHit, SearchResponse, UserHit } from "@/api/types";
@@ -30,9 +30,9 @@ function renderHit(kind: SearchKind, hit: PostHit | ProductHit | UserHit): React
 const hitKey = (h: PostHit | ProductHit | UserHit) => ("uuid" in h ? h.uuid : h.handle);
 
 function QueryError({ error }: { error: unknown }) {
-  const t = useT();
+  useT(); // re-render on a language change
   const err = toApiError(error);
-  return <FormMessage kind="error">{err.fields.q?.join(" ") || err.detail || t("common.error")}</FormMessage>;
+  return <FormMessage kind="error">{fieldErrors(err, "q")?.join(" ") || errorText(err)}</FormMessage>;
 }
 
 function Degraded({ data }: { data: SearchResponse | undefined }) {

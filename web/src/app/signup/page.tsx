@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useRegister } from "@/api/accounts";
-import { fieldErrors, toApiError } from "@/api/errors";
+import { fieldErrors, formError, toApiError } from "@/api/errors";
 import type { RegistrationRequest } from "@/api/types";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
@@ -35,8 +35,8 @@ export default function SignupPage() {
     <Card className="mx-auto max-w-sm">
       <PageTitle>{t("auth.signupTitle")}</PageTitle>
       <form onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
-        {error && !Object.keys(error.fields).length && (
-          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        {error && formError(error) && (
+          <FormMessage kind="error">{formError(error)}</FormMessage>
         )}
         <TextField label={t("auth.email")} name="email" type="email" autoComplete="email"
           value={form.email} onChange={set("email")} errors={fieldErrors(error, "email")} required />

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { roomTitle, useCreateRoom, useRooms } from "@/api/chat";
-import { toApiError, type ApiError } from "@/api/errors";
+import { errorText, fieldErrors, toApiError, type ApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
@@ -59,7 +59,7 @@ function NewRoomForm() {
       </div>
       {error && (
         <FormMessage kind="error">
-          {error.fields.members?.join(" ") || error.detail || t("common.error")}
+          {fieldErrors(error, "members")?.join(" ") || errorText(error)}
         </FormMessage>
       )}
     </form>

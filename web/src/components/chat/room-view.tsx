@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { roomTitle, useInviteMembers, useLeaveRoom, useRoom } from "@/api/chat";
-import { toApiError, type ApiError } from "@/api/errors";
+import { errorText, fieldErrors, toApiError, type ApiError } from "@/api/errors";
 import type { ChatMessage } from "@/api/types";
 import { parseHandles } from "@/components/chat/room-list";
 import { ReportButton } from "@/components/reports/report-button";
@@ -58,7 +58,7 @@ function InviteForm({ uuid, onDone }: { uuid: string; onDone: () => void }) {
         </Button>
       </div>
       {error && (
-        <FormMessage kind="error">{error.fields.members?.join(" ") || error.detail || t("common.error")}</FormMessage>
+        <FormMessage kind="error">{fieldErrors(error, "members")?.join(" ") || errorText(error)}</FormMessage>
       )}
     </form>
   );
@@ -75,6 +75,8 @@ export function RoomView({ uuid }: { uuid: string }) {
   const pending = useChat((s) => s.pending[uuid] ?? EMPTY_PENDING);
   const historyNext = useChat((s) => s.historyNext[uuid]);
   const loading = useChat((s) => s.loadingHistory[uuid] ?? false);
+  const status = useChat((s) => s.status);
+  const held = useChat((s) => s.held);
   const [text, setText] = useState("");
   const [inviting, setInviting] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
@@ -160,9 +162,14 @@ export function RoomView({ uuid }: { uuid: string }) {
   const data = room.data;
 
   return (
-    <div className="flex h-full flex-col" data-testid="chat-room">
-      <header className="flex items-center gap-2 border-b border-stone-200 px-3 py-2">
-        <button type="button" className="text-sm text-stone-500 md:hidden" onClick={() => router.push("/chat")}>
+    <div className="flex h-full min-w-0 flex-col" data-testid="chat-room">
+      <header className="flex min-w-0 items-center gap-1.5 border-b border-stone-200 px-2 py-2 sm:gap-2 sm:px-3">
+        <button
+          type="button"
+          aria-label={t("chat.back")}
+          className="shrink-0 px-1 text-sm text-stone-500 md:hidden"
+          onClick={() => router.push("/chat")}
+        >
           ←
         </button>
         <div className="min-w-0 flex-1">
@@ -178,6 +185,7 @@ export function RoomView({ uuid }: { uuid: string }) {
         <Button
           size="sm"
           variant="ghost"
+          data-testid="chat-leave"
           disabled={leave.isPending}
           onClick={() => {
             if (window.confirm(t("chat.confirmLeave"))) {
@@ -189,7 +197,7 @@ export function RoomView({ uuid }: { uuid: string }) {
         </Button>
       </header>
       {inviting && <InviteForm uuid={uuid} onDone={() => setInviting(false)} />}
-      <div ref={scroller} onScroll={onScroll} className="flex-1 overflow-y-auto px-3 py-2" data-testid="message-list">
+      <div ref={scroller} onScroll={onScroll} className="min-w-0 flex-1 overflow-y-auto overflow-x-hidden overscroll-contain px-3 py-2" data-testid="message-list">
         <div ref={top} />
         {loading && <Spinner label={t("chat.loadingOlder")} />}
         {historyNext === null && messages.length > 0 && (
@@ -206,22 +214,27 @@ export function RoomView({ uuid }: { uuid: string }) {
                 key={m.uuid}
                 data-testid="chat-message"
                 data-seq={m.seq}
-                className={cn("group flex flex-col", mine ? "items-end" : "items-start")}
+                data-mine={mine ? "true" : "false"}
+                className={cn("group flex min-w-0 flex-col", mine ? "items-end" : "items-start")}
               >
                 {!mine && <span className="text-[11px] text-stone-500">{m.sender?.display_name || m.sender?.handle}</span>}
-                <div className="flex items-end gap-1.5">
-                  {mine && <span className="text-[10px] text-stone-400">{time(m.created_at, locale)}</span>}
+                <div className="flex max-w-full min-w-0 items-end gap-1.5">
+                  {mine && <span className="shrink-0 text-[10px] text-stone-400">{time(m.created_at, locale)}</span>}
                   <p
                     className={cn(
-                      "max-w-[75vw] whitespace-pre-wrap break-words rounded-2xl px-3 py-1.5 text-sm md:max-w-md",
+                      "min-w-0 max-w-[85%] whitespace-pre-wrap rounded-2xl px-3 py-1.5 text-sm [overflow-wrap:anywhere] md:max-w-md",
                       m.hidden ? "italic text-stone-400 bg-stone-100" : mine ? "bg-orange-500 text-white" : "bg-stone-100 text-stone-900",
                     )}
                   >
                     {m.hidden ? t("chat.hidden") : m.text}
                   </p>
-                  {!mine && <span className="text-[10px] text-stone-400">{time(m.created_at, locale)}</span>}
+                  {!mine && <span className="shrink-0 text-[10px] text-stone-400">{time(m.created_at, locale)}</span>}
                   {!mine && !m.hidden && (
-                    <ReportButton targetType="chat_message" target={m.uuid} className="opacity-0 group-hover:opacity-100 focus:opacity-100" />
+                    <ReportButton
+                      targetType="chat_message"
+                      target={m.uuid}
+                      className="shrink-0 [@media(hover:hover)]:opacity-0 [@media(hover:hover)]:group-hover:opacity-100 [@media(hover:hover)]:focus:opacity-100"
+                    />
                   )}
                 </div>
               </li>
@@ -229,12 +242,12 @@ export function RoomView({ uuid }: { uuid: string }) {
           })}
           {pending.map((p) => (
             <li key={p.client_id} className="flex flex-col items-end" data-testid="pending-message" data-state={p.state}>
-              <p className="max-w-[75vw] whitespace-pre-wrap break-words rounded-2xl bg-orange-300 px-3 py-1.5 text-sm text-white md:max-w-md">
+              <p className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-orange-300 px-3 py-1.5 text-sm text-white [overflow-wrap:anywhere] md:max-w-md">
                 {p.text}
               </p>
               <span className="text-[10px] text-stone-400">
                 {p.state === "sending" ? (
-                  t("chat.sending")
+                  p.client_id === held ? t("chat.held") : t("chat.sending")
                 ) : (
                   <>
                     <span className="text-red-600">{t("chat.failed")}</span>{" "}
@@ -248,7 +261,16 @@ export function RoomView({ uuid }: { uuid: string }) {
           ))}
         </ul>
       </div>
-      <form onSubmit={send} className="flex items-end gap-2 border-t border-stone-200 p-2">
+      {(status === "lost" || status === "reconnecting") && (
+        <p
+          role="status"
+          data-testid="chat-connection-lost"
+          className="border-t border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800"
+        >
+          {t("chat.connectionLost")}
+        </p>
+      )}
+      <form onSubmit={send} className="flex min-w-0 items-end gap-2 border-t border-stone-200 p-2">
         <textarea
           aria-label={t("chat.placeholder")}
           placeholder={t("chat.placeholder")}
@@ -257,7 +279,7 @@ export function RoomView({ uuid }: { uuid: string }) {
           maxLength={2000}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
-          className="max-h-32 min-h-10 flex-1 resize-none rounded-xl border border-stone-300 px-3 py-2 text-sm"
+          className="max-h-32 min-h-10 min-w-0 flex-1 resize-none rounded-xl border border-stone-300 px-3 py-2 text-base sm:text-sm"
           data-testid="chat-input"
         />
         <Button type="submit" disabled={!text.trim()} data-testid="chat-send">

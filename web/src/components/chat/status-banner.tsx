@@ -5,7 +5,7 @@ import { useChat } from "@/stores/chat";
 
 const KNOWN = new Set([
   "malformed", "unknown_type", "invalid", "not_found", "text_too_long", "rate_limited",
-  "frame_too_large", "unsupported", "invalid_ticket", "session_revoked",
+  "frame_too_large", "unsupported", "invalid_ticket", "session_revoked", "blocked", "unavailable",
 ]);
 
 /** Connection state and the last error frame or abnormal close, visible to the user. */
@@ -14,13 +14,19 @@ export function ChatStatusBanner() {
   const status = useChat((s) => s.status);
   const error = useChat((s) => s.error);
   const statusText =
-    status === "connecting" || status === "reconnecting" || status === "revoked" || status === "no_rooms"
+    status === "connecting" ||
+    status === "reconnecting" ||
+    status === "lost" ||
+    status === "revoked" ||
+    status === "no_rooms"
       ? t(`chat.status.${status}` as MessageKey)
       : null;
   const errorText = error
     ? KNOWN.has(error.code)
       ? t(`chat.error.${error.code}` as MessageKey)
-      : t("chat.error.other", { code: error.code })
+      : error.code.startsWith("close_")
+        ? t("chat.error.closed")
+        : t("chat.error.other", { code: error.code })
     : null;
   if (!statusText && !errorText) return null;
   return (

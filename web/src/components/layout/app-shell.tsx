@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useLogout, useMe } from "@/api/accounts";
 import { useChatSocket, useRooms } from "@/api/chat";
 import { paramLimits } from "@/api/limits";
@@ -27,6 +27,8 @@ interface NavItem {
   label: MessageKey;
   icon: (p: { className?: string }) => ReactNode;
   match: (path: string) => boolean;
+  /** Shown only in the bottom bar (the header has its own search box). */
+  mobileOnly?: boolean;
 }
 
 function TangerineLogo() {
@@ -48,7 +50,7 @@ function HeaderSearch() {
     if (value) router.push(`/search?q=${encodeURIComponent(value)}`);
   };
   return (
-    <form role="search" onSubmit={onSubmit} className="hidden min-w-0 flex-1 sm:flex">
+    <form role="search" onSubmit={onSubmit} className="hidden min-w-32 flex-1 sm:flex">
       <input
         type="search"
         aria-label={t("search.placeholder")}
@@ -57,19 +59,22 @@ function HeaderSearch() {
         maxLength={paramLimits["/api/search/"].get.q.maxLength}
         onChange={(e) => setQ(e.target.value)}
         data-testid="header-search"
-        className="h-8 w-full min-w-0 max-w-56 rounded-full border border-stone-300 bg-stone-50 px-3 text-sm"
+        className="h-8 w-full min-w-0 max-w-72 rounded-full border border-stone-300 bg-stone-50 px-3 text-sm"
       />
     </form>
   );
 }
 
 /** Unread messages over the loaded rooms (the socket keeps the cache current). */
-function ChatBadge() {
+function ChatBadge({ testId = "nav-unread", className }: { testId?: string; className?: string }) {
   const rooms = useRooms();
   const n = rooms.data?.pages.reduce((sum, p) => sum + p.results.reduce((s, r) => s + r.unread_count, 0), 0) ?? 0;
   if (n === 0) return null;
   return (
-    <span data-testid="nav-unread" className="rounded-full bg-orange-500 px-1.5 text-[10px] font-semibold leading-4 text-white">
+    <span
+      data-testid={testId}
+      className={cn("rounded-full bg-orange-500 px-1.5 text-[10px] font-semibold leading-4 text-white", className)}
+    >
       {n > 99 ? "99+" : n}
     </span>
   );
@@ -90,6 +95,53 @@ function LanguageSwitch() {
   );
 }
 
+/** "⋯" in the header: the pages that have no room in it (my reports, settings, moderation). */
+function MoreMenu({ isStaff, handle }: { isStaff: boolean; handle: string }) {
+  const t = useT();
+  const pathname = usePathname();
+  const ref = useRef<HTMLDetailsElement>(null);
+  // Close after navigating and on a click outside.
+  useEffect(() => {
+    if (ref.current) ref.current.open = false;
+  }, [pathname]);
+  useEffect(() => {
+    const onDown = (e: PointerEvent) => {
+      if (ref.current?.open && !ref.current.contains(e.target as Node)) ref.current.open = false;
+    };
+    document.addEventListener("pointerdown", onDown);
+    return () => document.removeEventListener("pointerdown", onDown);
+  }, []);
+  const links: { href: string; label: MessageKey; testId: string }[] = [
+    { href: `/u/${handle}`, label: "nav.profile", testId: "menu-profile" },
+    { href: "/reports/mine", label: "report.mine", testId: "menu-my-reports" },
+    { href: "/settings/profile", label: "nav.settings", testId: "menu-settings" },
+  ];
+  if (isStaff) {
+    links.push({ href: "/staff/reports", label: "staff.reports", testId: "nav-staff" });
+    links.push({ href: "/staff/stats", label: "staff.stats", testId: "menu-staff-stats" });
+  }
+  return (
+    <details ref={ref} className="relative" data-testid="nav-more">
+      <summary
+        aria-label={t("nav.more")}
+        title={t("nav.more")}
+        className="flex h-8 w-8 cursor-pointer list-none items-center justify-center rounded-lg text-lg leading-none text-stone-600 hover:bg-stone-100 [&::-webkit-details-marker]:hidden"
+      >
+        ⋯
+      </summary>
+      <ul className="absolute right-0 top-9 z-30 w-44 rounded-xl border border-stone-200 bg-white py-1 shadow-lg">
+        {links.map((l) => (
+          <li key={l.href}>
+            <Link href={l.href} data-testid={l.testId} className="block px-3 py-2 text-sm text-stone-700 hover:bg-stone-50">
+              {t(l.label)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function AppShell({ children }: { children: ReactNode }) {
   const t = useT();
   const pathname = usePathname();
@@ -104,7 +156,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     { href: "/", label: "nav.home", icon: HomeIcon, match: (p) => p === "/" },
     { href: "/products", label: "nav.products", icon: BagIcon, match: (p) => p.startsWith("/products") },
     { href: "/posts/new", label: "nav.newPost", icon: PlusIcon, match: (p) => p === "/posts/new" },
-    { href: "/search", label: "nav.search", icon: SearchIcon, match: (p) => p.startsWith("/search") },
+    { href: "/search", label: "nav.search", icon: SearchIcon, match: (p) => p.startsWith("/search"), mobileOnly: true },
     { href: "/chat", label: "nav.chat", icon: ChatIcon, match: (p) => p.startsWith("/chat") },
     {
       href: user ? `/u/${user.handle}` : "/login",
@@ -121,66 +173,63 @@ export function AppShell({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col bg-stone-50">
       <header className="sticky top-0 z-20 border-b border-stone-200 bg-white/90 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-5xl items-center gap-4 px-4">
-          <Link href="/" className="flex shrink-0 items-center gap-1.5 whitespace-nowrap text-lg font-extrabold text-orange-500">
+        <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-3 sm:gap-3 sm:px-4">
+          <Link
+            href="/"
+            aria-label={t("app.name")}
+            className="flex shrink-0 items-center gap-1.5 whitespace-nowrap text-lg font-extrabold text-orange-500"
+          >
             <TangerineLogo />
-            {t("app.name")}
+            <span className="hidden lg:inline">{t("app.name")}</span>
           </Link>
-          <nav aria-label="main" className="ml-2 hidden items-center gap-0.5 md:flex">
-            {items.map((item) => (
-              <Link
-                key={item.label}
-                href={item.href}
-                className={cn(
-                  "flex items-center gap-1.5 whitespace-nowrap rounded-lg px-2.5 py-2 text-sm text-stone-600 hover:bg-stone-100",
-                  item.match(pathname) && "font-semibold text-orange-600",
-                )}
-              >
-                <item.icon className="h-5 w-5" />
-                {t(item.label)}
-                {item.href === "/chat" && user && <ChatBadge />}
-              </Link>
-            ))}
+          <nav aria-label="main" className="hidden shrink-0 items-center gap-0.5 md:flex">
+            {items
+              .filter((item) => !item.mobileOnly)
+              .map((item) => (
+                <Link
+                  key={item.label}
+                  href={item.href}
+                  aria-label={t(item.label)}
+                  title={t(item.label)}
+                  className={cn(
+                    "flex items-center gap-1.5 whitespace-nowrap rounded-lg px-2 py-2 text-sm text-stone-600 hover:bg-stone-100",
+                    item.match(pathname) && "font-semibold text-orange-600",
+                  )}
+                >
+                  <item.icon className="h-5 w-5" />
+                  <span className="hidden xl:inline">{t(item.label)}</span>
+                  {item.href === "/chat" && user && <ChatBadge />}
+                </Link>
+              ))}
           </nav>
           <HeaderSearch />
-          <div className="ml-auto flex shrink-0 items-center gap-2 whitespace-nowrap">
+          <div className="ml-auto flex shrink-0 items-center gap-1.5 whitespace-nowrap sm:gap-2">
             <LanguageSwitch />
             {hydrated && user && <NotificationBell active={pathname.startsWith("/notifications")} />}
-            {hydrated && user && (
-              <Link href="/reports/mine" className="hidden whitespace-nowrap text-xs text-stone-500 hover:underline lg:inline">
-                {t("report.mine")}
-              </Link>
-            )}
-            {hydrated && user?.is_staff && (
-              <Link
-                href="/staff/reports"
-                data-testid="nav-staff"
-                className={cn(
-                  "rounded-lg px-2 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100",
-                  pathname.startsWith("/staff") && "text-orange-600",
-                )}
-              >
-                {t("staff.reports")}
-              </Link>
-            )}
+            {hydrated && user && <MoreMenu isStaff={!!user.is_staff} handle={user.handle} />}
             {hydrated &&
               (user ? (
                 <button
                   type="button"
                   onClick={onLogout}
                   data-testid="logout"
-                  className="rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100"
+                  className="whitespace-nowrap rounded-lg px-2 py-1.5 text-sm text-stone-600 hover:bg-stone-100"
                 >
                   {t("nav.logout")}
                 </button>
               ) : (
                 <>
-                  <Link href="/login" className="rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100">
+                  <Link
+                    href="/login"
+                    data-testid="nav-login"
+                    className="whitespace-nowrap rounded-lg px-2 py-1.5 text-sm text-stone-600 hover:bg-stone-100"
+                  >
                     {t("nav.login")}
                   </Link>
                   <Link
                     href="/signup"
-                    className="hidden rounded-lg bg-orange-500 px-3 py-1.5 text-sm font-medium text-white hover:bg-orange-600 sm:inline-block"
+                    data-testid="nav-signup"
+                    className="whitespace-nowrap rounded-lg bg-orange-500 px-3 py-1.5 text-sm font-medium text-white hover:bg-orange-600"
                   >
                     {t("nav.signup")}
                   </Link>
@@ -189,7 +238,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main className="mx-auto w-full max-w-5xl flex-1 px-4 pb-24 pt-6 md:pb-10">
+      <main className="mx-auto w-full min-w-0 max-w-5xl flex-1 px-4 pb-24 pt-6 md:pb-10">
         {hydrated ? children : <Spinner label={t("common.loading")} />}
       </main>
       <nav
@@ -200,13 +249,17 @@ export function AppShell({ children }: { children: ReactNode }) {
           <Link
             key={item.label}
             href={item.href}
+            data-testid={`mobile-nav-${item.href === "/" ? "home" : item.href.split("/")[1]}`}
             className={cn(
-              "flex flex-col items-center gap-0.5 py-2 text-[11px] text-stone-500",
+              "relative flex min-w-0 flex-col items-center gap-0.5 whitespace-nowrap py-2 text-[11px] text-stone-500",
               item.match(pathname) && "text-orange-600",
             )}
           >
             <item.icon className="h-5 w-5" />
             {t(item.label)}
+            {item.href === "/chat" && user && (
+              <ChatBadge testId="mobile-nav-unread" className="absolute left-1/2 top-1 ml-1.5" />
+            )}
           </Link>
         ))}
       </nav>

@@ -4,7 +4,8 @@ import Link from "next/link";
 import { notificationHref } from "@/api/notifications";
 import type { Notification } from "@/api/types";
 import { Avatar } from "@/components/ui/responsive-image";
-import { formatDate, useLocale, useT } from "@/i18n";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { useT } from "@/i18n";
 import type { MessageKey } from "@/i18n/ko";
 import { cn } from "@/lib/cn";
 
@@ -18,7 +19,6 @@ function messageKey(n: Notification): MessageKey {
 /** One notification: actor avatar, a sentence in the UI language, the frozen preview, a link. */
 export function NotificationItem({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void }) {
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const href = notificationHref(n);
   const actor = n.actor ? `@${n.actor.handle}` : t("notif.someone");
   // report_resolved's preview is a status word, not content: the sentence already says it.
@@ -31,7 +31,7 @@ export function NotificationItem({ n, onOpen }: { n: Notification; onOpen: (n: N
           {t(messageKey(n), { actor })}
         </p>
         {preview && <p className="truncate text-sm text-stone-500">“{preview}”</p>}
-        <p className="mt-0.5 text-xs text-stone-400">{formatDate(n.created_at, locale)}</p>
+        <p className="mt-0.5 text-xs text-stone-400"><RelativeTime iso={n.created_at} /></p>
       </div>
       {!n.read && (
         <span className="mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full bg-orange-500" aria-label={t("notif.unread")} />

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import {
   commentsKey,
   repliesKey,
@@ -134,7 +134,7 @@ function ReplyItem({ reply, post, comment }: { reply: Reply; post: string; comme
   const [editing, setEditing] = useState(false);
   const mine = me?.handle === reply.author.handle;
   return (
-    <div className="flex flex-col gap-1 border-l-2 border-orange-100 pl-3" data-testid="reply">
+    <div id={`reply-${reply.uuid}`} className="flex scroll-mt-20 flex-col gap-1 border-l-2 border-orange-100 pl-3" data-testid="reply">
       <AuthorLine author={reply.author} date={reply.created_at} />
       <EditableText
         key={editing ? "edit" : "view"}
@@ -183,7 +183,7 @@ function CommentItem({ comment, post, postAuthor }: { comment: Comment; post: st
   const [editing, setEditing] = useState(false);
   const mine = me?.handle === comment.author.handle;
   return (
-    <div className="flex flex-col gap-2 py-3" data-testid="comment">
+    <div id={`comment-${comment.uuid}`} className="flex scroll-mt-20 flex-col gap-2 py-3 data-[targeted=true]:bg-orange-50" data-testid="comment">
       <AuthorLine author={comment.author} date={comment.created_at} />
       <EditableText
         key={editing ? "edit" : "view"}
@@ -254,6 +254,18 @@ export function CommentSection({ post, postAuthor }: { post: string; postAuthor:
   const comments = useComments(post);
   const add = useAddComment(post);
   const error = add.error ? toApiError(add.error) : null;
+  // A link to one comment (#comment-<uuid>, from a notification): the browser cannot scroll to
+  // it by itself, the comments arrive after the page. Scroll once they are there, and mark it.
+  const scrolled = useRef(false);
+  useEffect(() => {
+    const hash = window.location.hash;
+    if (scrolled.current || !/^#(comment|reply)-[0-9a-f-]{36}$|^#comments$/.test(hash)) return;
+    if (!comments.isSuccess) return;
+    scrolled.current = true;
+    const el = document.getElementById(hash.slice(1)) ?? document.getElementById("comments");
+    el?.setAttribute("data-targeted", "true");
+    el?.scrollIntoView({ block: "center" });
+  }, [comments.isSuccess, comments.data]);
   return (
     <section id="comments" className="mt-6 flex flex-col gap-2">
       {me ? (

@@ -6,11 +6,11 @@ import type { Post } from "@/api/types";
 import { LikeButton } from "@/components/posts/like-button";
 import { Card } from "@/components/ui/card";
 import { Avatar, ResponsiveImage } from "@/components/ui/responsive-image";
-import { formatDate, useLocale, useT } from "@/i18n";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { useT } from "@/i18n";
 import { useDwell } from "@/lib/dwell";
 
 export function AuthorLine({ author, date }: { author: Post["author"]; date: string }) {
-  const locale = useLocale((s) => s.locale);
   return (
     <div className="flex items-center gap-2">
       <Avatar user={author} size={32} />
@@ -19,7 +19,7 @@ export function AuthorLine({ author, date }: { author: Post["author"]; date: str
           {author.display_name || author.handle}
         </Link>
         <div className="text-xs text-stone-500">
-          @{author.handle} · {formatDate(date, locale)}
+          @{author.handle} · <RelativeTime iso={date} />
         </div>
       </div>
     </div>
@@ -29,7 +29,8 @@ export function AuthorLine({ author, date }: { author: Post["author"]; date: str
 export function PostCard({ post }: { post: Post }) {
   const t = useT();
   const like = useLikePost(post.uuid);
-  const cover = post.images.find((i) => i.status === "ready");
+  const ready = post.images.filter((i) => i.status === "ready");
+  const cover = ready[0];
   const dwell = useDwell("post", post.uuid);
   return (
     <div ref={dwell}>
@@ -45,12 +46,23 @@ export function PostCard({ post }: { post: Post }) {
           {post.title}
         </h2>
         {cover && (
-          <ResponsiveImage
-            image={cover}
-            alt={post.title}
-            sizes="(min-width: 768px) 640px, 100vw"
-            className="aspect-[4/3] w-full rounded-xl"
-          />
+          <div className="relative">
+            <ResponsiveImage
+              image={cover}
+              alt={post.title}
+              sizes="(min-width: 768px) 640px, 100vw"
+              className="aspect-[4/3] w-full rounded-xl"
+            />
+            {ready.length > 1 && (
+              // More photos than the cover: say how many (the post page shows them all).
+              <span
+                data-testid="more-photos"
+                className="absolute right-2 top-2 rounded-full bg-black/60 px-2 py-0.5 text-xs font-medium text-white"
+              >
+                {t("post.morePhotos", { n: ready.length })}
+              </span>
+            )}
+          </div>
         )}
         <p className="line-clamp-3 whitespace-pre-line text-sm text-stone-700">{post.text}</p>
       </Link>

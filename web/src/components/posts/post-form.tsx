@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { fieldErrors, toApiError } from "@/api/errors";
+import { fieldErrors, formError, toApiError } from "@/api/errors";
 import { schemaLimits } from "@/api/limits";
 import { useSavePost } from "@/api/posts";
 import { CATEGORIES, type Category, type ImageRef, type Post, type PostStatus } from "@/api/types";
 import { ImageStrip } from "@/components/images/image-strip";
-import { ImageUploader } from "@/components/images/image-uploader";
+import { ImageUploader, type UploadsState } from "@/components/images/image-uploader";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
@@ -33,11 +33,14 @@ export function PostForm({ post }: { post?: Post }) {
   const [tags, setTags] = useState(post?.tags.join(", ") ?? "");
   const [category, setCategory] = useState<Category | "">(post?.category ?? "");
   const [status, setStatus] = useState<PostStatus>(post?.status ?? "published");
+  const [uploads, setUploads] = useState<UploadsState>({ busy: false, failed: false });
+  const uploadsBlock = uploads.busy || uploads.failed;
   const [images, setImages] = useState<ImageRef[]>(post?.images ?? []);
   const error = save.error ? toApiError(save.error) : null;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    if (uploadsBlock) return;
     save.mutate(
       { title, text, tags: parseTags(tags), category, status, images: images.map((i) => i.uuid) },
       { onSuccess: (saved) => router.push(`/posts/${saved.uuid}`) },
@@ -48,8 +51,8 @@ export function PostForm({ post }: { post?: Post }) {
     <Card className="mx-auto max-w-2xl">
       <PageTitle>{post ? t("post.editTitle") : t("post.newTitle")}</PageTitle>
       <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-        {error && !Object.keys(error.fields).length && (
-          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        {error && formError(error) && (
+          <FormMessage kind="error">{formError(error)}</FormMessage>
         )}
         <TextField label={t("post.title")} name="title" value={title} maxLength={schemaLimits.PostWriteRequest.title.maxLength}
           onChange={(e) => setTitle(e.target.value)} errors={fieldErrors(error, "title")} />
@@ -59,7 +62,16 @@ export function PostForm({ post }: { post?: Post }) {
         <div className="flex flex-col gap-2">
           <span className="text-sm font-medium text-stone-700">{t("post.images")}</span>
           <ImageStrip images={images} onRemove={(uuid) => setImages((all) => all.filter((i) => i.uuid !== uuid))} />
-          <ImageUploader max={MAX_IMAGES - images.length} onUploaded={(img) => setImages((all) => [...all, img])} />
+          <ImageUploader
+            max={MAX_IMAGES - images.length}
+            onUploaded={(img) => setImages((all) => [...all, img])}
+            onStateChange={setUploads}
+          />
+          {(uploads.busy || uploads.failed) && (
+            <p className="text-xs text-stone-500" data-testid="uploads-pending">
+              {t(uploads.busy ? "image.waitForUploads" : "image.removeFailed")}
+            </p>
+          )}
           {fieldErrors(error, "images")?.map((m) => <p key={m} className="text-xs text-red-600">{m}</p>)}
         </div>
         <TextField label={t("post.tags")} name="tags" value={tags} help={t("post.tagsHelp")}
@@ -87,7 +99,7 @@ export function PostForm({ post }: { post?: Post }) {
         </div>
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={() => router.back()}>{t("common.cancel")}</Button>
-          <Button type="submit" disabled={save.isPending}>
+          <Button type="submit" disabled={save.isPending || uploadsBlock} data-testid="form-submit">
             {save.isPending ? t("common.saving") : post ? t("common.save") : t("post.publish")}
           </Button>
         </div>

@@ -2,17 +2,18 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import { anyFieldText, errorText, fieldErrors, formError, toApiError, type ApiError } from "@/api/errors";
 import { schemaLimits } from "@/api/limits";
 import { usePreview, useSaveProduct } from "@/api/products";
 import { CURRENCIES, type Currency, type ImageRef, type Product } from "@/api/types";
 import { ImageStrip } from "@/components/images/image-strip";
-import { ImageUploader } from "@/components/images/image-uploader";
+import { ImageUploader, type UploadsState } from "@/components/images/image-uploader";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
 import { useT } from "@/i18n";
-import { isHttpUrl } from "@/lib/validators";
+import { formatPriceInput, parsePrice } from "@/lib/price";
+import { isHttpUrl, withScheme } from "@/lib/validators";
 
 const MAX_IMAGES = schemaLimits.ProductInputRequest.images.maxItems;
 
@@ -39,9 +40,13 @@ export function ProductForm({ product }: { product?: Product }) {
   const [description, setDescription] = useState(product?.description ?? "");
   const [currency, setCurrency] = useState<Currency>(product?.currency ?? "KRW");
   const [price, setPrice] = useState(
-    product ? String(product.price / 10 ** minorDigits(product.currency)) : "",
+    product
+      ? formatPriceInput(String(product.price / 10 ** minorDigits(product.currency)), minorDigits(product.currency))
+      : "",
   );
-  const [link, setLink] = useState(product?.link ?? "");
+  const [linkText, setLink] = useState(product?.link ?? "");
+  const [uploads, setUploads] = useState<UploadsState>({ busy: false, failed: false });
+  const uploadsBlock = uploads.busy || uploads.failed;
   const [images, setImages] = useState<ImageRef[]>(product?.images ?? []);
   const [previewImage, setPreviewImage] = useState<string | null>(null);
   const [localError, setLocalError] = useState<ApiError | null>(null);
@@ -49,6 +54,8 @@ export function ProductForm({ product }: { product?: Product }) {
   const previewError = preview.error ? toApiError(preview.error) : null;
 
   const onPreview = () => {
+    const link = withScheme(linkText);
+    setLink(link);
     if (!link || !isHttpUrl(link)) {
       setLocalError({ status: 400, code: "invalid", detail: "", fields: { link: [t("profile.linkInvalid")] } });
       return;
@@ -59,7 +66,7 @@ export function ProductForm({ product }: { product?: Product }) {
         if (data.title) setName(data.title.slice(0, 200));
         const cur = isCurrency(data.currency) ? data.currency : currency;
         if (isCurrency(data.currency)) setCurrency(data.currency);
-        if (data.price !== null) setPrice(String(data.price / 10 ** minorDigits(cur)));
+        if (data.price !== null) setPrice(formatPriceInput(String(data.price / 10 ** minorDigits(cur)), minorDigits(cur)));
         setPreviewImage(data.image);
       },
     });
@@ -67,17 +74,22 @@ export function ProductForm({ product }: { product?: Product }) {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    if (uploadsBlock) return;
     const fields: Record<string, string[]> = {};
-    if (!isHttpUrl(link.trim())) fields.link = [t("profile.linkInvalid")];
-    const amount = Math.round(Number(price) * 10 ** minorDigits(currency));
-    if (price.trim() === "" || !Number.isFinite(amount) || amount < 0) fields.price = ["0+"];
+    const link = withScheme(linkText);
+    setLink(link);
+    if (!link || !isHttpUrl(link)) fields.link = [t("profile.linkInvalid")];
+    const digits = minorDigits(currency);
+    const parsed = parsePrice(price, digits);
+    const amount = parsed.ok ? Math.round(parsed.value * 10 ** digits) : 0;
+    if (!parsed.ok) fields.price = [t(parsed.reason === "negative" ? "price.negative" : "price.invalid")];
     if (Object.keys(fields).length) {
       setLocalError({ status: 400, code: "invalid", detail: "", fields });
       return;
     }
     setLocalError(null);
     save.mutate(
-      { name, description, price: amount, currency, link: link.trim(), images: images.map((i) => i.uuid) },
+      { name, description, price: amount, currency, link, images: images.map((i) => i.uuid) },
       { onSuccess: (saved) => router.push(`/products/${saved.uuid}`) },
     );
   };
@@ -86,14 +98,14 @@ export function ProductForm({ product }: { product?: Product }) {
     <Card className="mx-auto max-w-2xl">
       <PageTitle>{product ? t("product.editTitle") : t("product.newTitle")}</PageTitle>
       <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-        {error && !Object.keys(error.fields).length && (
-          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        {error && formError(error) && (
+          <FormMessage kind="error">{formError(error)}</FormMessage>
         )}
         <div className="flex flex-col gap-2 rounded-xl bg-orange-50 p-3">
           <div className="flex items-end gap-2">
             <div className="flex-1">
-              <TextField label={t("product.link")} name="link" type="url" inputMode="url" value={link}
-                onChange={(e) => setLink(e.target.value)} errors={fieldErrors(error, "link")} placeholder="https://" />
+              <TextField label={t("product.link")} name="link" type="url" inputMode="url" value={linkText}
+                onChange={(e) => setLink(e.target.value)} onBlur={() => setLink(withScheme(linkText))} errors={fieldErrors(error, "link")} placeholder="https://" />
             </div>
             <Button variant="secondary" onClick={onPreview} disabled={preview.isPending} data-testid="preview-button">
               {t("product.preview")}
@@ -111,7 +123,7 @@ export function ProductForm({ product }: { product?: Product }) {
           )}
           {previewError && (
             <p className="text-xs text-red-600" role="alert">
-              {previewError.detail || Object.values(previewError.fields).flat().join(" ") || t("product.previewFailed")}
+              {anyFieldText(previewError) || errorText(previewError)}
             </p>
           )}
         </div>
@@ -119,7 +131,8 @@ export function ProductForm({ product }: { product?: Product }) {
           onChange={(e) => setName(e.target.value)} errors={fieldErrors(error, "name")} />
         <div className="grid grid-cols-[1fr_auto] gap-3">
           <TextField label={t("product.price")} name="price" inputMode="decimal" value={price}
-            onChange={(e) => setPrice(e.target.value)} errors={fieldErrors(error, "price")} />
+            data-testid="price-input" placeholder={currency === "KRW" ? "12,000" : "12.50"}
+            onChange={(e) => setPrice(formatPriceInput(e.target.value, minorDigits(currency)))} errors={fieldErrors(error, "price")} />
           <label className="flex flex-col gap-1 text-sm font-medium text-stone-700">
             {t("product.currency")}
             <select name="currency" value={currency} onChange={(e) => setCurrency(e.target.value as Currency)}
@@ -134,12 +147,21 @@ export function ProductForm({ product }: { product?: Product }) {
         <div className="flex flex-col gap-2">
           <span className="text-sm font-medium text-stone-700">{t("post.images")}</span>
           <ImageStrip images={images} onRemove={(uuid) => setImages((all) => all.filter((i) => i.uuid !== uuid))} />
-          <ImageUploader max={MAX_IMAGES - images.length} onUploaded={(img) => setImages((all) => [...all, img])} />
+          <ImageUploader
+            max={MAX_IMAGES - images.length}
+            onUploaded={(img) => setImages((all) => [...all, img])}
+            onStateChange={setUploads}
+          />
+          {(uploads.busy || uploads.failed) && (
+            <p className="text-xs text-stone-500" data-testid="uploads-pending">
+              {t(uploads.busy ? "image.waitForUploads" : "image.removeFailed")}
+            </p>
+          )}
           {fieldErrors(error, "images")?.map((m) => <p key={m} className="text-xs text-red-600">{m}</p>)}
         </div>
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={() => router.back()}>{t("common.cancel")}</Button>
-          <Button type="submit" disabled={save.isPending}>
+          <Button type="submit" disabled={save.isPending || uploadsBlock} data-testid="form-submit">
             {save.isPending ? t("common.saving") : t("common.save")}
           </Button>
         </div>

@@ -20,6 +20,9 @@ export function StatusBadge({ status }: { status: ReportStatus }) {
   );
 }
 
+const HISTORY_KEYS = new Set(["created", "assigned", "unassigned", "note", "status"]);
+const ACTION_KEYS = new Set(["hide_content", "unhide_content", "warn_user", "suspend_user", "unsuspend_user"]);
+
 export function useReportLabels() {
   const t = useT();
   return {
@@ -27,5 +30,12 @@ export function useReportLabels() {
     type: (r: string) => t(`report.type.${r}` as MessageKey),
     action: (r: string) => t(`report.actionName.${r}` as MessageKey),
     status: (r: string) => t(`report.status.${r}` as MessageKey),
+    /** An audit-log entry's action code: workflow steps, then moderation actions. */
+    history: (a: string) =>
+      HISTORY_KEYS.has(a)
+        ? t(`staff.history.${a}` as MessageKey)
+        : ACTION_KEYS.has(a)
+          ? t(`report.actionName.${a}` as MessageKey)
+          : t("staff.history.other"),
   };
 }

@@ -3,7 +3,7 @@
 import { schemaLimits } from "@/api/limits";
 import { useState, type FormEvent } from "react";
 import { useFileReport } from "@/api/reports";
-import { toApiError, type ApiError } from "@/api/errors";
+import { anyFieldText, errorText, toApiError, type ApiError } from "@/api/errors";
 import { REPORT_REASONS, type ReportReason, type ReportTargetType } from "@/api/types";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
@@ -110,7 +110,7 @@ export function ReportButton({ targetType, target, className }: ReportButtonProp
                   <FormMessage kind="error">
                     {error.code === "duplicate_report"
                       ? t("report.duplicate")
-                      : Object.values(error.fields).flat().join(" ") || error.detail || t("common.error")}
+                      : anyFieldText(error) || errorText(error)}
                   </FormMessage>
                 )}
                 <div className="mt-4 flex justify-end gap-2">

@@ -5,12 +5,12 @@ import type { PostHit, ProductHit, UserHit } from "@/api/types";
 import { Highlighted, MarkTerms } from "@/components/search/highlight";
 import { Card } from "@/components/ui/card";
 import { Avatar, ResponsiveImage } from "@/components/ui/responsive-image";
-import { formatDate, formatPrice, useLocale, useT } from "@/i18n";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { formatPrice, useLocale, useT } from "@/i18n";
 import { useDwell } from "@/lib/dwell";
 
 export function PostHitCard({ hit }: { hit: PostHit }) {
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const dwell = useDwell("post", hit.uuid);
   return (
     <div ref={dwell}>
@@ -20,7 +20,7 @@ export function PostHitCard({ hit }: { hit: PostHit }) {
       </Link>
       <Highlighted html={hit.snippet_html} className="line-clamp-3 text-sm text-stone-700" />
       <span className="text-xs text-stone-500">
-        @{hit.author.handle} · {formatDate(hit.created_at, locale)} · ♥ {hit.like_count} ·{" "}
+        @{hit.author.handle} · <RelativeTime iso={hit.created_at} /> · ♥ {hit.like_count} ·{" "}
         {t("post.comments", { n: hit.comment_count })}
       </span>
     </Card>

@@ -15,7 +15,7 @@ function RecommendedItem({ post }: { post: RecommendedPost }) {
   const reason =
     post.reason.kind === "popular" || !title ? t("rec.popular") : t(`rec.${post.reason.kind}`, { title });
   return (
-    <li ref={dwell} className="min-w-0" data-testid="recommended-post">
+    <li ref={dwell} className="w-[70%] min-w-0 shrink-0 snap-start sm:w-auto" data-testid="recommended-post">
       <Link href={`/posts/${post.uuid}`} className="block rounded-xl border border-stone-100 p-3 hover:border-orange-300">
         <div className="truncate font-medium text-stone-900">{post.title}</div>
         <div className="truncate text-xs text-stone-500">@{post.author.handle}</div>
@@ -34,7 +34,11 @@ export function RecommendedPosts() {
   return (
     <Card className="mb-4" data-testid="recommended">
       <h2 className="mb-2 text-sm font-semibold text-stone-700">{t("rec.title")}</h2>
-      <ul className="grid gap-2 sm:grid-cols-2">
+      {/* Phones: one swipeable row, so the feed starts above the fold; wider: a grid. */}
+      <ul
+        className="-mx-1 flex snap-x snap-mandatory gap-2 overflow-x-auto px-1 pb-1 sm:mx-0 sm:grid sm:grid-cols-2 sm:overflow-visible sm:px-0"
+        data-testid="recommended-list"
+      >
         {results.map((p) => <RecommendedItem key={p.uuid} post={p} />)}
       </ul>
     </Card>

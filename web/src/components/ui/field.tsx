@@ -1,5 +1,7 @@
+"use client";
+
 import { cva } from "class-variance-authority";
-import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
 import { cn } from "@/lib/cn";
 
 const control = cva(
@@ -38,14 +40,29 @@ function FieldShell({ id, label, help, errors, children }: FieldShellProps) {
   );
 }
 
+/**
+ * A field's errors until the user changes the field: an error is about the value it was given
+ * for, so it goes away as soon as the value changes (a new answer from the API shows again:
+ * `fieldErrors()` keeps one array per answer, so a new answer is a new array).
+ */
+export function useFreshErrors(errors: string[] | undefined, value: unknown): string[] | undefined {
+  const [seen, setSeen] = useState<{ errors: string[] | undefined; value: unknown }>({ errors, value });
+  if (seen.errors !== errors) {
+    setSeen({ errors, value });
+    return errors;
+  }
+  return Object.is(seen.value, value) ? errors : undefined;
+}
+
 type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
   label: string;
   help?: string;
   errors?: string[];
 };
 
-export function TextField({ label, help, errors, className, id, ...props }: TextFieldProps) {
+export function TextField({ label, help, errors: given, className, id, ...props }: TextFieldProps) {
   const autoId = useId();
+  const errors = useFreshErrors(given, props.value);
   const fieldId = id ?? autoId;
   return (
     <FieldShell id={fieldId} label={label} help={help} errors={errors}>
@@ -65,8 +82,9 @@ type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
   errors?: string[];
 };
 
-export function TextAreaField({ label, help, errors, className, id, ...props }: TextAreaFieldProps) {
+export function TextAreaField({ label, help, errors: given, className, id, ...props }: TextAreaFieldProps) {
   const autoId = useId();
+  const errors = useFreshErrors(given, props.value);
   const fieldId = id ?? autoId;
   return (
     <FieldShell id={fieldId} label={label} help={help} errors={errors}>

@@ -9,7 +9,14 @@ import type { ChatMessage } from "@/api/types";
  * (`socket.ts`) and the catch-up (`catch-up.ts`) write into it.
  */
 
-export type SocketStatus = "idle" | "connecting" | "open" | "reconnecting" | "revoked" | "no_rooms";
+export type SocketStatus =
+  | "idle"
+  | "connecting"
+  | "open"
+  | "reconnecting"
+  | "lost"
+  | "revoked"
+  | "no_rooms";
 
 export interface PendingMessage {
   client_id: string;
@@ -36,6 +43,8 @@ interface ChatState {
   loadingHistory: Record<string, boolean>;
   /** The room on screen: its new messages are marked read at once. */
   activeRoom: string | null;
+  /** The client_id the server held back (rate_limited): it and those after it wait. */
+  held: string | null;
 }
 
 export const useChat = create<ChatState>()(() => ({
@@ -46,6 +55,7 @@ export const useChat = create<ChatState>()(() => ({
   historyNext: {},
   loadingHistory: {},
   activeRoom: null,
+  held: null,
 }));
 
 /** Forgets every message of the session (logout, user change). */
@@ -57,6 +67,7 @@ export function resetMessages() {
     pending: {},
     historyNext: {},
     loadingHistory: {},
+    held: null,
   });
 }
 

@@ -35,6 +35,10 @@ import {
  * what the socket missed.
  */
 
+const SEND_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 20_000;
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
 class ChatConnection {
   private ws: WebSocket | null = null;
   private attempts = 0;
@@ -44,6 +48,22 @@ class ChatConnection {
   private attempt: object | null = null;
   private qc: QueryClient | null = null;
   private me: string | null = null;
+  /**
+   * Messages waiting to go out, as client_ids in the order they were typed (all rooms). One is
+   * in flight at a time: the next is sent after its ack, so a message the server holds back
+   * (rate_limited, unavailable) holds back every message typed after it, and readers always see
+   * them in the order typed.
+   */
+  private outbox: string[] = [];
+  private inflight: string | null = null;
+  private inflightTimer: ReturnType<typeof setTimeout> | null = null;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
+  private holds = 0;
+  /** Heartbeat: a frame every HEARTBEAT_MS; no answer within HEARTBEAT_TIMEOUT_MS = lost. */
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private pingTimer: ReturnType<typeof setTimeout> | null = null;
+  private onOffline = () => this.lost();
+  private onOnline = () => this.ensure();
 
   start(qc: QueryClient, me: string) {
     this.qc = qc;
@@ -52,6 +72,8 @@ class ChatConnection {
     this.me = me;
     this.stopped = false;
     this.attempts = 0;
+    window.addEventListener("offline", this.onOffline);
+    window.addEventListener("online", this.onOnline);
     void this.connect();
   }
 
@@ -60,6 +82,15 @@ class ChatConnection {
     this.attempt = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopHeartbeat();
+    this.clearInflight();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    this.outbox = [];
+    if (typeof window !== "undefined") {
+      window.removeEventListener("offline", this.onOffline);
+      window.removeEventListener("online", this.onOnline);
+    }
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -104,6 +135,7 @@ class ChatConnection {
     this.ws = ws;
     ws.onopen = () => {
       this.attempts = 0;
+      this.startHeartbeat(ws);
       // An error about the previous socket's close is over once we are connected again.
       useChat.setState((s) => ({
         status: "open",
@@ -122,6 +154,9 @@ class ChatConnection {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.stopHeartbeat();
+      // What was in flight goes out again, first, on the next socket (same client_id: stored once).
+      this.clearInflight();
       this.onClose(ev.code);
     };
   }
@@ -153,9 +188,10 @@ class ChatConnection {
     this.scheduleReconnect();
   }
 
-  private scheduleReconnect() {
+  private scheduleReconnect(status: "reconnecting" | "lost" = "reconnecting") {
     if (this.stopped) return;
-    useChat.setState({ status: "reconnecting" });
+    if (this.timer) clearTimeout(this.timer);
+    useChat.setState({ status });
     // Exponential backoff with full jitter, capped at 30 s.
     const base = Math.min(30_000, 500 * 2 ** this.attempts);
     const delay = base / 2 + Math.random() * (base / 2);
@@ -175,10 +211,106 @@ class ChatConnection {
     if (active) this.markRead(active);
   }
 
+  /** After a (re)connect: every pending message goes out again, in the order typed. */
   private resendPending() {
-    for (const list of Object.values(useChat.getState().pending)) {
-      for (const p of list) this.sendFrame(p);
+    const queued = new Set(this.outbox);
+    const missing = Object.values(useChat.getState().pending)
+      .flat()
+      .filter((p) => p.state === "sending" && !queued.has(p.client_id));
+    this.outbox.push(...missing.map((p) => p.client_id));
+    this.pump();
+  }
+
+  /** Sends the head of the outbox when nothing is in flight or held. */
+  private pump() {
+    if (this.inflight || this.holdTimer) return;
+    while (this.outbox.length > 0) {
+      const p = findPending(this.outbox[0]);
+      if (p && p.state === "sending") break;
+      this.outbox.shift(); // acknowledged, failed or forgotten meanwhile
     }
+    const head = this.outbox[0];
+    if (!head) return;
+    const p = findPending(head);
+    if (!p || !this.sendFrame(p)) {
+      this.ensure();
+      return;
+    }
+    this.inflight = head;
+    // No answer in time: the socket is dead without knowing it. Drop it; the reconnect resends.
+    this.inflightTimer = setTimeout(() => this.lost(), SEND_TIMEOUT_MS);
+  }
+
+  private clearInflight() {
+    this.inflight = null;
+    if (this.inflightTimer) clearTimeout(this.inflightTimer);
+    this.inflightTimer = null;
+  }
+
+  /** The message in flight was stored (ack or its echo): the next one may go. */
+  private settled(clientId: string | null | undefined) {
+    if (!clientId) return;
+    this.outbox = this.outbox.filter((id) => id !== clientId);
+    if (this.inflight === clientId) {
+      this.clearInflight();
+      this.holds = 0;
+      this.pump();
+    }
+  }
+
+  /** The server held the message back: it and everything typed after it wait, then retry. */
+  private hold(clientId: string) {
+    if (this.inflight === clientId) this.clearInflight();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    const delay = Math.min(8_000, 1_000 * 1.5 ** this.holds);
+    this.holds += 1;
+    useChat.setState({ held: clientId });
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      useChat.setState({ held: null });
+      this.pump();
+    }, delay);
+  }
+
+  private startHeartbeat(ws: WebSocket) {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      if (this.ws !== ws || ws.readyState !== WebSocket.OPEN || this.pingTimer) return;
+      // The API has no ping frame yet: any frame is answered, an unknown type with an error
+      // frame without client_id, which is taken as the pong (and not shown).
+      ws.send(JSON.stringify({ type: "ping" }));
+      this.pingTimer = setTimeout(() => this.lost(), HEARTBEAT_TIMEOUT_MS);
+    }, HEARTBEAT_MS);
+  }
+
+  private stopHeartbeat() {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  private pong(): boolean {
+    if (!this.pingTimer) return false;
+    clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+    return true;
+  }
+
+  /** The connection is gone (no answer, or the browser went offline): say so and reconnect. */
+  private lost() {
+    if (this.stopped) return;
+    useChat.setState({ status: "lost" });
+    const ws = this.ws;
+    this.stopHeartbeat();
+    this.clearInflight();
+    if (ws) {
+      this.ws = null;
+      ws.onclose = null;
+      ws.onmessage = null;
+      ws.close();
+    }
+    this.scheduleReconnect("lost");
   }
 
   private sendFrame(p: PendingMessage): boolean {
@@ -192,13 +324,15 @@ class ChatConnection {
   send(room: string, text: string) {
     const p: PendingMessage = { client_id: newClientId(), room, text, state: "sending" };
     addPending(p);
-    // Not open: it goes out with its client_id on the next open (resendPending).
-    if (!this.sendFrame(p)) this.ensure();
+    // Queued behind what was typed before; not open: it goes out on the next open.
+    this.outbox.push(p.client_id);
+    this.pump();
   }
 
   retry(p: PendingMessage) {
     setPending(p.room, p.client_id, { state: "sending", error: undefined });
-    if (!this.sendFrame(p)) this.ensure();
+    if (!this.outbox.includes(p.client_id)) this.outbox.push(p.client_id);
+    this.pump();
   }
 
   markRead(room: string, seq?: number) {
@@ -222,6 +356,11 @@ class ChatConnection {
         addMessages(frame.message.room, [frame.message]);
         removePending(frame.message.room, frame.client_id);
         patchRoomWithMessage(qc, frame.message, this.me);
+        this.settled(frame.client_id);
+        break;
+      }
+      case "pong": {
+        this.pong();
         break;
       }
       case "message": {
@@ -230,6 +369,7 @@ class ChatConnection {
         // A skipped number means a message did not ring (a broker hiccup): fetch the hole.
         if (held > 0 && frame.message.seq > held + 1) void fetchAfter(frame.room).catch(() => undefined);
         removePending(frame.room, frame.message.client_id, frame.message.sender?.handle === this.me);
+        if (frame.message.sender?.handle === this.me) this.settled(frame.message.client_id);
         const viewing =
           useChat.getState().activeRoom === frame.room && document.visibilityState === "visible";
         patchRoomWithMessage(qc, frame.message, viewing ? frame.message.sender?.handle ?? null : this.me);
@@ -270,16 +410,26 @@ class ChatConnection {
         break;
       }
       case "error": {
-        useChat.setState({ error: { code: frame.code, detail: frame.detail ?? "", at: Date.now() } });
+        // The heartbeat's answer (see startHeartbeat), not something to show.
+        if (!frame.client_id && frame.code === "unknown_type" && this.pong()) break;
         if (frame.client_id) {
           const p = findPending(frame.client_id);
-          if (p && frame.code === "rate_limited") {
-            // Same client_id later: the server stores it once.
-            setTimeout(() => this.sendFrame(p), 1500);
-          } else if (p) {
+          if (p && (frame.code === "rate_limited" || frame.code === "unavailable")) {
+            // Held back: the same client_id later (stored once), and nothing typed after it
+            // goes first. Shown next to the message, not as an error.
+            this.hold(p.client_id);
+            break;
+          }
+          if (p) {
             setPending(p.room, p.client_id, { state: "failed", error: frame.code });
+            this.outbox = this.outbox.filter((id) => id !== p.client_id);
+            if (this.inflight === p.client_id) {
+              this.clearInflight();
+              this.pump();
+            }
           }
         }
+        useChat.setState({ error: { code: frame.code, detail: frame.detail ?? "", at: Date.now() } });
         break;
       }
       default:
@@ -297,6 +447,7 @@ type Frame =
   | { type: "room.members"; room: string; joined: string[]; left: string[] }
   | { type: "session.revoked" }
   | { type: "error"; code: string; detail?: string; client_id?: string }
+  | { type: "pong" }
   | { type: "notification"; notification: Notification };
 
 export const chatConnection = new ChatConnection();

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { downloadMyData, useDeleteAccount } from "@/api/accounts";
-import { toApiError } from "@/api/errors";
+import { errorText, toApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -45,7 +45,7 @@ function DeleteDialog({ handle, onClose, onLeaving }: {
         data-testid="delete-dialog">
         <h2 id="delete-title" className="text-lg font-bold text-stone-900">{t("account.deleteConfirmTitle")}</h2>
         <p className="text-sm text-stone-600">{t("account.deleteHelp")}</p>
-        {error && <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>}
+        {error && <FormMessage kind="error">{errorText(error)}</FormMessage>}
         <TextField label={t("account.deleteConfirmLabel", { handle })} name="confirm-handle" autoComplete="off"
           value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
         <div className="flex justify-end gap-2">

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useChangePassword } from "@/api/accounts";
-import { fieldErrors, toApiError } from "@/api/errors";
+import { fieldErrors, formError, toApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -29,8 +29,8 @@ export default function ChangePasswordPage() {
       <PageTitle>{t("auth.changePasswordTitle")}</PageTitle>
       <form onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
         {change.isSuccess && <FormMessage kind="success">{t("auth.changePasswordDone")}</FormMessage>}
-        {error && !Object.keys(error.fields).length && (
-          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        {error && formError(error) && (
+          <FormMessage kind="error">{formError(error)}</FormMessage>
         )}
         <TextField label={t("auth.oldPassword")} name="old_password" type="password" autoComplete="current-password"
           value={form.old_password} onChange={set("old_password")} errors={fieldErrors(error, "old_password")} />

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useUpdateProfile } from "@/api/accounts";
-import { fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import { fieldErrors, formError, toApiError, type ApiError } from "@/api/errors";
 import { schemaLimits } from "@/api/limits";
 import type { ImageRef, Me } from "@/api/types";
 import { Button } from "@/components/ui/button";
@@ -14,7 +14,7 @@ import { ImageUploader } from "@/components/images/image-uploader";
 import { Avatar } from "@/components/ui/responsive-image";
 import { useT } from "@/i18n";
 import { useRequireAuth } from "@/lib/use-require-auth";
-import { isHttpUrl } from "@/lib/validators";
+import { isHttpUrl, withScheme } from "@/lib/validators";
 
 function ProfileForm({ me }: { me: Me }) {
   const t = useT();
@@ -35,8 +35,10 @@ function ProfileForm({ me }: { me: Me }) {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const fields: Record<string, string[]> = {};
+    const links = { link_1: withScheme(form.link_1), link_2: withScheme(form.link_2) };
+    setForm((f) => ({ ...f, ...links }));
     for (const name of ["link_1", "link_2"] as const) {
-      if (!isHttpUrl(form[name].trim())) fields[name] = [t("profile.linkInvalid")];
+      if (!isHttpUrl(links[name])) fields[name] = [t("profile.linkInvalid")];
     }
     if (Object.keys(fields).length) {
       setLocalError({ status: 400, code: "invalid", detail: "", fields });
@@ -47,8 +49,8 @@ function ProfileForm({ me }: { me: Me }) {
       {
         display_name: form.display_name.trim(),
         bio: form.bio,
-        link_1: form.link_1.trim(),
-        link_2: form.link_2.trim(),
+        link_1: links.link_1,
+        link_2: links.link_2,
         profile_image: picture?.uuid ?? null,
       },
       { onSuccess: (saved) => router.push(`/u/${saved.handle}`) },
@@ -59,8 +61,8 @@ function ProfileForm({ me }: { me: Me }) {
     <Card className="mx-auto max-w-lg">
       <PageTitle>{t("profile.editTitle")}</PageTitle>
       <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-        {error && !Object.keys(error.fields).length && (
-          <FormMessage kind="error">{error.detail || t("common.error")}</FormMessage>
+        {error && formError(error) && (
+          <FormMessage kind="error">{formError(error)}</FormMessage>
         )}
         <div className="flex items-center gap-4">
           <Avatar user={{ ...me, profile_image: picture }} size={72} />
@@ -84,9 +86,9 @@ function ProfileForm({ me }: { me: Me }) {
           onChange={set("bio")} errors={fieldErrors(error, "bio")}
           maxLength={schemaLimits.UserUpdateRequest.bio.maxLength} />
         <TextField label={t("profile.link1")} name="link_1" type="url" inputMode="url" value={form.link_1}
-          onChange={set("link_1")} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_1")} />
+          onChange={set("link_1")} onBlur={() => setForm((f) => ({ ...f, link_1: withScheme(f.link_1) }))} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_1")} />
         <TextField label={t("profile.link2")} name="link_2" type="url" inputMode="url" value={form.link_2}
-          onChange={set("link_2")} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_2")} />
+          onChange={set("link_2")} onBlur={() => setForm((f) => ({ ...f, link_2: withScheme(f.link_2) }))} help={t("profile.linkHelp")} errors={fieldErrors(error, "link_2")} />
         <div className="flex items-center justify-between">
           <div className="flex flex-col gap-1">
             <Link href="/settings/password" className="text-sm text-orange-600 hover:underline">

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { toApiError, type ApiError } from "@/api/errors";
+import { anyFieldText, errorText, toApiError, type ApiError } from "@/api/errors";
 import { schemaLimits } from "@/api/limits";
 import { useReport, useUpdateReport } from "@/api/reports";
 import type { ReportAction, ReportUpdate } from "@/api/types";
@@ -132,7 +132,7 @@ export default function StaffReportPage() {
             <ol className="flex flex-col gap-1 text-xs text-stone-600" data-testid="history">
               {r.history.map((h) => (
                 <li key={h.uuid}>
-                  <span className="text-stone-400">{dt(h.created_at)}</span> @{h.actor || "—"} · {h.action}
+                  <span className="text-stone-400">{dt(h.created_at)}</span> @{h.actor || "—"} · <span data-testid="history-action">{labels.history(h.action)}</span>
                   {h.from_status && h.to_status && ` ${labels.status(h.from_status)} → ${labels.status(h.to_status)}`}
                   {h.reason && ` · “${h.reason}”`}
                 </li>
@@ -146,7 +146,7 @@ export default function StaffReportPage() {
             <input id="staff-reason" value={reason} maxLength={schemaLimits.PatchedReportUpdateRequest.reason.maxLength} onChange={(e) => setReason(e.target.value)}
               className="h-8 rounded-lg border border-stone-300 px-2 text-sm" />
             {error && (
-              <FormMessage kind="error">{Object.values(error.fields).flat().join(" ") || error.detail || t("common.error")}</FormMessage>
+              <FormMessage kind="error">{anyFieldText(error) || errorText(error)}</FormMessage>
             )}
             <div className="flex flex-wrap gap-2">
               {r.status === "pending" && (
