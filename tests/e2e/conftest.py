@@ -246,7 +246,13 @@ def servers() -> Iterator[Servers]:
             )
         )
         web_log = tmp / "next.log"
-        web_env = {**env, "NEXT_DIST_DIR": DIST_DIR, "NEXT_TELEMETRY_DISABLED": "1"}
+        # API_ORIGIN at run time too: server layouts fetch items for page titles and previews.
+        web_env = {
+            **env,
+            "NEXT_DIST_DIR": DIST_DIR,
+            "NEXT_TELEMETRY_DISABLED": "1",
+            "API_ORIGIN": api_origin,
+        }
         procs.append(
             _start(
                 [

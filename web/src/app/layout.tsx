@@ -5,8 +5,12 @@ import { AppShell } from "@/components/layout/app-shell";
 import { Providers } from "@/components/providers";
 
 export const metadata: Metadata = {
-  title: "감귤마켓 · Tangerine Market",
+  // Pages name themselves ("검색 · 감귤마켓"); posts, products and profiles use their own title,
+  // description and photo (server layouts, lib/page-meta.ts).
+  title: { default: "감귤마켓 · Tangerine Market", template: "%s · 감귤마켓" },
   description: "감귤마켓: 셀러와 이웃이 상품과 일상을 나누는 곳",
+  openGraph: { siteName: "감귤마켓", type: "website", locale: "ko_KR" },
+  twitter: { card: "summary" },
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#f97316" };

@@ -12,7 +12,7 @@ import { AuthorLine } from "@/components/posts/post-card";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
-import { ResponsiveImage } from "@/components/ui/responsive-image";
+import { Carousel } from "@/components/images/carousel";
 import { useT } from "@/i18n";
 import { useAuth } from "@/stores/auth";
 
@@ -65,10 +65,7 @@ export default function PostPage() {
             {t(`category.${post.category}`)}
           </span>
         )}
-        {post.images.filter((i) => i.status === "ready").map((img) => (
-          <ResponsiveImage key={img.uuid} image={img} alt={post.title}
-            sizes="(min-width: 768px) 672px, 100vw" className="w-full rounded-xl" />
-        ))}
+        <Carousel images={post.images.filter((i) => i.status === "ready")} alt={post.title} />
         <p className="whitespace-pre-line text-stone-800" data-testid="post-text">{post.text}</p>
         {post.tags.length > 0 && (
           <div className="flex flex-wrap gap-1">
