@@ -6,6 +6,9 @@ import io
 import json
 import logging
 import logging.config
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -144,3 +147,15 @@ def test_in_the_middleware_stack_every_answer_carries_its_id(client: Client, set
     made = client.get("/api/health/live")
     assert given[REQUEST_ID_HEADER] == "edge-42"
     assert len(made[REQUEST_ID_HEADER]) == 32
+
+
+def test_the_settings_can_import_the_module_before_django_is_set_up() -> None:
+    code = (
+        "import sys; from tangerine.config.logs import logging_config; "
+        "assert not [m for m in sys.modules if m.startswith('django.http')], 'django.http'"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # noqa: S603 - a fixed command line of ours
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
