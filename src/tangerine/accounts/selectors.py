@@ -68,11 +68,6 @@ def user_ids_blocked_between(*, viewer: User | None) -> QuerySet[Block]:
     return Block.objects.involving(viewer)
 
 
-def user_ids_blocked_by(*, user: User) -> set[int]:
-    """Keys of the users ``user`` blocked (one query)."""
-    return set(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
-
-
 def user_uuids_blocked_by(*, user: User) -> set[str]:
     """Uuids of the users ``user`` blocked (one query), as strings."""
     return {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from tangerine.accounts.models import User
+from tangerine.accounts.models import Block, User
 from tangerine.chats.models import Membership, Message, Room
 
 
@@ -34,7 +34,13 @@ def room_qs_for_member(*, user: User) -> QuerySet[Room]:
     return (
         Room.objects.filter(closed_at__isnull=True, memberships__user=user)
         .select_related("last_message", "last_message__sender")
-        .annotate(my_last_read_seq=Subquery(my_read[:1]))
+        .annotate(
+            my_last_read_seq=Subquery(my_read[:1]),
+            # A group room's last message from someone ``user`` blocked shows as a placeholder.
+            last_sender_blocked=Exists(
+                Block.objects.filter(blocker=user, blocked=OuterRef("last_message__sender"))
+            ),
+        )
         .prefetch_related(Prefetch("memberships", queryset=members, to_attr="member_list"))
         .order_by("-updated_at", "-id")
     )
@@ -54,13 +60,22 @@ def room_is_member(*, user: User, room_uuid: object) -> bool:
     ).exists()
 
 
-def message_qs_for_room(*, room: Room, after_seq: int | None = None) -> QuerySet[Message]:
-    """History of ``room`` (one query per page: sender joined). The caller checked membership.
+def message_qs_for_room(
+    *, room: Room, reader: User, after_seq: int | None = None
+) -> QuerySet[Message]:
+    """History of ``room`` for ``reader`` (one query per page: sender joined, and whether the
+    reader blocked the sender as an EXISTS). The caller checked membership.
 
     Without ``after_seq``: newest first. With it: the messages after that sequence number,
     oldest first, for catching up after a reconnect.
     """
-    qs = Message.objects.filter(room=room).select_related("sender", "room")
+    qs = (
+        Message.objects.filter(room=room)
+        .select_related("sender", "room")
+        .annotate(
+            sender_blocked=Exists(Block.objects.filter(blocker=reader, blocked=OuterRef("sender")))
+        )
+    )
     if after_seq is not None:
         return qs.filter(seq__gt=after_seq).order_by("seq")
     return qs.order_by("-seq")

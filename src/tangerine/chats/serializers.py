@@ -28,7 +28,8 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
 
     A hidden message keeps its place in the sequence but shows a placeholder text, except to
     staff (``context["viewer"]``). So does, for its reader only, a message whose sender the
-    reader blocked (``context["blocked_senders"]``: user keys; group rooms keep such pairs).
+    reader blocked (the ``sender_blocked`` annotation of ``selectors.message_qs_for_room``;
+    group rooms keep such pairs).
     """
 
     room = serializers.UUIDField(source="room.uuid", read_only=True)
@@ -42,7 +43,7 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
         read_only_fields = fields
 
     def _blocked(self, message: Message) -> bool:
-        return message.sender_id in self.context.get("blocked_senders", ())
+        return bool(getattr(message, "sender_blocked", False))
 
     def get_text(self, message: Message) -> str:
         viewer = self.context.get("viewer")
@@ -110,6 +111,7 @@ class RoomSerializer(serializers.ModelSerializer[Room]):
         if message is None:
             return None
         message.room = room  # already loaded: no query for the room's uuid
+        message.sender_blocked = getattr(room, "last_sender_blocked", False)  # type: ignore[attr-defined]
         return dict(MessageSerializer(message, context=self.context).data)
 
     def get_unread_count(self, room: Room) -> int:

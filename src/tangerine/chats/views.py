@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_user
-from tangerine.accounts.selectors import user_ids_blocked_by
 from tangerine.chats import selectors, services, tickets
 from tangerine.chats.models import Message, Room
 from tangerine.chats.serializers import (
@@ -93,12 +92,7 @@ class RoomListCreateView(ListAPIView[Room]):
         return selectors.room_qs_for_member(user=self.request.user)  # type: ignore[arg-type]
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {
-            **super().get_serializer_context(),
-            "viewer": self.request.user,
-            # One query: whose messages this reader sees as "blocked" placeholders.
-            "blocked_senders": user_ids_blocked_by(user=request_user(self.request)),
-        }
+        return {**super().get_serializer_context(), "viewer": self.request.user}
 
     @extend_schema(summary="My rooms, newest activity first")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -206,15 +200,12 @@ class RoomMessagesView(ListAPIView[Message]):
 
     def get_queryset(self) -> Any:
         room = _room_for(self.request, self.kwargs["uuid"])
-        return selectors.message_qs_for_room(room=room, after_seq=self._after_seq())
+        return selectors.message_qs_for_room(
+            room=room, reader=request_user(self.request), after_seq=self._after_seq()
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {
-            **super().get_serializer_context(),
-            "viewer": self.request.user,
-            # One query: whose messages this reader sees as "blocked" placeholders.
-            "blocked_senders": user_ids_blocked_by(user=request_user(self.request)),
-        }
+        return {**super().get_serializer_context(), "viewer": self.request.user}
 
     @extend_schema(
         summary="History, newest first (or oldest first after after_seq)",
