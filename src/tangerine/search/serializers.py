@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
@@ -121,6 +121,42 @@ def _section(hit_serializer: type[serializers.Serializer[Any]]) -> type:
     )
 
 
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="SearchTopHit",
+        serializers={
+            "post": PostHitSerializer,
+            "product": ProductHitSerializer,
+            "user": UserHitSerializer,
+        },
+        resource_type_field_name="kind",
+    )
+)
+class TopHitSerializer(serializers.Serializer[Any]):
+    """A hit of any kind in the merged ranking: the fields of that kind's own section."""
+
+    _BY_KIND: dict[str, type[serializers.Serializer[Any]]] = {
+        "post": PostHitSerializer,
+        "product": ProductHitSerializer,
+        "user": UserHitSerializer,
+    }
+
+    def to_representation(self, instance: Any) -> Any:
+        return self._BY_KIND[instance.kind](instance).data
+
+
+class TopSearchSectionSerializer(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TopHitSerializer(
+        many=True,
+        help_text="Posts, products (and users matching by handle or name prefix) in one "
+        "ranking by `score`, which is comparable across kinds.",
+    )
+
+
 class SearchResponseSerializer(serializers.Serializer[dict[str, Any]]):
     q = serializers.CharField()
     dense = serializers.BooleanField(help_text="False when ranking used keywords only.")
@@ -130,6 +166,17 @@ class SearchResponseSerializer(serializers.Serializer[dict[str, Any]]):
     post = _section(PostHitSerializer)(required=False)
     product = _section(ProductHitSerializer)(required=False)
     user = _section(UserHitSerializer)(required=False)
+    top = TopSearchSectionSerializer(
+        required=False,
+        help_text="When posts or products and another kind are requested: every requested "
+        "kind merged in one ranking by `score` (the per-kind sections stay as they are). "
+        "Paged like the sections.",
+    )
+    suggestions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only when nothing was found: corrected spellings and related words to try.",
+    )
 
 
 class EventSerializer(serializers.Serializer[dict[str, Any]]):

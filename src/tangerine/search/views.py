@@ -32,6 +32,7 @@ from tangerine.search.serializers import (
     SimilarPostSerializer,
     SimilarProductPageSerializer,
     SimilarProductSerializer,
+    TopHitSerializer,
     UserHitSerializer,
 )
 
@@ -86,6 +87,20 @@ class SearchView(APIView):
                     extra={"type": kind},
                 ),
             }
+        if result.top is not None and len(data["type"]) > 1:  # all kinds in one ranking
+            body["top"] = {
+                "page": page,
+                **numbered_page(
+                    request,
+                    page=page,
+                    page_size=page_size,
+                    count=result.top.count,
+                    results=TopHitSerializer(result.top.hits, many=True).data,
+                    extra={"type": ",".join(data["type"])},
+                ),
+            }
+        if result.suggestions:  # nothing found: spellings and related words to try
+            body["suggestions"] = result.suggestions
         return Response(body)
 
 

@@ -18,6 +18,7 @@ from tangerine.accounts.models import User
 from tangerine.integrations import embeddings, milvus
 from tangerine.search import fusion, keyword
 from tangerine.search.highlight import matched_terms, snippet
+from tangerine.search.selectors import expand
 from tangerine.search.selectors.common import item_cards, visible_items, visible_users
 from tangerine.search.tokenize import query_terms
 
@@ -46,6 +47,30 @@ class Section:
 class SearchResult:
     sections: dict[str, Section]
     dense: bool
+    top: Section | None = None  # posts and products (and exact users) in one ranking
+    suggestions: list[str] = field(default_factory=list)
+
+
+# One ranking across kinds (bench/search/README.md, "relevance set 2"): the dense and keyword
+# candidates of posts and products are normalised together, so a weak post no longer scores
+# 0.8-1.0 just for being the best post.
+#
+#   dense'(d)   = clip((cos(d) - ref) / (top cos - ref), 0, 1), where ref is the REF_QUANTILE
+#                 of the cosines of all dense candidates, at least the model's noise_score: a
+#                 distribution-based floor (e5 cosines are compressed into ~0.77-0.90, so the
+#                 old absolute floor dropped relevant items in the other language); below ref
+#                 an item counts only by its keywords
+#   keyword'(d) = bm25(d) / max bm25 over both kinds
+#   score(d)    = w · dense'(d) + (1 - w) · keyword'(d)
+# Chosen on the dev half of relevance set 2 (w, REF_QUANTILE, EXPANSION_WEIGHT).
+DENSE_WEIGHT = 0.7
+MIXED_DENSE_WEIGHT = 0.5
+REF_QUANTILE = 0.5
+# The query vector is normalise(v(query) + EXPANSION_WEIGHT · v(expanded query)) when a synonym
+# or spelling correction applies.
+EXPANSION_WEIGHT = 1.0
+# Users join the merged list only on a prefix or exact match of handle or name.
+TOP_USER_MIN_SCORE = 0.9
 
 
 # Dense searches wait on the vector store (Milvus Lite answers from its own process, a server
@@ -64,15 +89,13 @@ def _dense_pool() -> ThreadPoolExecutor:
         return _pool
 
 
-def _dense(
-    kind: str, vector: np.ndarray, floor: float, depth: int
-) -> list[tuple[int, float]] | None:
-    """Dense candidates at or above the model's floor; None when the vector store failed."""
+def _dense(kind: str, vector: np.ndarray, depth: int) -> list[tuple[int, float]] | None:
+    """Dense candidates; None when the vector store failed."""
     try:
         hits = milvus.search(vector, kind=kind, limit=depth)
     except milvus.VectorStoreError:
         return None
-    return [(h.object_id, h.score) for h in hits if h.score >= floor]
+    return [(h.object_id, h.score) for h in hits]
 
 
 def _start_dense(
@@ -80,38 +103,65 @@ def _start_dense(
 ) -> dict[str, Future[list[tuple[int, float]] | None]]:
     if vector is None:
         return {}
-    floor = embeddings.get_embedder().min_score
     depth = settings.SEARCH_CANDIDATES
     pool = _dense_pool()
     return {
-        kind: pool.submit(_dense, kind, vector, floor, depth)
+        kind: pool.submit(_dense, kind, vector, depth)
         for kind in kinds
         if kind in {"post", "product"}
     }
 
 
-def _ranked(
-    kind: str,
-    terms: list[str],
-    dense_future: Future[list[tuple[int, float]] | None] | None,
-    dense_weight: float,
-) -> tuple[list[tuple[int, float]], bool]:
-    """Fused (object_id, score) candidates, and whether the dense side answered."""
-    lexical = keyword.bm25(kind=kind, terms=terms, limit=settings.SEARCH_CANDIDATES)
-    dense = dense_future.result() if dense_future is not None else None
-    if dense is None:
-        return fusion.weighted([], lexical, dense_weight=0.0), False
-    return fusion.weighted(dense, lexical, dense_weight=dense_weight), True
-
-
-def _query_vector(q: str) -> np.ndarray | None:
+def _query_vector(q: str, expansion: str) -> np.ndarray | None:
     if not milvus.available():
         return None
     try:
-        return embeddings.embed_query(q)
+        vector = embeddings.embed_query(q)
+        if expansion and EXPANSION_WEIGHT > 0:
+            vector = vector + EXPANSION_WEIGHT * embeddings.embed_query(expansion)
+            vector = (vector / max(float(np.linalg.norm(vector)), 1e-9)).astype(np.float32)
+        return vector
     except Exception:  # a broken model must not break search: keyword-only
         logger.exception("Query embedding failed")
         return None
+
+
+def joint_scores(
+    dense: dict[str, list[tuple[int, float]]],
+    lexical: dict[str, list[tuple[int, float]]],
+    *,
+    dense_weight: float,
+    ref_quantile: float = REF_QUANTILE,
+    noise: float = 0.0,
+) -> list[tuple[str, int, float]]:
+    """(kind, object_id, score) of every kind in one comparable ranking, best first."""
+    cosines = [s for hits in dense.values() for _, s in hits]
+    d_norm: dict[tuple[str, int], float] = {}
+    if cosines:
+        top = max(cosines)
+        ref = float(np.quantile(cosines, ref_quantile)) if len(cosines) > 1 else top - 1.0
+        ref = max(ref, noise)
+        span = max(top - ref, 1e-6)
+        for kind, hits in dense.items():
+            for object_id, s in hits:
+                value = (s - ref) / span
+                if value > 0:
+                    d_norm[(kind, object_id)] = min(value, 1.0)
+    best_kw = max((s for hits in lexical.values() for _, s in hits), default=0.0)
+    k_norm: dict[tuple[str, int], float] = {}
+    if best_kw > 0:
+        for kind, hits in lexical.items():
+            for object_id, s in hits:
+                if s > 0:
+                    k_norm[(kind, object_id)] = s / best_kw
+    w = dense_weight if d_norm else 0.0
+    order = {key: i for i, key in enumerate([*d_norm, *k_norm])}
+    fused = [
+        (key, w * d_norm.get(key, 0.0) + (1.0 - w) * k_norm.get(key, 0.0))
+        for key in {*d_norm, *k_norm}
+    ]
+    fused.sort(key=lambda kv: (-kv[1], order[kv[0]]))
+    return [(kind, object_id, score) for (kind, object_id), score in fused]
 
 
 def _page_of(ranked: list[tuple[int, float]], page: int, page_size: int) -> list[tuple[int, float]]:
@@ -119,48 +169,29 @@ def _page_of(ranked: list[tuple[int, float]], page: int, page_size: int) -> list
     return ranked[start : start + page_size]
 
 
-def _search_items(
-    kind: str,
-    *,
-    viewer: Viewer,
-    query: str,
-    terms: list[str],
-    marks: list[str],
-    dense_future: Future[list[tuple[int, float]] | None] | None,
-    page: int,
-    page_size: int,
-) -> tuple[Section, bool]:
-    weight = fusion.dense_weight_for(query, settings.SEARCH_DENSE_WEIGHT)
-    ranked, dense_ok = _ranked(kind, terms, dense_future, weight)
-    if not ranked:
-        return Section(0, []), dense_ok
-    ids = [i for i, _ in ranked]
-    base = visible_items(kind, viewer)
-    allowed = set(base.filter(pk__in=ids).values_list("pk", flat=True))
-    ranked = [(i, s) for i, s in ranked if i in allowed]
-    window = _page_of(ranked, page, page_size)
+def _hits(
+    kind: str, viewer: Viewer, window: list[tuple[int, float]], marks: list[str]
+) -> dict[int, Hit]:
     if not window:
-        return Section(len(ranked), []), dense_ok
+        return {}
     cards = item_cards(kind, viewer)
     rows = {o.pk: o for o in cards.filter(pk__in=[i for i, _ in window])}
-    hits = []
+    hits: dict[int, Hit] = {}
     for object_id, score in window:
         obj = rows.get(object_id)
         if obj is None:  # changed between the two queries
             continue
         title, body = item_text(kind, obj)
         plain, marked = snippet(body, marks)
-        hits.append(
-            Hit(
-                kind=kind,
-                obj=obj,
-                score=round(score, 4),
-                highlights=matched_terms(f"{title}\n{body}", marks),
-                snippet=plain,
-                snippet_html=marked,
-            )
+        hits[object_id] = Hit(
+            kind=kind,
+            obj=obj,
+            score=round(score, 4),
+            highlights=matched_terms(f"{title}\n{body}", marks),
+            snippet=plain,
+            snippet_html=marked,
         )
-    return Section(len(ranked), hits), dense_ok
+    return hits
 
 
 def item_text(kind: str, obj: Any) -> tuple[str, str]:
@@ -216,29 +247,94 @@ def _search_users(*, viewer: Viewer, q: str, page: int, page_size: int) -> Secti
     return Section(len(scored), hits)
 
 
-def search(*, q: str, kinds: list[str], viewer: Viewer, page: int, page_size: int) -> SearchResult:
-    """Ranked results of each kind; ``dense`` is False when the vector store was not used."""
-    terms = query_terms(q)
-    marks = list(dict.fromkeys([*terms, *(w.lower() for w in q.split() if len(w) > 1)]))
-    needs_vector = "post" in kinds or "product" in kinds
-    vector = _query_vector(q) if needs_vector else None
-    dense_futures = _start_dense(kinds, vector)
+def _search_kinds(
+    *,
+    q: str,
+    kinds: list[str],
+    viewer: Viewer,
+    page: int,
+    page_size: int,
+    marks: list[str],
+    expanded: expand.Expanded,
+    user_section: Section | None,
+) -> tuple[dict[str, Section], Section, bool]:
+    item_kinds = [k for k in kinds if k in {"post", "product"}]
+    vector = _query_vector(q, expanded.embed_text)
+    futures = _start_dense(item_kinds, vector)
+    lexical = {
+        kind: keyword.bm25(kind=kind, terms=expanded.terms, limit=settings.SEARCH_CANDIDATES)
+        for kind in item_kinds
+    }
+    dense: dict[str, list[tuple[int, float]]] = {}
+    dense_ok = vector is not None
+    for kind, future in futures.items():
+        result = future.result()
+        if result is None:
+            dense_ok = False
+        else:
+            dense[kind] = result
+    if not dense_ok:
+        dense = {}
+    weight = DENSE_WEIGHT
+    if fusion.dense_weight_for(q, 1.0) < 1.0:  # Hangul and Latin mixed: exact words matter more
+        weight = MIXED_DENSE_WEIGHT
+    noise = embeddings.get_embedder().noise_score
+    ranked = joint_scores(dense, lexical, dense_weight=weight, noise=noise)
+    allowed: set[tuple[str, int]] = set()
+    for kind in item_kinds:
+        ids = [i for k, i, _ in ranked if k == kind]
+        if ids:
+            pks = visible_items(kind, viewer).filter(pk__in=ids).values_list("pk", flat=True)
+            allowed |= {(kind, pk) for pk in pks}
+    ranked = [(k, i, s) for k, i, s in ranked if (k, i) in allowed]
     sections: dict[str, Section] = {}
-    dense = needs_vector and vector is not None
-    for kind in kinds:
+    loaded: dict[str, dict[int, Hit]] = {}
+    for kind in item_kinds:
+        of_kind = [(i, s) for k, i, s in ranked if k == kind]
+        window = _page_of(of_kind, page, page_size)
+        loaded[kind] = _hits(kind, viewer, window, marks)
+        hits = [loaded[kind][i] for i, _ in window if i in loaded[kind]]
+        sections[kind] = Section(len(of_kind), hits)
+    merged: list[tuple[str, Any, float]] = [(k, i, s) for k, i, s in ranked]
+    if user_section is not None:
+        merged += [("user", h, h.score) for h in user_section.hits if h.score >= TOP_USER_MIN_SCORE]
+        merged.sort(key=lambda t: -t[2])
+    top_window = merged[(page - 1) * page_size : page * page_size]
+    top_hits: list[Hit] = []
+    for kind in item_kinds:
+        missing = [(i, s) for k, i, s in top_window if k == kind and i not in loaded[kind]]
+        loaded[kind] |= _hits(kind, viewer, missing, marks)
+    for kind, key, _ in top_window:
         if kind == "user":
-            sections[kind] = _search_users(viewer=viewer, q=q, page=page, page_size=page_size)
-            continue
-        section, dense_ok = _search_items(
-            kind,
-            viewer=viewer,
-            query=q,
-            terms=terms,
-            marks=marks,
-            dense_future=dense_futures.get(kind),
-            page=page,
-            page_size=page_size,
-        )
-        dense = dense and dense_ok
-        sections[kind] = section
-    return SearchResult(sections=sections, dense=dense or not needs_vector)
+            top_hits.append(key)
+        elif key in loaded[kind]:
+            top_hits.append(loaded[kind][key])
+    return sections, Section(len(merged), top_hits), dense_ok
+
+
+def search(*, q: str, kinds: list[str], viewer: Viewer, page: int, page_size: int) -> SearchResult:
+    """Ranked results of each kind and of all kinds together (``top``); ``dense`` is False
+    when the vector store was not used."""
+    needs_items = "post" in kinds or "product" in kinds
+    expanded = expand.expand(q) if needs_items else expand.Expanded(query_terms(q), "")
+    marks = list(dict.fromkeys([*expanded.terms, *(w.lower() for w in q.split() if len(w) > 1)]))
+    user_section = (
+        _search_users(viewer=viewer, q=q, page=page, page_size=page_size)
+        if "user" in kinds
+        else None
+    )
+    sections: dict[str, Section] = {}
+    top: Section | None = None
+    dense = True
+    if needs_items:
+        item_sections, top, dense = _search_kinds(
+            q=q, kinds=kinds, viewer=viewer, page=page, page_size=page_size, marks=marks,
+            expanded=expanded, user_section=user_section,
+        )  # fmt: skip
+        sections |= item_sections
+    if user_section is not None:
+        sections["user"] = user_section
+    sections = {kind: sections[kind] for kind in kinds}
+    found = any(section.count for section in sections.values())
+    suggestions = [] if found or not needs_items else expand.suggestions(q, expanded)
+    return SearchResult(sections=sections, dense=dense, top=top, suggestions=suggestions)
