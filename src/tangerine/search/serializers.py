@@ -121,17 +121,6 @@ def _section(hit_serializer: type[serializers.Serializer[Any]]) -> type:
     )
 
 
-@extend_schema_field(
-    PolymorphicProxySerializer(
-        component_name="SearchTopHit",
-        serializers={
-            "post": PostHitSerializer,
-            "product": ProductHitSerializer,
-            "user": UserHitSerializer,
-        },
-        resource_type_field_name="kind",
-    )
-)
 class TopHitSerializer(serializers.Serializer[Any]):
     """A hit of any kind in the merged ranking: the fields of that kind's own section."""
 
@@ -150,7 +139,14 @@ class TopSearchSectionSerializer(serializers.Serializer[dict[str, Any]]):
     page = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = TopHitSerializer(
+    results = PolymorphicProxySerializer(
+        component_name="SearchTopHit",
+        serializers={
+            "post": PostHitSerializer,
+            "product": ProductHitSerializer,
+            "user": UserHitSerializer,
+        },
+        resource_type_field_name="kind",
         many=True,
         help_text="Posts, products (and users matching by handle or name prefix) in one "
         "ranking by `score`, which is comparable across kinds.",

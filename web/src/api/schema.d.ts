@@ -190,6 +190,10 @@ export interface paths {
         get: operations["accounts_users_retrieve"];
         put: operations["accounts_users_update"];
         post?: never;
+        /**
+         * @description Delete one's own account: asks for the current password (or, for an account
+         *     without one, a fresh Google sign-in), limited per account and address.
+         */
         delete: operations["accounts_users_destroy"];
         options?: never;
         head?: never;
@@ -1419,7 +1423,9 @@ export interface components {
          * @description A message as history and socket frames show it.
          *
          *     A hidden message keeps its place in the sequence but shows a placeholder text, except to
-         *     staff (``context["viewer"]``).
+         *     staff (``context["viewer"]``). So does, for its reader only, a message whose sender the
+         *     reader blocked (the ``sender_blocked`` annotation of ``selectors.message_qs_for_room``;
+         *     group rooms keep such pairs).
          */
         Message: {
             /** Format: uuid */
@@ -1750,7 +1756,11 @@ export interface components {
             readonly updated_at: string;
         };
         PostHit: {
-            kind: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "post";
             /** Format: double */
             score: number;
             highlights: string[];
@@ -1833,7 +1843,11 @@ export interface components {
             detail: string;
         };
         ProductHit: {
-            kind: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "product";
             /** Format: double */
             score: number;
             highlights: string[];
@@ -2080,7 +2094,12 @@ export interface components {
             post?: components["schemas"]["PostSearchSection"];
             product?: components["schemas"]["ProductSearchSection"];
             user?: components["schemas"]["UserSearchSection"];
+            /** @description When posts or products and another kind are requested: every requested kind merged in one ranking by `score` (the per-kind sections stay as they are). Paged like the sections. */
+            top?: components["schemas"]["TopSearchSection"];
+            /** @description Only when nothing was found: corrected spellings and related words to try. */
+            suggestions?: string[];
         };
+        SearchTopHit: components["schemas"]["PostHit"] | components["schemas"]["ProductHit"] | components["schemas"]["UserHit"];
         SimilarNotFound: {
             code: string;
             detail: string;
@@ -2243,6 +2262,16 @@ export interface components {
             access: string;
             refresh: string;
         };
+        TopSearchSection: {
+            count: number;
+            page: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            /** @description Posts, products (and users matching by handle or name prefix) in one ranking by `score`, which is comparable across kinds. */
+            results: components["schemas"]["SearchTopHit"][];
+        };
         UnreadCount: {
             unread_count: number;
         };
@@ -2294,7 +2323,11 @@ export interface components {
             readonly profile_image: components["schemas"]["ImageRef"] | null;
         };
         UserHit: {
-            kind: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "user";
             /** Format: double */
             score: number;
             highlights: string[];
