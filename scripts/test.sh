@@ -43,6 +43,8 @@ export PASSWORD_HASHERS_FAST=true OMP_NUM_THREADS=1 PYTHONHASHSEED=0 TASKS_BACKE
 # The suite's own process opens a connection per test thread (50-thread races): no pool there;
 # server processes that tests start set DATABASE_POOL_MAX_SIZE themselves where they test it.
 export DATABASE_POOL_MAX_SIZE=0
+# Server processes the tests start need no tokenizer warm-up (it costs seconds of CPU at start).
+export SEARCH_WARM_AT_START=false
 # Search index sync is on in tests/search (and the end-to-end server); elsewhere writes skip it.
 export SEARCH_INDEX_SYNC=false EMBEDDING_BACKEND=hash
 export TANGERINE_VAR_DIR="${TANGERINE_VAR_DIR:-$(mktemp -d /tmp/tangerine-test.XXXXXX)}"

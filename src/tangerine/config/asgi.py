@@ -22,7 +22,8 @@ from tangerine.search.sweep import request_repair  # noqa: E402
 from tangerine.search.tokenize import warm_in_background  # noqa: E402
 
 # The Korean tokenizer takes seconds to load: load it now, off the request path.
-warm_in_background()
+if settings.SEARCH_WARM_AT_START:
+    warm_in_background()
 # Items whose index jobs died with the previous process get their vectors back (background).
 request_repair()
 # Thread job backend: periodic sweeps (stuck and orphaned images) run in this process.

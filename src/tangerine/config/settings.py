@@ -27,6 +27,7 @@ from tangerine.config.env import (
     env_str,
     secret_in_file,
 )
+from tangerine.config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 # Runtime data of the embedded defaults (SQLite file, uploads, Milvus Lite file).
@@ -110,6 +111,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Request-ID in, out and on every log line of the request (config/logs.py).
+    "tangerine.config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # NUL in a path or query string is a 400 before any view queries PostgreSQL with it.
     "tangerine.core.middleware.RejectNulMiddleware",
@@ -396,14 +399,19 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+# LOG_FORMAT: "json" (one JSON object per line with the request id; production default) or
+# "text" (development). Addresses, tokens and passwords are redacted either way (config/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ConfigurationError(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+# LOG_LEVEL: the root logger's level (DEBUG, INFO, WARNING, ERROR).
+LOGGING = logging_config(json_lines=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO"))
+# API_PROCESSES: uvicorn processes per api instance (Procfile; check_prod_topology counts them).
+API_PROCESSES = env_int("API_PROCESSES", 2, minimum=1)
+# HEALTH_CHECK_TIMEOUT: seconds each component of /api/health/ready may take before it is down.
+HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0, minimum=0.1, maximum=30.0)
+# HEALTH_READY_CACHE_SECONDS: a process reuses its last readiness answer this long (0: never).
+HEALTH_READY_CACHE_SECONDS = env_float("HEALTH_READY_CACHE_SECONDS", 1.0, minimum=0.0)
 
 # Security headers; production (DEBUG off) is expected behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -411,6 +419,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Probes talk plain HTTP to the process itself.
+    SECURE_REDIRECT_EXEMPT = [r"^api/health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -488,6 +498,9 @@ MILVUS_RETRY_SECONDS = env_int("MILVUS_RETRY_SECONDS", 30, minimum=0)
 # SEARCH_CANDIDATES: candidates each retriever returns per kind before fusion (and result depth).
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200, minimum=10)
 # SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).
+# SEARCH_WARM_AT_START: load the Korean tokenizer when a server process starts (2-5 s of CPU on
+# a background thread) instead of inside the first post or search; the test suite turns it off.
+SEARCH_WARM_AT_START = env_bool("SEARCH_WARM_AT_START", True)
 SEARCH_DENSE_WEIGHT = env_float("SEARCH_DENSE_WEIGHT", 0.8, minimum=0.0)
 # RATE_LIMIT_EVENTS: POST /api/events/ requests per viewer (account or address), "<count>/<s>".
 AUTH_RATE_LIMITS["events"] = env_rate("RATE_LIMIT_EVENTS", "120/60")
