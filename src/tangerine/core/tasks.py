@@ -319,6 +319,13 @@ def run_pending_jobs(*, limit: int = 100, periodic: bool = True) -> int:
             call_with_time_limit(task_by_name(job.name), job.kwargs, atomic=True)
         except JobTimeout as exc:
             logger.error("Job %s (%s) timed out", job.id, job.name)
+            # The alarm may have interrupted a query: reconnect if that broke the connection.
+            if (
+                connection.connection is not None
+                and not connection.in_atomic_block
+                and not connection.is_usable()
+            ):
+                connection.close()
             job.last_error = f"JobTimeout: {exc}"[:1000]
             job.status = Job.Status.FAILED
         except Exception as exc:
