@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import JsonResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -35,6 +36,7 @@ from tangerine.accounts.serializers import (
 )
 from tangerine.accounts.tokens import token_rotate, tokens_for_user
 from tangerine.core import exports
+from tangerine.core.errors import error_schema
 from tangerine.core.ratelimit import client_address
 
 
@@ -42,6 +44,9 @@ class ServiceUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "An outside service could not be reached. Try again later."
     default_code = "service_unavailable"
+
+
+_ACCOUNT_ERROR = error_schema("AccountError")
 
 
 def _auth_result(user: User, http_status: int = status.HTTP_200_OK) -> Response:
@@ -137,7 +142,10 @@ class TokenRefreshView(APIView):
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=PasswordChangeSerializer, responses={200: AuthResultSerializer})
+    @extend_schema(
+        request=PasswordChangeSerializer,
+        responses={200: AuthResultSerializer, 400: _ACCOUNT_ERROR, 429: _ACCOUNT_ERROR},
+    )
     def post(self, request: Request) -> Response:
         data = PasswordChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -202,7 +210,23 @@ class UserListView(ListAPIView[User]):
         return selectors.user_list(viewer=request_user(self.request), search=search)
 
 
+class _DeleteBodySchema(AutoSchema):
+    """drf-spectacular documents request bodies of POST, PUT and PATCH only; account deletion
+    takes one (the proof of the owner), so DELETE's body is documented like a POST's."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 class UserDetailView(APIView):
+    schema = _DeleteBodySchema()
+
     def _get_own(self, request: Request, handle: str) -> User:
         me = request_user(request)
         user = selectors.user_get_by_handle(handle=handle, viewer=me)
@@ -235,7 +259,16 @@ class UserDetailView(APIView):
     def patch(self, request: Request, handle: str) -> Response:
         return self._update(request, handle, partial=True)
 
-    @extend_schema(request=AccountDeleteSerializer, responses={204: None})
+    @extend_schema(
+        request=AccountDeleteSerializer,
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            400: _ACCOUNT_ERROR,
+            403: _ACCOUNT_ERROR,
+            429: _ACCOUNT_ERROR,
+            503: _ACCOUNT_ERROR,
+        },
+    )
     def delete(self, request: Request, handle: str) -> Response:
         """Delete one's own account: asks for the current password (or, for an account
         without one, a fresh Google sign-in), limited per account and address."""
