@@ -3,7 +3,9 @@
 A real server process (uvicorn, its sync thread pool writing at once) on a SQLite file with the
 real password hasher, as ``make run`` serves it. Before, 50 sign-ups at once gave 14-28 answers
 ``500 database is locked``: each password hash ran inside a write transaction, and SQLite's
-``BEGIN IMMEDIATE`` holds the database-wide lock for the whole of it.
+``BEGIN IMMEDIATE`` holds the database-wide lock for the whole of it. With the hashes out, a
+heavily loaded machine still lost 2 of 450 mixed writes to SQLite's busy polling; writers of a
+process now queue in Python first (``core/sqlite``).
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ def test_fifty_signups_at_once_all_succeed_and_then_mixed_writes_do_too(
     with ThreadPoolExecutor(max_workers=SIGNUPS) as pool:
         codes = list(pool.map(write, jobs))
     errors = [code for code in codes if code >= 300]
-    assert errors == [], f"{len(errors)} of {len(codes)} writes failed: {sorted(set(errors))}"
-    log = Path(sqlite_server.log_path).read_text()
+    log = Path(sqlite_server.log_path).read_text(errors="replace")
+    problems = [line for line in log.splitlines() if "Error" in line or "locked" in line]
+    assert errors == [], (
+        f"{len(errors)} of {len(codes)} writes failed: {sorted(set(errors))}\n"
+        + "\n".join(problems[-20:])
+    )
     assert "database is locked" not in log

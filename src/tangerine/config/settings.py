@@ -178,6 +178,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0, minimum=0.1),
         }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers of one process queue in Python before BEGIN IMMEDIATE (core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "tangerine.core.sqlite"
+    # Tests use an in-memory database, as Django does for SQLite; said explicitly, because
+    # pytest-django only recognises Django's own SQLite engine name when naming test databases.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     # Several threads (the ASGI server's sync pool) write at once: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets readers go on while one writer writes; synchronous=NORMAL is safe with WAL (a

@@ -45,7 +45,7 @@ def topology_problems(*, settings: Any = None, processes: int | None = None) -> 
     problems: list[Problem] = []
 
     engine = s.DATABASES["default"]["ENGINE"]
-    if engine == "django.db.backends.sqlite3" and n > 1:
+    if engine in ("django.db.backends.sqlite3", "tangerine.core.sqlite") and n > 1:
         problems.append(
             Problem(
                 "DATABASE_URL",
