@@ -152,3 +152,11 @@ def test_keyword_scores_are_normalised_across_kinds() -> None:
         {}, {"post": [(1, 2.0)], "product": [(7, 8.0)]}, dense_weight=0.7, noise=0.0
     )
     assert ranked == [("product", 7, 1.0), ("post", 1, 0.25)]
+
+
+@pytest.mark.django_db
+def test_synonyms_match_latin_plurals(alice: Any, anon: Any, make_post: Any) -> None:
+    post = make_post(author=alice, title="제주 감귤 5kg", text="새콤달콤해요")
+    # The table has "clementine"; the query says "clementines".
+    body = anon.get("/api/search/", {"q": "clementines", "type": "post"}).json()
+    assert _uuids(body, "post") == [str(post.uuid)]

@@ -29,7 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tangerine.search.models import SearchPosting, SynonymGroup
-from tangerine.search.tokenize import jamo, query_terms, tokenize
+from tangerine.search.tokenize import _normalise_latin, jamo, query_terms, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ REFRESH_SECONDS = 300.0
 MAX_EXPANSIONS = 6
 _WORD = re.compile(r"[0-9A-Za-z\uac00-\ud7a3][0-9A-Za-z\uac00-\ud7a3'\-]*")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN_WORD = re.compile(r"[0-9a-z][0-9a-z'\-]*")
 
 
 @dataclass
@@ -156,14 +157,23 @@ def _known(word: str, t: _Tables) -> bool:
     return bool(terms) and all(term in t.df for term in terms)
 
 
+def _singular(phrase: str) -> str:
+    return " ".join(_normalise_latin(w) for w in phrase.split())
+
+
 def _synonym_groups(text: str, t: _Tables) -> list[int]:
     lowered = text.lower()
+    # Latin words also match in the singular (clementines → clementine, running shoe → shoes).
+    latin = f" {lowered} {_singular(' '.join(_LATIN_WORD.findall(lowered)))} "
     hits: list[int] = []
     for word, group_ids in t.by_word.items():
         if _HANGUL.search(word):
             if len(word) < 2 or word not in lowered:
                 continue
-        elif not re.search(rf"(?<![0-9a-z]){re.escape(word)}(?![0-9a-z])", lowered):
+        elif not any(
+            re.search(rf"(?<![0-9a-z]){re.escape(w)}(?![0-9a-z])", latin)
+            for w in {word, _singular(word)}
+        ):
             continue
         hits.extend(g for g in group_ids if g not in hits)
     return hits
