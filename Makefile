@@ -73,6 +73,7 @@ lint: venv web-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(VENV)/bin/mypy src tests
+	scripts/check-openapi.sh
 	cd web && npm run --silent lint && npm run --silent typecheck
 
 format: venv

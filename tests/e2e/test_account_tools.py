@@ -42,6 +42,10 @@ def test_download_data_then_delete_account(
     field = dialog.get_by_label(f"확인을 위해 아이디 {user.handle}을(를) 입력하세요")
     field.fill(user.handle + "x")
     expect(confirm).to_be_disabled()
+    field.fill(user.handle)
+    expect(confirm).to_be_disabled()  # the current password is asked for too
+    dialog.get_by_label("현재 비밀번호").fill("not my password")
+    expect(confirm).to_be_enabled()
     page.screenshot(path=SCREENSHOTS / "e2e-delete-dialog-ko.png")
     dialog.get_by_role("button", name="취소").click()
     expect(dialog).to_have_count(0)
@@ -53,6 +57,12 @@ def test_download_data_then_delete_account(
     page.get_by_test_id("delete-account").click()
     page.screenshot(path=SCREENSHOTS / "e2e-delete-dialog-en.png")
     dialog.get_by_label(f"Type your handle {user.handle} to confirm").fill(user.handle)
+    dialog.get_by_label("Current password").fill("not my password")
+    confirm.click()
+    expect(dialog.get_by_role("alert")).to_be_visible()  # a wrong password deletes nothing
+    with servers.api(user.access) as client:
+        assert client.get("/api/accounts/me/").status_code == 200
+    dialog.get_by_label("Current password").fill(user.password)
     confirm.click()
     page.wait_for_url(lambda url: url.rstrip("/") == servers.base_url)
     expect(page.get_by_test_id("logout")).to_have_count(0)

@@ -41,11 +41,18 @@ class UserSerializer(serializers.ModelSerializer[User]):
 
 
 class MeSerializer(UserSerializer):
-    """The owner's view of their own account: adds the e-mail address."""
+    """The owner's view of their own account: adds the e-mail address, and whether the account
+    has a password (deleting it asks for that password; a Google-only account proves itself
+    with a fresh Google sign-in instead)."""
+
+    has_password = serializers.SerializerMethodField()
 
     class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "email"]
+        fields = [*UserSerializer.Meta.fields, "email", "has_password"]
         read_only_fields = fields
+
+    def get_has_password(self, user: User) -> bool:
+        return user.has_usable_password()
 
 
 class UserBriefSerializer(serializers.ModelSerializer[User]):

@@ -174,8 +174,13 @@ export async function downloadMyData(handle: string): Promise<void> {
 
 export function useDeleteAccount() {
   return useMutation({
-    mutationFn: async (handle: string) => {
-      await unwrap(api.DELETE("/api/accounts/users/{handle}/", { params: { path: { handle } } }));
+    mutationFn: async ({ handle, currentPassword }: { handle: string; currentPassword: string }) => {
+      await unwrap(
+        api.DELETE("/api/accounts/users/{handle}/", {
+          params: { path: { handle } },
+          body: { current_password: currentPassword },
+        }),
+      );
     },
   });
 }

@@ -13,6 +13,28 @@ type Schemas = components["schemas"];
 
 /** Limits of request bodies: `schemaLimits.CommentCreateRequest.text.maxLength`. */
 export const schemaLimits = {
+  "AccountDeleteRequest": {
+    "current_password": {
+      "maxLength": 128,
+      "minLength": 1
+    },
+    "id_token": {
+      "maxLength": 4096,
+      "minLength": 1
+    },
+    "code": {
+      "maxLength": 2048,
+      "minLength": 1
+    },
+    "redirect_uri": {
+      "maxLength": 500,
+      "minLength": 1
+    },
+    "code_verifier": {
+      "maxLength": 128,
+      "minLength": 1
+    }
+  },
   "CommentCreateRequest": {
     "text": {
       "maxLength": 1000,

@@ -1157,6 +1157,23 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description The proof account deletion asks for: ``current_password``, or for an account without a
+         *     password (Google sign-in) a fresh Google sign-in as ``id_token`` or ``code`` (+
+         *     ``redirect_uri``, ``code_verifier``) like the Google login.
+         */
+        AccountDeleteRequest: {
+            current_password?: string;
+            id_token?: string;
+            code?: string;
+            /** Format: uri */
+            redirect_uri?: string;
+            code_verifier?: string;
+        };
+        AccountError: {
+            code: string;
+            detail: string;
+        };
+        /**
          * @description * `hide_content` - Hide Content
          *     * `unhide_content` - Unhide Content
          *     * `warn_user` - Warn User
@@ -1385,7 +1402,11 @@ export interface components {
          * @enum {string}
          */
         MatchEnum: "dense" | "keyword" | "same_owner";
-        /** @description The owner's view of their own account: adds the e-mail address. */
+        /**
+         * @description The owner's view of their own account: adds the e-mail address, and whether the account
+         *     has a password (deleting it asks for that password; a Google-only account proves itself
+         *     with a fresh Google sign-in instead).
+         */
         Me: {
             /** Format: uuid */
             readonly uuid: string;
@@ -1410,6 +1431,7 @@ export interface components {
             readonly created_at: string;
             /** Format: email */
             readonly email: string;
+            readonly has_password: boolean;
         };
         Member: {
             readonly handle: string;
@@ -2507,6 +2529,22 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
+            };
         };
     };
     accounts_password_reset_create: {
@@ -2682,14 +2720,50 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AccountDeleteRequest"];
+            };
+        };
         responses: {
-            /** @description No response body */
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
             };
         };
     };

@@ -335,6 +335,8 @@ export const en: Messages = {
   "account.deleteConfirmTitle": "Delete your account?",
   "account.deleteConfirmLabel": "Type your handle {handle} to confirm",
   "account.deleteConfirmButton": "Delete forever",
+  "account.deletePasswordLabel": "Current password",
+  "account.deleteGoogleOnly": "An account that signs in with Google only is deleted after a fresh Google sign-in, which the web app does not offer yet: please contact support.",
   "account.deleting": "Deleting…",
   "comment.edit": "Edit",
   "comment.editSave": "Save",

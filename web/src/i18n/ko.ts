@@ -333,6 +333,8 @@ export const ko = {
   "account.deleteConfirmTitle": "정말 탈퇴할까요?",
   "account.deleteConfirmLabel": "확인을 위해 아이디 {handle}을(를) 입력하세요",
   "account.deleteConfirmButton": "영구 삭제",
+  "account.deletePasswordLabel": "현재 비밀번호",
+  "account.deleteGoogleOnly": "구글로만 가입한 계정은 구글 로그인을 다시 확인해야 삭제할 수 있어요. 지금은 웹에서 지원하지 않으니 고객센터에 문의해 주세요.",
   "account.deleting": "삭제 중…",
   "comment.edit": "수정",
   "comment.editSave": "저장",

@@ -10,8 +10,9 @@ import { FormMessage, TextField } from "@/components/ui/field";
 import { useT } from "@/i18n";
 import { useAuth } from "@/stores/auth";
 
-function DeleteDialog({ handle, onClose, onLeaving }: {
+function DeleteDialog({ handle, hasPassword, onClose, onLeaving }: {
   handle: string;
+  hasPassword: boolean;
   onClose: () => void;
   onLeaving: (leaving: boolean) => void;
 }) {
@@ -19,15 +20,16 @@ function DeleteDialog({ handle, onClose, onLeaving }: {
   const router = useRouter();
   const remove = useDeleteAccount();
   const [typed, setTyped] = useState("");
+  const [password, setPassword] = useState("");
   const error = remove.error ? toApiError(remove.error) : null;
   // Handles are case-insensitive on the server; the check here only guards against slips.
-  const matches = typed.trim().toLowerCase() === handle.toLowerCase();
+  const matches = typed.trim().toLowerCase() === handle.toLowerCase() && password.length > 0;
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (!matches) return;
     // Deleting logs out: the page must not send the now anonymous visitor to the login form.
     onLeaving(true);
-    remove.mutate(handle, {
+    remove.mutate({ handle, currentPassword: password }, {
       onSuccess: () => {
         // Navigate first, then forget the session: this dialog unmounts once the user is gone,
         // and TanStack Query skips the callbacks of unmounted callers.
@@ -48,6 +50,12 @@ function DeleteDialog({ handle, onClose, onLeaving }: {
         {error && <FormMessage kind="error">{errorText(error)}</FormMessage>}
         <TextField label={t("account.deleteConfirmLabel", { handle })} name="confirm-handle" autoComplete="off"
           value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
+        {hasPassword ? (
+          <TextField label={t("account.deletePasswordLabel")} name="current-password" type="password"
+            autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        ) : (
+          <p className="text-sm text-stone-600">{t("account.deleteGoogleOnly")}</p>
+        )}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={onClose} disabled={remove.isPending}>
             {t("common.cancel")}
@@ -104,7 +112,8 @@ export default function AccountSettingsPage() {
           {t("account.deleteButton")}
         </Button>
       </section>
-      {confirming && <DeleteDialog handle={user.handle} onClose={() => setConfirming(false)}
+      {confirming && <DeleteDialog handle={user.handle} hasPassword={user.has_password !== false}
+        onClose={() => setConfirming(false)}
         onLeaving={(v) => { leaving.current = v; }} />}
     </Card>
   );
