@@ -42,10 +42,11 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   async headers() {
     // Every page and static file, not the proxied API, media and socket paths.
-    return [{ source: "/((?!api/|media/|ws/).*)", headers: securityHeaders }];
+    return [{ source: "/((?!api/|media/|ws/|static/).*)", headers: securityHeaders }];
   },
   async rewrites() {
-    const prefixes = ["api", "media", "ws"];
+    // static/: Django's own files (Swagger UI and ReDoc of /api/schema/, the admin).
+    const prefixes = ["api", "media", "ws", "static"];
     // Rules that keep the trailing slash must come before the ones without it.
     return [
       ...prefixes.map((p) => ({ source: `/${p}/:path*/`, destination: `${apiOrigin}/${p}/:path*/` })),

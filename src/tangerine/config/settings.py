@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "tangerine.core",
     "tangerine.accounts",
@@ -239,6 +240,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"  # created at start (config/apps.py), not on import
+# WhiteNoise serves the apps' static files (admin, Swagger UI and ReDoc) straight from the
+# installed packages, so no collectstatic step is needed in any environment.
+WHITENOISE_USE_FINDERS = True
 # MEDIA_ROOT / MEDIA_URL: local file storage of the embedded default.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -402,6 +406,11 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
     "ENUM_NAME_OVERRIDES": {},
+    # Swagger UI and ReDoc come from the pinned drf-spectacular-sidecar package through our own
+    # /static/, not from a CDN at @latest (blank pages offline, and code we did not pin).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # LOG_FORMAT: "json" (one JSON object per line with the request id; production default) or
