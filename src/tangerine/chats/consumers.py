@@ -110,6 +110,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     user: User | None = None
 
     async def connect(self) -> None:
+        self.closing = False
         self.user = None
         self.blocked: set[str] = set()
         self.rooms: set[str] = set()
@@ -148,6 +149,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        self.closing = True
         if self.user is None:
             return
         groups = [events.room_group(room_uuid) for room_uuid in self.rooms]
@@ -167,7 +169,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(events.room_group(room_uuid), self.channel_name)
 
     async def _send_json(self, content: dict[str, Any]) -> None:
+        if self.closing:
+            return  # a live frame that arrives after our close has no socket to go to
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        self.closing = True
+        await super().close(code=code, reason=reason)
 
     async def _error(self, code: str, detail: str, **extra: Any) -> None:
         await self._send_json({"type": "error", "code": code, "detail": detail, **extra})
