@@ -3,6 +3,7 @@ rank-based dense floor, long Korean queries, suggestions and the synonym command
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -18,7 +19,17 @@ from tangerine.search.tokenize import jamo, query_terms, tokenize
 
 
 @pytest.fixture(autouse=True)
-def fresh_tables() -> Iterator[None]:
+def fresh_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("django_db"):
+        # The default groups come from a data migration; a transactional test that ran earlier
+        # in this worker flushed every table, so put them back if they are gone.
+        request.getfixturevalue("db")
+        if not SynonymGroup.objects.exists():
+            seeded = importlib.import_module("tangerine.search.migrations.0003_synonymgroup")
+            SynonymGroup.objects.bulk_create(
+                SynonymGroup(terms=line.split("|"), note="default")
+                for line in seeded.DEFAULT_GROUPS
+            )
     expand.forget()  # each test has its own rows
     yield
     expand.forget()
