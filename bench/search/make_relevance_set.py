@@ -340,7 +340,7 @@ def make_items(rng: random.Random) -> list[dict[str, str]]:
                 else:
                     title = f"{name} {rng.choice(KO_ADJ)}"
                     body = (
-                        f"{rng.choice(t.en_feat)} — {rng.choice(t.ko_feat)}. {rng.choice(KO_TRADE)}"  # noqa: E501
+                        f"{rng.choice(t.en_feat)} — {rng.choice(t.ko_feat)}. {rng.choice(KO_TRADE)}"
                     )
             else:
                 n = rng.randint(1, 12)
@@ -570,13 +570,13 @@ Q = [
         "크림",
         {"hand_cream": 2, "moisturizer": 2, "sunscreen": 1, "cream_pasta": 2},
         "",
-    ),  # noqa: E501
+    ),
     (
         "ambiguous",
         "cream",
         {"hand_cream": 2, "moisturizer": 2, "sunscreen": 1, "cream_pasta": 2},
         "",
-    ),  # noqa: E501
+    ),
     ("ambiguous", "케이스", {"phone_case": 2, "laptop_pouch": 2}, ""),
     ("ambiguous", "case", {"phone_case": 2, "laptop_pouch": 2}, ""),
     ("ambiguous", "매트", {"yoga_mat": 2, "camping_mat": 2}, ""),

@@ -39,9 +39,7 @@ def test_the_export_has_my_events_with_public_ids(
 ) -> None:
     post = make_post(bob, index=False)
     client = as_user(alice)
-    sent = client.post(
-        "/api/events/", {"target": str(post.uuid), "kind": "post", "dwell_ms": 4200}
-    )
+    sent = client.post("/api/events/", {"target": str(post.uuid), "kind": "post", "dwell_ms": 4200})
     assert sent.status_code in {200, 201, 202, 204}, sent.content
     as_user(bob).post("/api/events/", {"target": str(post.uuid), "kind": "post"})
 

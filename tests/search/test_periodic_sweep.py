@@ -15,9 +15,7 @@ from tangerine.search import services, sweep
 pytestmark = pytest.mark.usefixtures("search_backends")
 
 
-def test_the_periodic_runner_indexes_posts_whose_jobs_were_lost(
-    alice: User, settings: Any
-) -> None:
+def test_the_periodic_runner_indexes_posts_whose_jobs_were_lost(alice: User, settings: Any) -> None:
     settings.SEARCH_INDEX_SYNC = False  # created without index jobs, as if they were lost
     for i in range(3):
         Post.objects.create(author=alice, title=f"감귤 {i}", text=f"tangerine box {i}")
