@@ -56,6 +56,8 @@ def test_successful_logins_do_not_use_up_the_limit(alice: User) -> None:
     assert _login(PASSWORD, OWNER) == 200
 
 
+# Parallel requests need a database that serves threads at once (not in-memory SQLite).
+@pytest.mark.postgres
 def test_a_parallel_burst_of_guesses_cannot_pass_the_limit(alice: User) -> None:
     results: list[int] = []
     lock = threading.Lock()
