@@ -99,9 +99,12 @@ def _sender(client: Client, deadline: float, report: dict[str, Any]) -> None:
                 if outcome == "ack":
                     break
                 if outcome == "error":
+                    # Either the server could not store it now, or the resends after such
+                    # refusals spent the socket's send budget: nothing was stored, send again
+                    # (after a pause long enough for the budget to refill when rate-limited).
                     code = client.outcomes[client_id].get("code")
-                    assert code == "unavailable", client.outcomes[client_id]
-                    time.sleep(0.05)
+                    assert code in ("unavailable", "rate_limited"), client.outcomes[client_id]
+                    time.sleep(0.05 if code == "unavailable" else 0.4)
                 else:  # closed, or no answer in time: a new socket, then the same client_id
                     _reconnect(client, deadline)
     except BaseException as exc:
