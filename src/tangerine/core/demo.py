@@ -21,6 +21,8 @@ class DemoContext:
     # Filled by the steps: ``users`` (accounts), then whatever a later step needs.
     users: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Settings a step turned off for the data phase, for a later step to restore.
+    paused: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -11,4 +11,5 @@ class SearchConfig(AppConfig):
 
         exports.register()
         receivers.connect()
+        register(DemoStep(name="pause index jobs", order=0, run=demo.pause_index_jobs))
         register(DemoStep(name="search index", order=90, run=demo.seed, phase="after"))
