@@ -133,7 +133,7 @@ def world(servers: Servers) -> Iterator[dict[str, Any]]:
         product = a.post(
             "/api/products/",
             json={
-                "name": "제주 노지 감귤 5kg 한 상자 (산지 직송, 꼬마 귤 섞임)",
+                "name": "서귀포 한라봉 3kg 선물 상자 (산지 직송, 못난이 섞임)",
                 "description": "새콤달콤",
                 "price": 25000,
                 "currency": "KRW",
