@@ -163,6 +163,28 @@ def _resolve_targets(
     return found
 
 
+def _recommendation_page(request: Request, select: Any, item_serializer: Any) -> Response:
+    """A numbered page of recommendations: ``select(viewer, page, page_size)`` gives (items,
+    count, personal, dense); the answer adds ``personal`` and ``degraded``."""
+    params = PageQuerySerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    page, page_size = params.validated_data["page"], params.validated_data["page_size"]
+    items, count, personal, dense = select(
+        viewer=request_viewer(request), page=page, page_size=page_size
+    )
+    return Response(
+        numbered_page(
+            request,
+            page=page,
+            page_size=page_size,
+            count=count,
+            results=item_serializer(cast(Any, items), many=True).data,
+            personal=personal,
+            degraded=not dense,
+        )
+    )
+
+
 class PostRecommendView(APIView):
     permission_classes = [AllowAny]
 
@@ -176,22 +198,8 @@ class PostRecommendView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        params = PageQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page, page_size = params.validated_data["page"], params.validated_data["page_size"]
-        items, count, personal, dense = selectors.post_recommendations(
-            viewer=request_viewer(request), page=page, page_size=page_size
-        )
-        return Response(
-            numbered_page(
-                request,
-                page=page,
-                page_size=page_size,
-                count=count,
-                results=RecommendedPostSerializer(items, many=True).data,
-                personal=personal,
-                degraded=not dense,
-            )
+        return _recommendation_page(
+            request, selectors.post_recommendations, RecommendedPostSerializer
         )
 
 
@@ -281,20 +289,6 @@ class ProductRecommendView(generics.GenericAPIView[Any]):  # served under /api/p
         tags=["products"],
     )
     def get(self, request: Request) -> Response:
-        params = PageQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page, page_size = params.validated_data["page"], params.validated_data["page_size"]
-        items, count, personal, dense = selectors.product_recommendation_page(
-            viewer=request_viewer(request), page=page, page_size=page_size
-        )
-        return Response(
-            numbered_page(
-                request,
-                page=page,
-                page_size=page_size,
-                count=count,
-                results=RecommendedProductItemSerializer(cast(Any, items), many=True).data,
-                personal=personal,
-                degraded=not dense,
-            )
+        return _recommendation_page(
+            request, selectors.product_recommendation_page, RecommendedProductItemSerializer
         )
