@@ -25,7 +25,9 @@ LAYERS: list[set[str]] = [
     {"images"},
     {"accounts"},
     {"follows"},
-    {"posts", "products", "chats"},
+    {"posts", "products"},
+    # Chats sit above products: a room can be about a product (chat with the seller).
+    {"chats"},
     {"notifications", "search"},
     {"reports"},
 ]

@@ -19,6 +19,11 @@ class Kind(models.TextChoices):
     REPLY_LIKE = "reply_like"
     REPORT_RESOLVED = "report_resolved"
     WARNING = "warning"
+    MENTION = "mention"
+    PRODUCT_SAVED = "product_saved"
+    CONTENT_HIDDEN = "content_hidden"
+    APPEAL_RESOLVED = "appeal_resolved"
+    STORE_LINK = "store_link"
 
 
 class TargetType(models.TextChoices):
@@ -28,6 +33,9 @@ class TargetType(models.TextChoices):
     REPLY = "reply"
     REPORT = "report"
     WARNING = "warning"
+    PRODUCT = "product"
+    MESSAGE = "message"
+    APPEAL = "appeal"
 
 
 class Notification(BaseModel):

@@ -1,4 +1,5 @@
-"""What products announce to the apps above them (see ``core.hooks``): search indexes them."""
+"""What products announce to the apps above them (see ``core.hooks``): search indexes them,
+notifications tell the seller about saves."""
 
 from __future__ import annotations
 
@@ -19,5 +20,14 @@ class ProductDeleted:
     product_id: int
 
 
+@dataclass(frozen=True)
+class ProductSaved:
+    """``user_id`` saved (찜) ``product_id``; the seller may be told."""
+
+    product_id: int
+    user_id: int
+
+
 product_changed: Hook[ProductChanged] = Hook("products.product_changed")
 product_deleted: Hook[ProductDeleted] = Hook("products.product_deleted")
+product_saved: Hook[ProductSaved] = Hook("products.product_saved")
