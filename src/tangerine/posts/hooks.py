@@ -42,8 +42,22 @@ class Liked:
     target: Post | Comment | Reply
 
 
+@dataclass(frozen=True)
+class Mentioned:
+    """``author`` newly mentioned ``users`` (``@handle``) in ``target``: a post, comment or reply.
+
+    Sent once per item and user: an edit announces only people it adds.
+    """
+
+    kind: Literal["post", "comment", "reply"]
+    author: User
+    target: Post | Comment | Reply
+    users: tuple[User, ...]
+
+
 post_changed: Hook[PostChanged] = Hook("posts.post_changed")
 post_deleted: Hook[PostDeleted] = Hook("posts.post_deleted")
 comment_created: Hook[CommentCreated] = Hook("posts.comment_created")
 reply_created: Hook[ReplyCreated] = Hook("posts.reply_created")
 liked: Hook[Liked] = Hook("posts.liked")
+mentioned: Hook[Mentioned] = Hook("posts.mentioned")
