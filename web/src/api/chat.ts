@@ -46,6 +46,26 @@ export function useCreateRoom() {
   });
 }
 
+/** Opens or reuses the one-to-one room with a product's seller; resolves to the room. */
+export function useOpenProductChat() {
+  const qc = useQueryClient();
+  return useMutation({
+    // Typed once the endpoint is in the generated schema.
+    mutationFn: (uuid: string) =>
+      unwrap(
+        (api as unknown as { POST: (path: string, init: unknown) => Promise<{ data?: Room; error?: unknown; response: Response }> }).POST(
+          "/api/products/{uuid}/chat/",
+          { params: { path: { uuid } } },
+        ),
+      ) as Promise<Room>,
+    onSuccess: (room) => {
+      qc.setQueryData(roomKey(room.uuid), room);
+      void qc.invalidateQueries({ queryKey: roomsKey });
+      chatConnection.ensure();
+    },
+  });
+}
+
 export function useInviteMembers(uuid: string) {
   const qc = useQueryClient();
   return useMutation({

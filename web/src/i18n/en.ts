@@ -200,6 +200,7 @@ export const en: Messages = {
   "chat.error.other": "Connection error ({code})",
   "chat.dismiss": "Dismiss",
   "chat.tooLong": "Up to 2000 characters.",
+  "chat.withSeller": "Chat",
   "report.action": "Report",
   "report.title": "Report",
   "report.reason": "Reason",

@@ -198,6 +198,7 @@ export const ko = {
   "chat.error.other": "연결 오류 ({code})",
   "chat.dismiss": "닫기",
   "chat.tooLong": "2000자까지 입력할 수 있어요.",
+  "chat.withSeller": "채팅하기",
   "report.action": "신고",
   "report.title": "신고하기",
   "report.reason": "신고 사유",
