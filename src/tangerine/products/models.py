@@ -36,6 +36,33 @@ CURRENCY_EXPONENTS = {
 CURRENCIES = tuple(CURRENCY_EXPONENTS)
 
 
+class Status(models.TextChoices):
+    """Sale status. The codes sort in the order lists show them: on sale, reserved, sold out."""
+
+    ON_SALE = "on_sale", "판매중"
+    RESERVED = "reserved", "예약중"
+    SOLD_OUT = "sold_out", "판매완료"
+
+
+# The fixed category list: code -> (Korean label, English label). Order is display order.
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "food": ("식품", "Food"),
+    "fashion": ("의류·잡화", "Fashion"),
+    "beauty": ("뷰티·미용", "Beauty"),
+    "digital": ("디지털기기", "Electronics"),
+    "home": ("생활·주방", "Home & kitchen"),
+    "furniture": ("가구·인테리어", "Furniture"),
+    "kids": ("유아동", "Kids"),
+    "sports": ("스포츠·레저", "Sports"),
+    "hobby": ("취미·게임·음반", "Hobbies & games"),
+    "books": ("도서", "Books"),
+    "pets": ("반려동물용품", "Pet supplies"),
+    "plants": ("식물", "Plants"),
+    "other": ("기타", "Other"),
+}
+DEFAULT_CATEGORY = "other"
+
+
 class ProductQuerySet(models.QuerySet["Product"]):
     def visible_to(self, viewer: Viewer) -> ProductQuerySet:
         return filter_visible(self, viewer=viewer, author_field="owner")
@@ -57,6 +84,18 @@ class Product(BaseModel):
     like_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_SALE)
+    category = models.CharField(
+        max_length=20,
+        choices=[(code, en) for code, (_ko, en) in CATEGORIES.items()],
+        default=DEFAULT_CATEGORY,
+    )
+    # Add utm_source=tangerine to the store link on click-out (the seller may turn it off).
+    utm = models.BooleanField(default=True)
+    # Kept with F() in the transaction of each save and unsave.
+    save_count = models.PositiveIntegerField(default=0)
+    # Saves + click-outs of the last POPULAR_DAYS days (products.tracking.popularity_refresh).
+    popularity = models.PositiveIntegerField(default=0)
 
     objects = ProductQuerySet.as_manager()
 
@@ -64,6 +103,14 @@ class Product(BaseModel):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="product_latest"),
             models.Index(fields=["owner", "-created_at", "-id"], name="product_owner_latest"),
+            # One index per sort of the list; each starts with the status grouping.
+            models.Index(fields=["status", "-created_at", "-id"], name="product_sort_latest"),
+            models.Index(fields=["status", "price", "-id"], name="product_sort_price_asc"),
+            models.Index(fields=["status", "-price", "-id"], name="product_sort_price_desc"),
+            models.Index(fields=["status", "-popularity", "-id"], name="product_sort_popular"),
+            models.Index(
+                fields=["category", "status", "-created_at", "-id"], name="product_cat_latest"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,3 +130,66 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}#{self.position}"
+
+
+class ProductSave(models.Model):
+    """A user's 찜 of a product; unique per (product, user), so saving twice is harmless."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="saves")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="product_saves"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="product_save_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="product_save_mine"),
+            models.Index(fields=["product", "day"], name="product_save_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.product_id}"
+
+
+class ProductView(models.Model):
+    """One detail-page view of a product by one viewer on one day (UTC).
+
+    ``viewer`` is a salted hash of the user id or client address (products.tracking), never
+    the address itself. The unique constraint makes counting one INSERT ... ON CONFLICT.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    viewer = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "day", "viewer"], name="product_view_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"view {self.product_id} {self.day}"
+
+
+class ProductClickOut(models.Model):
+    """One click through to the store by one viewer on one day (same keying as views)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    viewer = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "day", "viewer"], name="product_clickout_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"click-out {self.product_id} {self.day}"
