@@ -577,6 +577,13 @@ PREVIEW_MAX_BYTES = env_int("PREVIEW_MAX_BYTES", 1024 * 1024, minimum=1024)
 # write is bounded by the time left), so a server dripping bytes cannot hold a request longer.
 PREVIEW_CONNECT_TIMEOUT = env_float("PREVIEW_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60.0)
 PREVIEW_TOTAL_TIMEOUT = env_float("PREVIEW_TOTAL_TIMEOUT", 5.0, minimum=0.1, maximum=120.0)
+# LINK_CHECK_EVERY: seconds between store-link sweeps (each product at most once per
+# LINK_CHECK_INTERVAL seconds; LINK_CHECK_BATCH products per sweep, LINK_CHECK_PER_HOST of one
+# store host). 0 turns the sweep off.
+LINK_CHECK_EVERY = env_int("LINK_CHECK_EVERY", 600, minimum=0)
+LINK_CHECK_INTERVAL = env_int("LINK_CHECK_INTERVAL", 24 * 3600, minimum=60)
+LINK_CHECK_BATCH = env_int("LINK_CHECK_BATCH", 50, minimum=1)
+LINK_CHECK_PER_HOST = env_int("LINK_CHECK_PER_HOST", 5, minimum=1)
 # RATE_LIMIT_PRODUCT_PREVIEW: link previews one user may ask for, "<count>/<seconds>" (atomic).
 AUTH_RATE_LIMITS["product_preview"] = env_rate("RATE_LIMIT_PRODUCT_PREVIEW", "30/300")
 # The image status enum gets its own name in the OpenAPI schema (it shares the field name).

@@ -63,6 +63,20 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 DEFAULT_CATEGORY = "other"
 
 
+class LinkStatus(models.TextChoices):
+    """What the latest check of a product's store link found (see products.linkcheck)."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    BROKEN = "broken"
+    UNKNOWN = "unknown"
+
+
+class StoreAvailability(models.TextChoices):
+    IN_STOCK = "in_stock"
+    OUT_OF_STOCK = "out_of_stock"
+
+
 class ProductQuerySet(models.QuerySet["Product"]):
     def visible_to(self, viewer: Viewer) -> ProductQuerySet:
         return filter_visible(self, viewer=viewer, author_field="owner")
@@ -96,6 +110,17 @@ class Product(BaseModel):
     save_count = models.PositiveIntegerField(default=0)
     # Saves + click-outs of the last POPULAR_DAYS days (products.tracking.popularity_refresh).
     popularity = models.PositiveIntegerField(default=0)
+    # The latest store-link check (products.linkcheck); the history is in LinkCheck.
+    link_status = models.CharField(max_length=10, choices=LinkStatus.choices, default="unknown")
+    link_checked_at = models.DateTimeField(null=True, blank=True)
+    # Checks in a row that could not tell (timeouts, 5xx): three make a link broken.
+    link_failures = models.PositiveSmallIntegerField(default=0)
+    # What the store page last said, when it said it (minor units of store_currency).
+    store_price = models.PositiveBigIntegerField(null=True, blank=True)
+    store_currency = models.CharField(max_length=3, blank=True)
+    store_availability = models.CharField(
+        max_length=12, choices=StoreAvailability.choices, blank=True
+    )
 
     objects = ProductQuerySet.as_manager()
 
@@ -115,6 +140,26 @@ class Product(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def store_issues(self) -> list[str]:
+        """What the latest store-link check asks the seller to fix: ``link`` (broken),
+        ``price`` (the store states another price in our currency), ``stock`` (the store is
+        out of stock while this is on sale). Empty once the listing matches again."""
+        issues: list[str] = []
+        if self.link_status == LinkStatus.BROKEN:
+            issues.append("link")
+        if (
+            self.store_price is not None
+            and self.store_currency == self.currency
+            and self.store_price != self.price
+        ):
+            issues.append("price")
+        if self.store_availability == StoreAvailability.OUT_OF_STOCK and (
+            self.status == Status.ON_SALE
+        ):
+            issues.append("stock")
+        return issues
 
 
 class ProductImage(models.Model):
@@ -193,3 +238,42 @@ class ProductClickOut(models.Model):
 
     def __str__(self) -> str:
         return f"click-out {self.product_id} {self.day}"
+
+
+class LinkCheck(BaseModel):
+    """One check of a product's store link (``created_at`` is when); newest first per product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="link_checks")
+    url = models.URLField(max_length=LINK_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=LinkStatus.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.CharField(max_length=LINK_MAX_LENGTH, blank=True)
+    # The fetcher's refusal code (timeout, upstream_status, blocked_address, robots_disallowed …).
+    error = models.CharField(max_length=32, blank=True)
+    store_price = models.PositiveBigIntegerField(null=True, blank=True)
+    store_currency = models.CharField(max_length=3, blank=True)
+    store_availability = models.CharField(
+        max_length=12, choices=StoreAvailability.choices, blank=True
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["product", "-created_at", "-id"], name="link_check_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.status}"
+
+
+class StoreHost(BaseModel):
+    """Politeness state of one store host: its robots.txt (read daily) and back-off."""
+
+    name = models.CharField(max_length=255, unique=True)
+    robots_txt = models.TextField(blank=True)
+    robots_fetched_at = models.DateTimeField(null=True, blank=True)
+    # Troubled checks in a row (timeouts, 429, 5xx); the host is left alone until next_attempt_at.
+    failures = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -41,7 +41,7 @@ from rest_framework import exceptions
 
 MAX_REDIRECTS = 3
 USER_AGENT = "TangerineMarketPreview/1.0 (+https://tangerine.example/preview)"
-_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="preview-dns")
@@ -53,6 +53,8 @@ class PreviewError(exceptions.APIException):
     status_code = 422
     default_detail = "The page could not be previewed."
     default_code = "unreadable_page"
+    # The store's own status code for ``upstream_status`` errors.
+    upstream_status: int | None = None
 
     def __init__(self, detail: str, *, code: str, status: int = 422) -> None:
         super().__init__(detail=detail, code=code)
@@ -96,6 +98,8 @@ class Target:
 class Page:
     url: str
     text: str
+    # How many redirects were followed to reach ``url``.
+    hops: int = 0
 
 
 def parse_url(url: str) -> Target:
@@ -311,6 +315,15 @@ def fetch_html(url: str) -> Page:
     ``PREVIEW_TOTAL_TIMEOUT`` bounds the whole call: DNS, connect, TLS, request, headers, body
     and every redirect hop.
     """
+    return fetch_text(url, types=_HTML_TYPES)
+
+
+def fetch_text(url: str, *, types: frozenset[str] | set[str]) -> Page:
+    """Like ``fetch_html`` for any of the given media ``types`` (``robots.txt`` is text/plain).
+
+    A refused status is ``PreviewError(code="upstream_status")`` whose ``upstream_status``
+    attribute holds the store's status code.
+    """
     deadline = time.monotonic() + settings.PREVIEW_TOTAL_TIMEOUT
     current = url
     with httpx.Client(
@@ -319,7 +332,7 @@ def fetch_html(url: str) -> Page:
         trust_env=False,  # no proxy from the environment: we must reach the checked address
         verify=True,
     ) as client:
-        for _hop in range(MAX_REDIRECTS + 1):
+        for hop in range(MAX_REDIRECTS + 1):
             target = parse_url(current)
             ip = _checked_address(target, deadline)
             remaining = deadline - time.monotonic()
@@ -338,7 +351,7 @@ def fetch_html(url: str) -> Page:
                 headers={
                     "Host": host_header,
                     "User-Agent": USER_AGENT,
-                    "Accept": "text/html,application/xhtml+xml;q=0.9",
+                    "Accept": ",".join(sorted(types)),
                     "Accept-Encoding": "identity",
                 },
                 timeout=timeout,
@@ -364,12 +377,14 @@ def fetch_html(url: str) -> Page:
                     current = urljoin(current, location)
                     continue
                 if not 200 <= response.status_code < 300:
-                    raise PreviewError(
+                    error = PreviewError(
                         f"The store answered with status {response.status_code}.",
                         code="upstream_status",
                     )
+                    error.upstream_status = response.status_code
+                    raise error
                 content_type = response.headers.get("content-type", "")
-                if content_type.split(";", 1)[0].strip().lower() not in _HTML_TYPES:
+                if content_type.split(";", 1)[0].strip().lower() not in types:
                     raise PreviewError("The link is not a web page (HTML).", code="not_html")
                 try:
                     body = _read_capped(response, deadline)
@@ -379,7 +394,7 @@ def fetch_html(url: str) -> Page:
                     ) from None
                 except httpx.HTTPError:
                     raise PreviewError("The page could not be read.", code="fetch_failed") from None
-                return Page(url=current, text=_decode(body, content_type))
+                return Page(url=current, text=_decode(body, content_type), hops=hop)
             finally:
                 response.close()
     raise PreviewError(f"More than {MAX_REDIRECTS} redirects.", code="too_many_redirects")

@@ -158,15 +158,59 @@ def _offer_price(offers: Any) -> tuple[int | None, str | None]:
     return None, None
 
 
+# schema.org ItemAvailability names and Open Graph ``product:availability`` values.
+_IN_STOCK = {
+    "instock",
+    "in stock",
+    "limitedavailability",
+    "onlineonly",
+    "instoreonly",
+    "preorder",
+    "presale",
+    "backorder",
+    "available for order",
+}
+_OUT_OF_STOCK = {"outofstock", "out of stock", "oos", "soldout", "discontinued"}
+
+
+def availability_of(value: Any) -> str | None:
+    """ "https://schema.org/InStock" → "in_stock"; "oos" → "out_of_stock"; unknown → None."""
+    if not isinstance(value, str):
+        return None
+    word = value.strip().rsplit("/", 1)[-1].strip().lower()
+    if word in _IN_STOCK:
+        return "in_stock"
+    if word in _OUT_OF_STOCK:
+        return "out_of_stock"
+    return None
+
+
+def _offer_availability(offers: Any) -> str | None:
+    for offer in offers if isinstance(offers, list) else [offers]:
+        if isinstance(offer, dict) and (found := availability_of(offer.get("availability"))):
+            return found
+    return None
+
+
 def extract(html: str, *, base_url: str) -> dict[str, Any]:
-    """``{title, price, currency, image}`` from the page, each ``None`` when not found."""
+    """``{title, price, currency, image, availability}`` from the page, ``None`` when not found.
+
+    ``availability`` is ``"in_stock"`` or ``"out_of_stock"`` (schema.org ``Offer.availability``
+    or Open Graph ``product:availability``).
+    """
     collector = _Collector()
     try:
         collector.feed(html)
         collector.close()
     except (AssertionError, ValueError):  # HTMLParser on badly broken markup
         pass
-    result: dict[str, Any] = {"title": None, "price": None, "currency": None, "image": None}
+    result: dict[str, Any] = {
+        "title": None,
+        "price": None,
+        "currency": None,
+        "image": None,
+        "availability": None,
+    }
 
     for block in collector.jsonld:
         try:
@@ -181,6 +225,7 @@ def extract(html: str, *, base_url: str) -> dict[str, Any]:
         result["title"] = _clean_text(html_lib.unescape(name) if isinstance(name, str) else None)
         result["image"] = _clean_url(product.get("image"), base_url)
         result["price"], result["currency"] = _offer_price(product.get("offers"))
+        result["availability"] = _offer_availability(product.get("offers"))
         break
 
     meta = collector.meta
@@ -194,6 +239,10 @@ def extract(html: str, *, base_url: str) -> dict[str, Any]:
         amount = meta.get("product:price:amount") or meta.get("og:price:amount")
         currency = meta.get("product:price:currency") or meta.get("og:price:currency")
         result["price"], result["currency"] = to_minor_units(amount, currency)
+    if result["availability"] is None:
+        result["availability"] = availability_of(
+            meta.get("product:availability") or meta.get("og:availability")
+        )
     if result["title"] is None:
         result["title"] = _clean_text(collector.title)
     return result
