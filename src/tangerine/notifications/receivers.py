@@ -7,10 +7,16 @@ socket push waits for the commit, in ``notification_create``).
 
 from __future__ import annotations
 
+from tangerine.accounts.models import User
 from tangerine.follows import hooks as follows
 from tangerine.notifications import services
+from tangerine.notifications.models import Kind, TargetType
 from tangerine.posts import hooks as posts
 from tangerine.posts.models import Comment, Post, Reply
+from tangerine.products import hooks as products
+from tangerine.products.models import Product
+from tangerine.products import hooks as products
+from tangerine.products.models import Product
 
 
 def _on_followed(event: follows.Followed) -> None:
@@ -35,8 +41,37 @@ def _on_liked(event: posts.Liked) -> None:
         services.notify_reply_liked(user=event.user, reply=target)
 
 
+def _on_store_link_changed(event: products.StoreLinkChanged) -> None:
+    """The seller's store link needs a fix (broken, another price, out of stock): one notice
+    per newly found issue set; the product page shows the one-tap fix."""
+    product = Product.objects.filter(pk=event.product_id).select_related("owner").first()
+    if product is None:
+        return
+    services.notification_create(
+        recipient=product.owner,
+        actor=None,
+        kind=Kind.STORE_LINK,
+        target_type=TargetType.PRODUCT,
+        target_uuid=product.uuid,
+        preview=product.name,
+    )
+
+
+def _on_mentioned(event: posts.Mentioned) -> None:
+    services.notify_mentioned(author=event.author, target=event.target, users=event.users)
+
+
+def _on_product_saved(event: products.ProductSaved) -> None:
+    product = Product.objects.select_related("owner").get(pk=event.product_id)
+    user = User.objects.get(pk=event.user_id)
+    services.notify_product_saved(user=user, product=product)
+
+
 def connect() -> None:
+    products.store_link_changed.connect(_on_store_link_changed)
     follows.followed.connect(_on_followed)
     posts.comment_created.connect(_on_comment)
     posts.reply_created.connect(_on_reply)
     posts.liked.connect(_on_liked)
+    posts.mentioned.connect(_on_mentioned)
+    products.product_saved.connect(_on_product_saved)
