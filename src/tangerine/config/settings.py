@@ -484,6 +484,19 @@ CHAT_ROOM_MAX_MEMBERS = env_int("CHAT_ROOM_MAX_MEMBERS", 100, minimum=2)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostStatusEnum"] = "tangerine.posts.models.Post.Status"
 # Name the report status enum in the OpenAPI schema (it collides with the post/image "status").
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReportStatusEnum"] = "tangerine.reports.models.Status"
+# More choice sets named alike across apps ("status", "category", "target_type", "reason"): one
+# readable, stable name each.
+_ENUMS = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+_ENUMS["PostCategoryEnum"] = "tangerine.posts.models.Category"
+_ENUMS["ProductStatusEnum"] = "tangerine.products.models.Status"
+_ENUMS["ProductCategoryEnum"] = "tangerine.products.models.CATEGORY_CHOICES"
+_ENUMS["LinkStatusEnum"] = "tangerine.products.models.LinkStatus"
+_ENUMS["StoreAvailabilityEnum"] = "tangerine.products.models.StoreAvailability"
+_ENUMS["AppealStatusEnum"] = "tangerine.reports.models.AppealStatus"
+_ENUMS["ReportReasonEnum"] = "tangerine.reports.models.Reason"
+_ENUMS["UserReportReasonEnum"] = "tangerine.reports.models.USER_REASONS"
+_ENUMS["ReportTargetTypeEnum"] = "tangerine.reports.models.TargetType"
+_ENUMS["NotificationTargetTypeEnum"] = "tangerine.notifications.models.TargetType"
 
 # --- search ---
 # SEARCH_INDEX_SYNC: keep the search index in step with every write (background jobs). Off only

@@ -61,6 +61,8 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "other": ("기타", "Other"),
 }
 DEFAULT_CATEGORY = "other"
+# (code, English label): the choices of the category field (the web shows its own labels).
+CATEGORY_CHOICES = [(code, en) for code, (_ko, en) in CATEGORIES.items()]
 
 
 class LinkStatus(models.TextChoices):
@@ -101,7 +103,7 @@ class Product(BaseModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_SALE)
     category = models.CharField(
         max_length=20,
-        choices=[(code, en) for code, (_ko, en) in CATEGORIES.items()],
+        choices=CATEGORY_CHOICES,
         default=DEFAULT_CATEGORY,
     )
     # Add utm_source=tangerine to the store link on click-out (the seller may turn it off).
