@@ -8,11 +8,13 @@ class ProductsConfig(AppConfig):
     def ready(self) -> None:
         from tangerine.core.demo import DemoStep, register
 
-        # Importing it registers the "download my data" exporter.
+        # Importing exports registers the "download my data" exporter, tracking its hourly
+        # popularity sweep.
         from tangerine.products import (
             demo,
             exports,  # noqa: F401
             moderation,
+            tracking,  # noqa: F401
         )
 
         moderation.register()

@@ -18,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -28,7 +29,8 @@ from rest_framework.exceptions import PermissionDenied
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Mute, User
 from tangerine.images.selectors import parse_uuid
-from tangerine.products.models import Product, ProductImage
+from tangerine.products.models import Product, ProductImage, ProductSave
+from tangerine.products.pagination import Key
 
 
 def _authenticated(viewer: Viewer) -> bool:
@@ -38,11 +40,17 @@ def _authenticated(viewer: Viewer) -> bool:
 def product_qs(*, viewer: Viewer) -> QuerySet[Product]:
     """Products the viewer may see, with owner, owner's profile image and images.
 
-    Queries when evaluated: 1 (products joined with owner and profile image; block checks are
-    EXISTS subqueries) + 1 (product images joined with their images).
+    Queries when evaluated: 1 (products joined with owner and profile image; block checks and
+    the viewer's ``saved`` flag are EXISTS subqueries) + 1 (product images with their images).
     """
+    saved: Any = (
+        Exists(ProductSave.objects.filter(product=OuterRef("pk"), user=viewer))
+        if _authenticated(viewer)
+        else Value(False)
+    )
     return (
         Product.objects.visible_to(viewer)
+        .annotate(saved=saved)
         .select_related("owner__profile_image")
         .prefetch_related(
             Prefetch(
@@ -67,6 +75,64 @@ def product_list_latest(*, viewer: Viewer) -> QuerySet[Product]:
     return _not_muted(product_qs(viewer=viewer), viewer).order_by("-created_at", "-id")
 
 
+# The orderings of the list (``?sort=``). Each starts with the status (on_sale < reserved <
+# sold_out, as the codes sort) and ends with the primary key, so keyset cursors never tie; each
+# has its index (models.Product.Meta.indexes).
+_STATUS = Key("status")
+_ID_DESC = Key("id", descending=True)
+SORTS: dict[str, tuple[Key, ...]] = {
+    "latest": (_STATUS, Key("created_at", descending=True, is_datetime=True), _ID_DESC),
+    "price_asc": (_STATUS, Key("price"), _ID_DESC),
+    "price_desc": (_STATUS, Key("price", descending=True), _ID_DESC),
+    "popular": (_STATUS, Key("popularity", descending=True), _ID_DESC),
+}
+
+
+def product_list_filtered(
+    *,
+    viewer: Viewer,
+    category: str | None = None,
+    status: str | None = None,
+    min_price: int | None = None,
+    max_price: int | None = None,
+) -> QuerySet[Product]:
+    """Everyone's products (without muted owners) matching the filters; prices inclusive.
+
+    Unordered: page it with ``pagination.keyset_page`` and ``SORTS[sort]``.
+    Queries for a page: 1 (page of products) + 1 (images).
+    """
+    qs = _not_muted(product_qs(viewer=viewer), viewer)
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    if min_price is not None:
+        qs = qs.filter(price__gte=min_price)
+    if max_price is not None:
+        qs = qs.filter(price__lte=max_price)
+    return qs
+
+
+# The saved list: most recently saved first.
+SAVED_KEYS = (Key("saved_at", descending=True, is_datetime=True), Key("save_id", descending=True))
+
+
+def product_list_saved(*, user: User) -> QuerySet[Product]:
+    """The products ``user`` saved that they may still see, with ``saved_at`` and ``save_id``.
+
+    Page with ``SAVED_KEYS``. Queries for a page: 1 (products joined with the saves) + 1 (images).
+    """
+    mine = ProductSave.objects.filter(user=user, product=OuterRef("pk"))
+    return (
+        product_qs(viewer=user)
+        .filter(saves__user=user)
+        .annotate(
+            saved_at=Subquery(mine.values("created_at")[:1]),
+            save_id=Subquery(mine.values("id")[:1]),
+        )
+    )
+
+
 def product_list_for_user(*, viewer: Viewer, owner: User) -> QuerySet[Product]:
     """One user's latest products, newest first. Queries for a page: 1 + 1 (images)."""
     return product_qs(viewer=viewer).filter(owner=owner).order_by("-created_at", "-id")
@@ -87,9 +153,10 @@ def product_list_recommended(*, viewer: Viewer) -> QuerySet[Product]:
             default=Value(0),
             output_field=IntegerField(),
         ),
-        popularity=F("like_count") * 3 + F("view_count"),
+        # Not "popularity": that is the column of the "popular" sort.
+        recommend_score=F("like_count") * 3 + F("view_count"),
     )
-    return qs.order_by("-recent", "-popularity", "-created_at", "-id")
+    return qs.order_by("-recent", "-recommend_score", "-created_at", "-id")
 
 
 def product_get_visible(*, viewer: Viewer, uuid: Any) -> Product:

@@ -9,6 +9,7 @@ from tangerine.accounts.serializers import UserBriefSerializer
 from tangerine.core.validators import validate_http_url
 from tangerine.images.serializers import ImageRefSerializer
 from tangerine.products.models import (
+    CATEGORIES,
     CURRENCIES,
     DESCRIPTION_MAX_LENGTH,
     LINK_MAX_LENGTH,
@@ -16,12 +17,16 @@ from tangerine.products.models import (
     NAME_MAX_LENGTH,
     PRICE_MAX,
     Product,
+    Status,
 )
 
 
 class ProductSerializer(serializers.ModelSerializer[Product]):
     owner = UserBriefSerializer(read_only=True)
     images = serializers.SerializerMethodField()
+    saved = serializers.BooleanField(
+        read_only=True, default=False, help_text="Whether the viewer saved (찜) it."
+    )
 
     class Meta:
         model = Product
@@ -36,6 +41,11 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
             "images",
             "like_count",
             "view_count",
+            "status",
+            "category",
+            "utm",
+            "save_count",
+            "saved",
             "created_at",
             "updated_at",
         ]
@@ -68,6 +78,18 @@ class ProductInputSerializer(serializers.Serializer[dict[str, Any]]):
         default=list,
         help_text=f"Image uuids in display order (at most {MAX_IMAGES}, your own uploads).",
     )
+    # No defaults: left out on PUT or PATCH, they keep their value (on create: the model's).
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="on_sale (default), reserved, sold_out."
+    )
+    category = serializers.ChoiceField(
+        choices=list(CATEGORIES),
+        required=False,
+        help_text="A code of GET /api/products/categories/ (default: other).",
+    )
+    utm = serializers.BooleanField(
+        required=False, help_text="Add utm_source=tangerine to the store link (default true)."
+    )
 
 
 class PreviewInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -80,3 +102,101 @@ class PreviewSerializer(serializers.Serializer[dict[str, Any]]):
     currency = serializers.CharField(allow_null=True)
     image = serializers.CharField(allow_null=True)
     url = serializers.CharField()
+
+
+class CategorySerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField()
+    label_ko = serializers.CharField()
+    label_en = serializers.CharField()
+
+
+class ProductListQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    """Filters and sort of ``GET /api/products/``; prices inclusive, in minor units."""
+
+    category = serializers.ChoiceField(choices=list(CATEGORIES), required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    min_price = serializers.IntegerField(min_value=0, max_value=PRICE_MAX, required=False)
+    max_price = serializers.IntegerField(min_value=0, max_value=PRICE_MAX, required=False)
+    sort = serializers.ChoiceField(
+        choices=["latest", "price_asc", "price_desc", "popular"], default="latest"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"min_price": ["min_price must not be greater than max_price."]}
+            )
+        return attrs
+
+
+class InsightsQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    """``from`` and ``to`` (inclusive days, YYYY-MM-DD); default the last 30 days."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: declare the fields by name.
+        self.fields["from"] = serializers.DateField(required=False)
+        self.fields["to"] = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from tangerine.products.insights import MAX_DAYS, default_range
+
+        start, end = default_range(today=attrs.get("to"))
+        start = attrs.get("from", start)
+        if "from" in attrs and "to" not in attrs:
+            end = max(end, start)
+        if start > end:
+            raise serializers.ValidationError({"from": ["from must not be after to."]})
+        if (end - start).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError(
+                {"from": [f"The range may span at most {MAX_DAYS} days."]}
+            )
+        return {"start": start, "end": end}
+
+
+class InsightCountsSerializer(serializers.Serializer[dict[str, Any]]):
+    views = serializers.IntegerField(help_text="Detail-page loads by others, one per viewer a day.")
+    click_outs = serializers.IntegerField(
+        help_text="Clicks through to the store, one per viewer a day."
+    )
+    saves = serializers.IntegerField(help_text="New saves (찜) still in place.")
+    chats = serializers.IntegerField(help_text="Chat rooms about the product opened.")
+    click_through_rate = serializers.FloatField(help_text="click_outs / views (0 without views).")
+
+
+class InsightDaySerializer(InsightCountsSerializer):
+    date = serializers.DateField()
+
+
+class InsightTotalsSerializer(InsightCountsSerializer):
+    unique_viewers = serializers.IntegerField(help_text="Distinct viewers over the range.")
+
+
+class InsightProductSerializer(serializers.ModelSerializer[Product]):
+    class Meta:
+        model = Product
+        fields = ["uuid", "name", "price", "currency", "status"]
+        read_only_fields = fields
+
+
+class TopProductSerializer(InsightCountsSerializer):
+    product = InsightProductSerializer()
+
+
+class _InsightsBase(serializers.Serializer[dict[str, Any]]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField()
+        self.fields["to"] = serializers.DateField()
+
+    totals = InsightTotalsSerializer()
+    days = InsightDaySerializer(many=True)
+
+
+class ProductInsightsSerializer(_InsightsBase):
+    product = InsightProductSerializer()
+
+
+class SellerInsightsSerializer(_InsightsBase):
+    top_products = TopProductSerializer(many=True)

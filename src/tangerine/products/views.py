@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,15 +11,18 @@ from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
 from tangerine.core.errors import error_schema
-from tangerine.core.pagination import CursorPagination
+from tangerine.core.pagination import CursorPagination, cursor_page_of
 from tangerine.products import selectors
+from tangerine.products.pagination import keyset_page
 from tangerine.products.serializers import (
     PreviewInputSerializer,
     PreviewSerializer,
     ProductInputSerializer,
+    ProductListQuerySerializer,
     ProductSerializer,
 )
 from tangerine.products.services import product_create, product_delete, product_update
+from tangerine.products.tracking import product_view_record
 
 _ERROR = error_schema("ProductError")
 
@@ -30,21 +33,51 @@ def _render(request: Request, uuid: Any) -> dict[str, Any]:
 
 
 class ProductListCreateView(generics.GenericAPIView[Any]):
-    pagination_class = CursorPagination
     serializer_class = ProductSerializer
-
-    def get_queryset(self) -> Any:
-        return selectors.product_list_latest(viewer=request_viewer(self.request))
 
     @extend_schema(
         operation_id="product_list",
-        summary="Latest products of everyone (cursor pages, infinite scroll)",
-        responses=ProductSerializer(many=True),
+        summary="Everyone's products, filtered and sorted (cursor pages, infinite scroll)",
+        description=(
+            "On-sale products first, then reserved, then sold out; within each, by `sort`: "
+            "`latest` (default), `price_asc`, `price_desc`, `popular` (saves + click-outs of "
+            "the last 7 days). Ties never make a cursor skip or repeat a product. Prices are "
+            "inclusive, in minor units. A bad filter or sort is a 400 naming the parameter."
+        ),
+        parameters=[
+            ProductListQuerySerializer,
+            OpenApiParameter("cursor", str, description="`next` of the previous page."),
+            OpenApiParameter("page_size", int, description="1 … 100 (default 20)."),
+        ],
+        responses={200: cursor_page_of(ProductSerializer), 400: _ERROR},
+        examples=[
+            OpenApiExample(
+                "Price above the maximum",
+                response_only=True,
+                status_codes=["400"],
+                value={
+                    "code": "invalid",
+                    "detail": "Invalid input.",
+                    "fields": {"min_price": ["min_price must not be greater than max_price."]},
+                },
+            )
+        ],
         tags=["products"],
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ProductSerializer(page, many=True).data)
+        query = ProductListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        sort = filters.pop("sort")
+        qs = selectors.product_list_filtered(viewer=request_viewer(request), **filters)
+        rows, next_url = keyset_page(request, qs, keys=selectors.SORTS[sort])
+        return Response(
+            {
+                "next": next_url,
+                "previous": None,
+                "results": ProductSerializer(rows, many=True).data,
+            }
+        )
 
     @extend_schema(
         operation_id="product_create",
@@ -70,7 +103,10 @@ class ProductDetailView(generics.GenericAPIView[Any]):
         tags=["products"],
     )
     def get(self, request: Request, uuid: str) -> Response:
-        return Response(_render(request, uuid))
+        product = selectors.product_get_visible(viewer=request_viewer(request), uuid=uuid)
+        # One INSERT ... ON CONFLICT DO NOTHING; the owner's own views are not counted.
+        product_view_record(product=product, request=request)
+        return Response(ProductSerializer(product).data)
 
     def _update(self, request: Request, uuid: str, *, partial: bool) -> Response:
         product = selectors.access_product_for_edit(user=request_user(request), uuid=uuid)
