@@ -7,6 +7,7 @@ Each variable is documented where it is read. Defaults run the product on a lapt
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -114,6 +115,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # X-Request-ID in, out and on every log line of the request (config/logs.py).
     "tangerine.config.logs.RequestIdMiddleware",
+    # Request latency and status counts by route for /metrics (core/metrics.py).
+    "tangerine.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # NUL in a path or query string is a 400 before any view queries PostgreSQL with it.
     "tangerine.core.middleware.RejectNulMiddleware",
@@ -426,6 +429,18 @@ API_PROCESSES = env_int("API_PROCESSES", 2, minimum=1)
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0, minimum=0.1, maximum=30.0)
 # HEALTH_READY_CACHE_SECONDS: a process reuses its last readiness answer this long (0: never).
 HEALTH_READY_CACHE_SECONDS = env_float("HEALTH_READY_CACHE_SECONDS", 1.0, minimum=0.0)
+# METRICS_ENABLED: serve Prometheus metrics at /metrics (core/metrics.py), each process its own.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=False)
+# METRICS_ALLOWED_IPS: comma-separated addresses or CIDRs that may read /metrics.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"])
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in METRICS_ALLOWED_IPS
+    ]
+except ValueError as exc:
+    raise ConfigurationError(f"METRICS_ALLOWED_IPS: {exc}") from None
+# METRICS_TOKEN: a bearer token that also opens /metrics (for scrapers outside those networks).
+METRICS_TOKEN = env_optional("METRICS_TOKEN")
 
 # Security headers; production (DEBUG off) is expected behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

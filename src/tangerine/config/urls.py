@@ -21,6 +21,7 @@ from rest_framework.exceptions import Throttled
 
 from tangerine.core import ratelimit
 from tangerine.core.errors import json_404
+from tangerine.core.metrics import metrics_view
 from tangerine.core.views import health
 
 handler400 = "tangerine.core.errors.json_400"
@@ -80,6 +81,7 @@ def build_urlpatterns(*, admin_url: str | None) -> list[URLPattern | URLResolver
             path(prefix, admin.site.urls),
         ]
     patterns += [
+        path("metrics", metrics_view),
         path("api/health/", health),
         path("api/health/", include("tangerine.config.health")),  # live, ready
         path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from tangerine.core import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +49,14 @@ async def group_send_bounded(group: str, event: Mapping[str, Any]) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
+    started = time.perf_counter()
     try:
         await asyncio.wait_for(layer.group_send(group, dict(event)), PUBLISH_TIMEOUT_SECONDS)
     except Exception:  # the layer is a doorbell: the database already holds the data
         logger.warning("Could not publish %s to %s", event.get("type"), group, exc_info=True)
+        metrics.group_send_failures.inc()
         return False
+    metrics.group_send_seconds.observe(time.perf_counter() - started)
     return True
 
 

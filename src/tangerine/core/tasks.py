@@ -198,14 +198,26 @@ def call_with_time_limit(job: Task[Any], kwargs: dict[str, Any], *, atomic: bool
     """Run ``job(**kwargs)``; past its time limit call its ``on_timeout`` and raise
     ``JobTimeout``. ``atomic``: in one transaction (main thread; a helper thread commits as it
     goes)."""
+    from tangerine.core import metrics
+
+    started = time.perf_counter()
+    outcome = "ok"
     try:
         if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
             _call_in_main_thread(job, kwargs, atomic=atomic)
         else:
             _call_in_helper_thread(job, kwargs)
     except JobTimeout:
+        outcome = "timeout"
         _timed_out(job, kwargs)
         raise
+    except Exception:
+        outcome = "failed"
+        raise
+    finally:
+        metrics.job_seconds.labels(job.name, outcome).observe(time.perf_counter() - started)
+        if outcome != "ok":
+            metrics.job_failures.labels(job.name).inc()
 
 
 def _run_in_thread(job: Task[Any], kwargs: dict[str, Any]) -> None:

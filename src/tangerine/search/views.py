@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_viewer
-from tangerine.core import ratelimit, viewers
+from tangerine.core import metrics, ratelimit, viewers
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import numbered_page
 from tangerine.search import selectors, services
@@ -64,6 +65,7 @@ class SearchView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         page, page_size = data["page"], data["page_size"]
+        started = time.perf_counter()
         result = selectors.search(
             q=data["q"],
             kinds=data["type"],
@@ -71,9 +73,14 @@ class SearchView(APIView):
             page=page,
             page_size=page_size,
         )
+        metrics.search_seconds.labels(",".join(sorted(data["type"])) or "all").observe(
+            time.perf_counter() - started
+        )
         # Degraded: keyword-only now, or some items still wait for their vectors (they would be
         # missing from the meaning-based half of the ranking until the sweep repairs them).
         degraded = not result.dense or services.missing_vector_count(max_age=10) > 0
+        if degraded:
+            metrics.search_degraded.inc()
         body: dict[str, Any] = {"q": data["q"], "dense": result.dense, "degraded": degraded}
         for kind, section in result.sections.items():
             body[kind] = {
