@@ -18,8 +18,8 @@ from tangerine.products import insights, selectors
 from tangerine.products.models import CATEGORIES, Product
 from tangerine.products.pagination import keyset_page
 from tangerine.products.serializers import (
-    CategorySerializer,
     InsightsQuerySerializer,
+    ProductCategorySerializer,
     ProductInsightsSerializer,
     ProductSerializer,
     SellerInsightsSerializer,
@@ -55,12 +55,12 @@ _PRODUCT_BRIEF = {
 
 class CategoryListView(generics.GenericAPIView[Any]):
     permission_classes = [permissions.AllowAny]
-    serializer_class = CategorySerializer
+    serializer_class = ProductCategorySerializer
 
     @extend_schema(
         operation_id="product_categories",
         summary="The fixed list of product categories, with Korean and English labels",
-        responses={200: CategorySerializer(many=True)},
+        responses={200: ProductCategorySerializer(many=True)},
         examples=[
             OpenApiExample(
                 "Categories",

@@ -16,9 +16,29 @@ from tangerine.products.models import (
     MAX_IMAGES,
     NAME_MAX_LENGTH,
     PRICE_MAX,
+    LinkCheck,
+    LinkStatus,
     Product,
     Status,
 )
+
+
+class StoreCheckSerializer(serializers.Serializer[Product]):
+    """The latest store-link check of a product (products.linkcheck), shown to everyone: buyers
+    see a quiet badge while ``issues`` is not empty, the seller sees the one-tap fix."""
+
+    link_status = serializers.ChoiceField(choices=LinkStatus.choices, read_only=True)
+    checked_at = serializers.DateTimeField(source="link_checked_at", read_only=True)
+    store_price = serializers.IntegerField(read_only=True, allow_null=True)
+    store_currency = serializers.CharField(read_only=True)
+    store_availability = serializers.CharField(read_only=True)
+    issues = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=["link", "price", "stock"]))
+    )
+    def get_issues(self, product: Product) -> list[str]:
+        return product.store_issues
 
 
 class ProductSerializer(serializers.ModelSerializer[Product]):
@@ -27,6 +47,7 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
     saved = serializers.BooleanField(
         read_only=True, default=False, help_text="Whether the viewer saved (찜) it."
     )
+    store_check = StoreCheckSerializer(source="*", read_only=True)
 
     class Meta:
         model = Product
@@ -48,6 +69,7 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
             "saved",
             "created_at",
             "updated_at",
+            "store_check",
         ]
         read_only_fields = fields
 
@@ -104,7 +126,27 @@ class PreviewSerializer(serializers.Serializer[dict[str, Any]]):
     url = serializers.CharField()
 
 
-class CategorySerializer(serializers.Serializer[dict[str, Any]]):
+class LinkCheckSerializer(serializers.ModelSerializer[LinkCheck]):
+    checked_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = LinkCheck
+        fields = [
+            "uuid",
+            "checked_at",
+            "url",
+            "status",
+            "http_status",
+            "final_url",
+            "error",
+            "store_price",
+            "store_currency",
+            "store_availability",
+        ]
+        read_only_fields = fields
+
+
+class ProductCategorySerializer(serializers.Serializer[dict[str, Any]]):
     code = serializers.CharField()
     label_ko = serializers.CharField()
     label_en = serializers.CharField()

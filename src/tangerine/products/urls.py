@@ -34,5 +34,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.ProductLatestForUserView.as_view(),
         name="product-latest-for-user",
     ),
+    path(
+        "products/<str:uuid>/link-checks/",
+        views.ProductLinkChecksView.as_view(),
+        name="product-link-checks",
+    ),
     path("products/<str:uuid>/", views.ProductDetailView.as_view(), name="product-detail"),
 ]

@@ -13,8 +13,10 @@ from tangerine.core import ratelimit
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import CursorPagination, cursor_page_of
 from tangerine.products import selectors
+from tangerine.products.insights import access_product_for_insights
 from tangerine.products.pagination import keyset_page
 from tangerine.products.serializers import (
+    LinkCheckSerializer,
     PreviewInputSerializer,
     PreviewSerializer,
     ProductInputSerializer,
@@ -184,3 +186,49 @@ class ProductPreviewView(generics.GenericAPIView[Any]):
         ratelimit.enforce(scope="product_preview", keys=[f"user:{request_user(request).pk}"])
         result = preview_fetch(url=data.validated_data["url"])
         return Response(PreviewSerializer(result).data)
+
+
+class ProductLinkChecksView(generics.GenericAPIView[Any]):
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = CursorPagination
+    serializer_class = LinkCheckSerializer
+
+    @extend_schema(
+        operation_id="product_link_checks",
+        summary="The store-link checks of a product, newest first (owner and staff)",
+        description=(
+            "Each check says whether the store page answered (`ok`, `redirected`, `broken`, "
+            "`unknown`) and what price and availability it stated. Anyone but the owner and "
+            "staff gets 404."
+        ),
+        responses={200: LinkCheckSerializer(many=True), 401: _ERROR, 404: _ERROR},
+        examples=[
+            OpenApiExample(
+                "A store that raised its price",
+                response_only=True,
+                value={
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {
+                            "uuid": "5f0c2a3e-8d1b-4c61-9a55-2f9d0e6b7a10",
+                            "checked_at": "2026-12-06T03:00:00Z",
+                            "url": "https://store.example.com/items/42",
+                            "status": "ok",
+                            "http_status": 200,
+                            "final_url": "https://store.example.com/items/42",
+                            "error": "",
+                            "store_price": 13000,
+                            "store_currency": "KRW",
+                            "store_availability": "in_stock",
+                        }
+                    ],
+                },
+            )
+        ],
+        tags=["products"],
+    )
+    def get(self, request: Request, uuid: str) -> Response:
+        product = access_product_for_insights(user=request_user(request), uuid=uuid)
+        page = self.paginate_queryset(product.link_checks.all())
+        return self.get_paginated_response(LinkCheckSerializer(page, many=True).data)
