@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from tangerine.accounts.hooks import viewer_relations
@@ -59,6 +59,38 @@ def user_list(*, viewer: User, search: str = "") -> QuerySet[User]:
     else:
         qs = qs.order_by("-created_at", "-id")
     return qs
+
+
+# People search for pickers (chat invites, mentions): short answers, never a page.
+USER_SEARCH_MAX_RESULTS = 20
+USER_SEARCH_MAX_LENGTH = 50
+
+
+def user_search(*, viewer: User, q: str, limit: int = USER_SEARCH_MAX_RESULTS) -> list[User]:
+    """At most ``limit`` active, unsuspended users whose handle or display name contains ``q``
+    (any case; Korean matches as typed), best first: exact handle, handle prefix, display name
+    prefix, then the rest by handle. Never the viewer's blocks in either direction; the viewer
+    is included (a picker may want to skip them, a search should not hide them).
+
+    The caller checked ``q`` (stripped, 1..USER_SEARCH_MAX_LENGTH characters). One query: the
+    block check and the relation flags are EXISTS subqueries, the profile image is joined.
+    """
+    qs = (
+        user_qs_for_viewer(viewer=viewer)
+        .filter(Q(handle__icontains=q) | Q(display_name__icontains=q))
+        .filter(~Exists(Block.objects.between(viewer, OuterRef("pk"))))
+        .annotate(
+            rank=Case(
+                When(handle__iexact=q, then=Value(0)),
+                When(handle__istartswith=q, then=Value(1)),
+                When(display_name__istartswith=q, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "handle", "id")
+    )
+    return list(qs[:limit])
 
 
 def user_ids_blocked_between(*, viewer: User | None) -> QuerySet[Block]:

@@ -181,3 +181,9 @@ class UserUpdateSerializer(serializers.Serializer[dict[str, Any]]):
         except serializers.ValidationError as exc:  # the same rule and words as posts' images
             raise serializers.ValidationError(cast(Any, exc.detail)["images"]) from None
         return image
+
+
+class UserSearchQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    """``?q=`` of the people search: trimmed, 1 to 50 characters."""
+
+    q = serializers.CharField(max_length=50, help_text="part of a handle or display name")

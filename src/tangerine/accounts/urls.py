@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/reset/confirm/", views.PasswordResetConfirmView.as_view()),
     path("me/", views.MeView.as_view()),
     path("export/", views.ExportView.as_view()),
+    path("search/", views.UserSearchView.as_view()),
     path("users/", views.UserListView.as_view()),
     path("users/<str:handle>/", views.UserDetailView.as_view()),
     path("users/<str:handle>/block/", views.BlockView.as_view()),

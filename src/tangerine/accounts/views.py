@@ -6,7 +6,12 @@ from typing import Any
 
 from django.http import JsonResponse
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -31,6 +36,7 @@ from tangerine.accounts.serializers import (
     RefreshSerializer,
     RegistrationSerializer,
     TokenPairSerializer,
+    UserSearchQuerySerializer,
     UserSerializer,
     UserUpdateSerializer,
 )
@@ -208,6 +214,72 @@ class UserListView(ListAPIView[User]):
     def get_queryset(self) -> Any:
         search = self.request.query_params.get("search", "")[:100]
         return selectors.user_list(viewer=request_user(self.request), search=search)
+
+
+_USER_EXAMPLE = {
+    "uuid": "0b6f3c1e-6a55-4c1e-9a43-6f1f0e1d2c3b",
+    "handle": "minji",
+    "display_name": "민지",
+    "bio": "제주 감귤 농부",
+    "link_1": "",
+    "link_2": "",
+    "profile_image": None,
+    "follower_count": 12,
+    "following_count": 3,
+    "is_following": False,
+    "is_blocked": False,
+    "is_muted": False,
+    "is_staff": False,
+    "created_at": "2026-11-26T09:00:00Z",
+}
+
+
+class UserSearchView(APIView):
+    """People by handle or display name, for pickers (chat invites, mentions)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="accounts_search",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                required=True,
+                description="1 to 50 characters of a handle or display name (any case).",
+            )
+        ],
+        responses={200: UserSerializer(many=True), 400: _ACCOUNT_ERROR},
+        description=(
+            "At most 20 active users whose handle or display name contains `q` (any case), "
+            "best first: exact handle, handle prefix, display name prefix, then by handle. "
+            "Users on either side of a block with the viewer, suspended and deactivated "
+            "accounts never appear. A missing, blank or longer `q` is 400 on `q`."
+        ),
+        examples=[
+            OpenApiExample(
+                "Korean display name",
+                value=[_USER_EXAMPLE],
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Blank q",
+                value={
+                    "code": "invalid",
+                    "detail": "Invalid input.",
+                    "fields": {"q": ["This field may not be blank."]},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        data = UserSearchQuerySerializer(data={"q": request.query_params.get("q", "")})
+        data.is_valid(raise_exception=True)
+        people = selectors.user_search(viewer=request_user(request), q=data.validated_data["q"])
+        return Response(UserSerializer(people, many=True).data)
 
 
 class _DeleteBodySchema(AutoSchema):
