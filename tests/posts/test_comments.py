@@ -31,8 +31,8 @@ def test_comment_on_a_post_and_read_them_oldest_first(
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == {
-        "uuid", "post", "author", "text", "like_count", "liked", "reply_count",
-        "created_at", "updated_at",
+        "uuid", "post", "author", "text", "mentions", "like_count", "liked", "reply_count",
+        "created_at", "updated_at", "edited_at",
     }  # fmt: skip
     assert body["post"] == str(alice_post.uuid)
     assert body["author"]["handle"] == "bob"
@@ -143,8 +143,8 @@ def test_replies_count_on_the_comment_and_the_post(
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == {
-        "uuid", "comment", "post", "author", "text", "like_count", "liked",
-        "created_at", "updated_at",
+        "uuid", "comment", "post", "author", "text", "mentions", "like_count", "liked",
+        "created_at", "updated_at", "edited_at",
     }  # fmt: skip
     assert (body["comment"], body["post"]) == (str(comment.uuid), str(alice_post.uuid))
     as_user(alice).post(url, {"text": "second"})
@@ -230,12 +230,12 @@ def test_comment_and_reply_lists_cost_a_fixed_number_of_queries(
     first = Comment.objects.order_by("id").first()
     assert first is not None
     urls = {
-        # the post's visibility + the page of comments
-        f"/api/comments/?post={alice_post.uuid}": 2,
-        # the comment's visibility + the page of replies
-        f"/api/comments/{first.uuid}/replies/": 2,
-        # the user + the page of comments
-        "/api/comments/user/?handle=carol": 2,
+        # the post's visibility + the page of comments + their mentions
+        f"/api/comments/?post={alice_post.uuid}": 3,
+        # the comment (with its mentions) + the page of replies + their mentions
+        f"/api/comments/{first.uuid}/replies/": 4,
+        # the user + the page of comments + their mentions
+        "/api/comments/user/?handle=carol": 3,
     }
     for url, queries in urls.items():
         with django_assert_num_queries(auth + queries):

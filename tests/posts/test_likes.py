@@ -198,13 +198,14 @@ def test_like_lists_cost_a_fixed_number_of_queries(
     urls = {
         # the target's visibility + the page of likes with users
         f"/api/likes/post-likes/?post={target.uuid}": 2,
-        f"/api/likes/comment-likes/?comment={target_comment.uuid}": 2,
-        f"/api/likes/reply-likes/?reply={target_reply.uuid}": 2,
-        # the user + the page of likes with posts + tags + images
-        "/api/likes/post-likes/?handle=bob": 4,
-        # the user + the page of likes with comments or replies
-        "/api/likes/comment-likes/?handle=bob": 2,
-        "/api/likes/reply-likes/?handle=bob": 2,
+        # the comment or reply is read with its mentions (+1)
+        f"/api/likes/comment-likes/?comment={target_comment.uuid}": 3,
+        f"/api/likes/reply-likes/?reply={target_reply.uuid}": 3,
+        # the user + the page of likes with posts + tags + images + mentions
+        "/api/likes/post-likes/?handle=bob": 5,
+        # the user + the page of likes with comments or replies + their mentions
+        "/api/likes/comment-likes/?handle=bob": 3,
+        "/api/likes/reply-likes/?handle=bob": 3,
     }
     grow(3)
     for url, queries in urls.items():

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.follows.services import follow_create, follow_delete
-from tangerine.posts.models import Post, PostImage, PostLike
+from tangerine.posts.models import Mention, Post, PostImage, PostLike, PostTag
 from tests.factories import ImageFactory, bulk_posts, make_post
 
 pytestmark = pytest.mark.django_db
@@ -128,10 +128,11 @@ def _rich_posts(author: User, n: int, likers: list[User]) -> None:
     posts = bulk_posts(author, n)
     image = ImageFactory.create(owner=author)
     PostImage.objects.bulk_create([PostImage(post=p, image=image, position=0) for p in posts])
-    Post.tags.through.objects.bulk_create(
-        [Post.tags.through(post=p, tag=t) for p in posts for t in _tags()]
+    PostTag.objects.bulk_create(
+        [PostTag(post=p, tag=t, position=i) for p in posts for i, t in enumerate(_tags())]
     )
     PostLike.objects.bulk_create([PostLike(user=u, post=p) for p in posts for u in likers])
+    Mention.objects.bulk_create([Mention(post=p, user=u) for p in posts for u in likers])
 
 
 def _tags() -> list[Any]:
@@ -140,16 +141,23 @@ def _tags() -> list[Any]:
     return [Tag.objects.get_or_create(name=n)[0] for n in ("a", "b")]
 
 
+def sep(path: str) -> str:
+    return "&" if "?" in path else "?"
+
+
 @pytest.mark.parametrize(
     ("path", "who", "queries"),
     [
-        # auth user + page + tags + images
-        ("/api/posts/latest/", "bob", 4),
-        # page + tags + images (anonymous: no user lookup)
-        ("/api/posts/latest/", "anon", 3),
-        # auth user + profile owner + page + tags + images
-        ("/api/posts/latest/alice/", "bob", 5),
-        ("/api/posts/feed/", "bob", 4),
+        # auth user + page + tags + images + mentions
+        ("/api/posts/latest/", "bob", 5),
+        # page + tags + images + mentions (anonymous: no user lookup)
+        ("/api/posts/latest/", "anon", 4),
+        # auth user + profile owner + page + tags + images + mentions
+        ("/api/posts/latest/alice/", "bob", 6),
+        ("/api/posts/feed/", "bob", 5),
+        # auth user + page of the tag's posts + tags + images + mentions
+        ("/api/posts/p/?tag=a", "bob", 5),
+        ("/api/posts/p/?tag=%23A", "anon", 4),
     ],
 )
 def test_post_lists_cost_a_fixed_number_of_queries(
@@ -167,16 +175,17 @@ def test_post_lists_cost_a_fixed_number_of_queries(
     _rich_posts(alice, 4, [bob, carol])
     for page_size in (2, 20):
         with django_assert_num_queries(queries):
-            response = client.get(f"{path}?page_size={page_size}")
+            response = client.get(f"{path}{sep(path)}page_size={page_size}")
         assert len(response.json()["results"]) == min(page_size, 4)
     _rich_posts(alice, 16, [bob, carol])  # five times the rows
     with django_assert_num_queries(queries):
-        response = client.get(f"{path}?page_size=10")
+        response = client.get(f"{path}{sep(path)}page_size=10")
     results = response.json()["results"]
     assert len(results) == 10
     assert all(p["liked"] is (who == "bob") for p in results)
     assert all(p["like_count"] == 0 for p in results)  # bulk rows: counter untouched
     assert all(p["tags"] == ["a", "b"] and len(p["images"]) == 1 for p in results)
+    assert all(len(p["mentions"]) == 2 for p in results)
     next_url = response.json()["next"]
     with django_assert_num_queries(queries):
         client.get(next_url)

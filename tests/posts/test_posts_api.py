@@ -36,7 +36,7 @@ def test_create_post_returns_the_contract_fields(alice: User, as_user: AsUser) -
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == {
-        "uuid", "author", "title", "text", "tags", "category", "status", "images",
+        "uuid", "author", "title", "text", "mentions", "tags", "category", "status", "images",
         "view_count", "like_count", "comment_count", "liked", "created_at", "updated_at",
     }  # fmt: skip
     assert body["author"] == {
@@ -44,7 +44,7 @@ def test_create_post_returns_the_contract_fields(alice: User, as_user: AsUser) -
         "display_name": "Alice 앨리스",
         "profile_image": None,
     }
-    assert sorted(body["tags"]) == ["freshfruit", "jeju", "감귤"]
+    assert body["tags"] == ["jeju", "감귤", "freshfruit"]  # as typed, duplicates merged
     assert body["status"] == "published"
     assert body["category"] == "food"
     assert (body["view_count"], body["like_count"], body["comment_count"]) == (0, 0, 0)

@@ -67,7 +67,8 @@ class Post(BaseModel):
     )
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    # In the order the author typed them (``PostTag.position``).
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", through="PostTag")
     category = models.CharField(max_length=16, choices=Category.choices, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED)
     images = models.ManyToManyField("images.Image", through="PostImage", related_name="+")
@@ -88,6 +89,22 @@ class Post(BaseModel):
 
     def __str__(self) -> str:
         return self.title or self.text[:40]
+
+
+class PostTag(models.Model):
+    """A post's tag and its place in the author's list. The table is the one Django made for
+    the plain many-to-many before tags kept their order (migration 0003)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "posts_post_tags"
+        unique_together = [("post", "tag")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.position}:{self.tag_id}"
 
 
 class PostImage(models.Model):
@@ -119,6 +136,8 @@ class Comment(BaseModel):
     like_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # Set when an edit changes the text: the app shows "(수정됨) / edited".
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -142,6 +161,7 @@ class Reply(BaseModel):
     text = models.TextField(max_length=COMMENT_MAX_LENGTH)
     like_count = models.PositiveIntegerField(default=0)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReplyQuerySet.as_manager()
 
@@ -186,3 +206,44 @@ class ReplyLike(BaseModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "reply"], name="reply_like_unique")]
         indexes = [models.Index(fields=["user", "-created_at", "-id"], name="reply_like_user")]
+
+
+class Mention(models.Model):
+    """``user`` was mentioned (``@handle``) in one post, comment or reply (exactly one is set).
+
+    A row stays when an edit removes the mention (``in_text`` turns False) so that mentioning the
+    same person again in that item is not announced twice; only rows ``in_text`` are shown.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    # The order of first appearance in the text.
+    position = models.PositiveSmallIntegerField(default=0)
+    in_text = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="mention_post_user"),
+            models.UniqueConstraint(fields=["comment", "user"], name="mention_comment_user"),
+            models.UniqueConstraint(fields=["reply", "user"], name="mention_reply_user"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(post__isnull=False, comment__isnull=True, reply__isnull=True)
+                    | models.Q(post__isnull=True, comment__isnull=False, reply__isnull=True)
+                    | models.Q(post__isnull=True, comment__isnull=True, reply__isnull=False)
+                ),
+                name="mention_one_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["user"], name="mention_user")]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id}"

@@ -10,10 +10,13 @@ or its oldest-first variant for comments and replies.
 from __future__ import annotations
 
 import uuid as uuid_lib
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.core.cache import cache
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
 from tangerine.accounts.auth import Viewer
@@ -22,12 +25,13 @@ from tangerine.follows.models import Follow
 from tangerine.posts.models import (
     Comment,
     CommentLike,
+    Mention,
     Post,
     PostImage,
     PostLike,
+    PostTag,
     Reply,
     ReplyLike,
-    Tag,
 )
 
 
@@ -60,27 +64,47 @@ def is_following(viewer: Viewer, ref: str) -> Any:
 # ---- posts ------------------------------------------------------------------------------
 
 
-def post_prefetches(prefix: str = "") -> list[Prefetch[Any]]:
-    """Tags (by name) and images (by position): one query each for a whole page."""
+def mention_prefetch(viewer: Viewer, prefix: str = "") -> Prefetch[Any]:
+    """The mentions still in the text whose person the viewer may see (active, unsuspended,
+    no block either way), in order, as ``visible_mentions``: one query for a whole page."""
+    return Prefetch(
+        f"{prefix}mentions",
+        queryset=Mention.objects.filter(in_text=True)
+        .filter(_visible_user_filter(viewer, "user"))
+        .select_related("user")
+        .order_by("position", "id"),
+        to_attr="visible_mentions",
+    )
+
+
+def post_prefetches(viewer: Viewer, prefix: str = "") -> list[Prefetch[Any]]:
+    """Tags (in the author's order), images (by position) and visible mentions: one query each
+    for a whole page."""
     return [
-        Prefetch(f"{prefix}tags", queryset=Tag.objects.order_by("name")),
+        Prefetch(
+            f"{prefix}posttag_set",
+            queryset=PostTag.objects.select_related("tag").order_by("position", "id"),
+            to_attr="ordered_tags",
+        ),
         Prefetch(
             f"{prefix}post_images",
             queryset=PostImage.objects.select_related("image").order_by("position"),
         ),
+        mention_prefetch(viewer, prefix),
     ]
 
 
 def post_qs(*, viewer: Viewer) -> QuerySet[Post]:
-    """Posts the viewer may see, with author, profile image, tags, images and ``liked``.
+    """Posts the viewer may see, with author, profile image, tags, images, mentions and
+    ``liked``.
 
     Queries when evaluated: 1 (posts joined with author and profile image, ``liked`` and the
-    block checks as EXISTS) + 1 (tags) + 1 (images).
+    block checks as EXISTS) + 1 (tags) + 1 (images) + 1 (mentions).
     """
     return (
         Post.objects.visible_to(viewer)
         .select_related("author__profile_image")
-        .prefetch_related(*post_prefetches())
+        .prefetch_related(*post_prefetches(viewer))
         .annotate(liked=liked_by(PostLike, "post", viewer))
     )
 
@@ -94,7 +118,7 @@ def _not_muted(qs: QuerySet[Any], viewer: Viewer, author_ref: str) -> QuerySet[A
 def post_list_latest(*, viewer: Viewer) -> QuerySet[Post]:
     """Latest published posts of everyone, without users the viewer muted.
 
-    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images).
+    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images) + 1 (mentions).
     """
     qs = post_qs(viewer=viewer).filter(status=Post.Status.PUBLISHED)
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
@@ -103,7 +127,7 @@ def post_list_latest(*, viewer: Viewer) -> QuerySet[Post]:
 def post_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Post]:
     """A user's latest posts; their drafts too when the viewer is that user.
 
-    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images).
+    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images) + 1 (mentions).
     """
     return post_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
 
@@ -117,7 +141,7 @@ def post_list_for_feed(*, viewer: User) -> QuerySet[Post]:
     without muted users.
 
     Queries for a page: 1 (page of posts; the authors and muting are subqueries) +
-    1 (tags) + 1 (images).
+    1 (tags) + 1 (images) + 1 (mentions).
 
     Two plans, chosen by the viewer's stored ``following_count`` (no extra query). Following a
     few: authors are one ``IN (followees UNION ALL me)`` subquery, so PostgreSQL reads those
@@ -136,6 +160,53 @@ def post_list_for_feed(*, viewer: User) -> QuerySet[Post]:
         follows = Follow.objects.filter(follower=viewer, followee=OuterRef("author"))
         qs = qs.filter(Q(author=viewer) | Exists(follows))
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
+
+
+def tag_normalise_query(raw: str) -> str:
+    """``?tag=`` as tags are stored: lower case, no leading ``#``, no whitespace."""
+    return "".join(raw.split()).lstrip("#").lower()
+
+
+def post_list_for_tag(*, viewer: Viewer, tag: str) -> QuerySet[Post]:
+    """Published posts carrying the (normalised) tag, newest first, without users the viewer
+    muted. An unknown tag is simply an empty list.
+
+    Queries for a page: 1 (page of posts; the tag is a join on the unique post-tag pair, so no
+    post comes twice) + 1 (tags) + 1 (images) + 1 (mentions).
+    """
+    qs = post_qs(viewer=viewer).filter(status=Post.Status.PUBLISHED, posttag__tag__name=tag)
+    return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
+
+
+# Trending tags: posts of this window count, the answer is remembered this long (seconds).
+TRENDING_WINDOW = timedelta(hours=24)
+TRENDING_CACHE_SECONDS = 60
+TRENDING_LIMIT = 10
+_TRENDING_CACHE_KEY = "posts:tags:trending:v1"
+
+
+def tags_trending() -> list[dict[str, Any]]:
+    """The tags on the most published posts of the last 24 hours, ``[{"name", "post_count"}]``,
+    most first (ties by name), at most ``TRENDING_LIMIT``.
+
+    Counts posts everyone may see (never hidden posts, nor those of suspended or deactivated
+    authors), so one answer serves every viewer from the cache for ``TRENDING_CACHE_SECONDS``.
+    Queries: 1 (a grouped count over the post-tag rows of the window), 0 when cached.
+    """
+    cached = cache.get(_TRENDING_CACHE_KEY)
+    if cached is not None:
+        return list(cached)
+    since = timezone.now() - TRENDING_WINDOW
+    recent = Post.objects.visible_to(None).filter(created_at__gte=since).values("pk")
+    rows = [
+        {"name": row["tag__name"], "post_count": row["post_count"]}
+        for row in PostTag.objects.filter(post_id__in=recent)
+        .values("tag__name")
+        .annotate(post_count=Count("post_id"))
+        .order_by("-post_count", "tag__name")[:TRENDING_LIMIT]
+    ]
+    cache.set(_TRENDING_CACHE_KEY, rows, TRENDING_CACHE_SECONDS)
+    return rows
 
 
 def post_get(*, viewer: Viewer, uuid: Any) -> Post:
@@ -170,14 +241,17 @@ def _post_visible(viewer: Viewer, ref: str) -> Any:
 
 
 def comment_qs(*, viewer: Viewer) -> QuerySet[Comment]:
-    """Comments the viewer may see on posts the viewer may see, with author and ``liked``.
+    """Comments the viewer may see on posts the viewer may see, with author, mentions and
+    ``liked``.
 
-    One query: the post's visibility and the viewer's like are EXISTS subqueries.
+    Two queries: the comments (the post's visibility and the viewer's like are EXISTS
+    subqueries) and their mentions.
     """
     return (
         Comment.objects.visible_to(viewer)
         .filter(_post_visible(viewer, "post_id"))
         .select_related("author__profile_image", "post")
+        .prefetch_related(mention_prefetch(viewer))
         .annotate(liked=liked_by(CommentLike, "comment", viewer))
     )
 
@@ -185,13 +259,13 @@ def comment_qs(*, viewer: Viewer) -> QuerySet[Comment]:
 def comment_list_for_post(*, viewer: Viewer, post: Post) -> QuerySet[Comment]:
     """Comments of a post, oldest first (a conversation reads top-down).
 
-    Queries for a page: 1.
+    Queries for a page: 1 + 1 (mentions).
     """
     return comment_qs(viewer=viewer).filter(post=post).order_by("created_at", "id")
 
 
 def comment_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Comment]:
-    """A user's comments, newest first. Queries for a page: 1."""
+    """A user's comments, newest first. Queries for a page: 1 + 1 (mentions)."""
     return comment_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
 
 
@@ -219,9 +293,11 @@ def access_comment_for_delete(*, user: User, uuid: Any) -> Comment:
 
 
 def reply_qs(*, viewer: Viewer) -> QuerySet[Reply]:
-    """Replies the viewer may see, under visible comments of visible posts, with ``liked``.
+    """Replies the viewer may see, under visible comments of visible posts, with mentions and
+    ``liked``.
 
-    One query: the comment's and post's visibility and the like are EXISTS subqueries.
+    Two queries: the replies (the comment's and post's visibility and the like are EXISTS
+    subqueries) and their mentions.
     """
     visible_comments = Comment.objects.visible_to(viewer).filter(
         pk=OuterRef("comment_id"), post__in=Post.objects.visible_to(viewer)
@@ -230,12 +306,13 @@ def reply_qs(*, viewer: Viewer) -> QuerySet[Reply]:
         Reply.objects.visible_to(viewer)
         .filter(Exists(visible_comments))
         .select_related("author__profile_image", "comment__post")
+        .prefetch_related(mention_prefetch(viewer))
         .annotate(liked=liked_by(ReplyLike, "reply", viewer))
     )
 
 
 def reply_list_for_comment(*, viewer: Viewer, comment: Comment) -> QuerySet[Reply]:
-    """Replies of a comment, oldest first. Queries for a page: 1."""
+    """Replies of a comment, oldest first. Queries for a page: 1 + 1 (mentions)."""
     return reply_qs(viewer=viewer).filter(comment=comment).order_by("created_at", "id")
 
 
@@ -293,13 +370,13 @@ def liked_posts_of(*, viewer: Viewer, user: User) -> QuerySet[PostLike]:
     its author and the viewer's own ``target_liked``.
 
     Queries for a page: 1 (likes joined with post, author and profile image) + 1 (tags) +
-    1 (images).
+    1 (images) + 1 (mentions).
     """
     return (
         PostLike.objects.filter(user=user)
         .filter(_post_visible(viewer, "post_id"))
         .select_related("post__author__profile_image")
-        .prefetch_related(*post_prefetches("post__"))
+        .prefetch_related(*post_prefetches(viewer, "post__"))
         .annotate(target_liked=liked_by(PostLike, "post", viewer, ref="post_id"))
         .order_by("-created_at", "-id")
     )
@@ -308,13 +385,14 @@ def liked_posts_of(*, viewer: Viewer, user: User) -> QuerySet[PostLike]:
 def liked_comments_of(*, viewer: Viewer, user: User) -> QuerySet[CommentLike]:
     """CommentLike rows of ``user`` on comments the viewer may see, newest like first.
 
-    Queries for a page: 1.
+    Queries for a page: 1 + 1 (mentions).
     """
     visible = comment_qs(viewer=viewer).filter(pk=OuterRef("comment_id"))
     return (
         CommentLike.objects.filter(user=user)
         .filter(Exists(visible))
         .select_related("comment__author__profile_image", "comment__post")
+        .prefetch_related(mention_prefetch(viewer, "comment__"))
         .annotate(target_liked=liked_by(CommentLike, "comment", viewer, ref="comment_id"))
         .order_by("-created_at", "-id")
     )
@@ -323,13 +401,14 @@ def liked_comments_of(*, viewer: Viewer, user: User) -> QuerySet[CommentLike]:
 def liked_replies_of(*, viewer: Viewer, user: User) -> QuerySet[ReplyLike]:
     """ReplyLike rows of ``user`` on replies the viewer may see, newest like first.
 
-    Queries for a page: 1.
+    Queries for a page: 1 + 1 (mentions).
     """
     visible = reply_qs(viewer=viewer).filter(pk=OuterRef("reply_id"))
     return (
         ReplyLike.objects.filter(user=user)
         .filter(Exists(visible))
         .select_related("reply__author__profile_image", "reply__comment__post")
+        .prefetch_related(mention_prefetch(viewer, "reply__"))
         .annotate(target_liked=liked_by(ReplyLike, "reply", viewer, ref="reply_id"))
         .order_by("-created_at", "-id")
     )

@@ -27,6 +27,24 @@ RAW_TAGS_MAX = MAX_TAGS * 2
 RAW_TAG_MAX_LENGTH = 64
 
 
+# ---- mentions ---------------------------------------------------------------------------
+
+
+class MentionSerializer(serializers.Serializer[Any]):
+    """A person mentioned as ``@handle`` in the text, whom the viewer may see: the app links
+    ``@handle`` to their profile. Handles that name nobody visible are not listed."""
+
+    handle = serializers.CharField(source="user.handle")
+    display_name = serializers.CharField(source="user.display_name")
+
+
+def _mentions(item: Post | Comment | Reply) -> Any:
+    rows = getattr(item, "visible_mentions", None)
+    if rows is None:  # not read through a selector: every mention still in the text
+        rows = list(item.mentions.filter(in_text=True).select_related("user"))
+    return MentionSerializer(rows, many=True).data
+
+
 # ---- posts ------------------------------------------------------------------------------
 
 
@@ -56,6 +74,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
     author = UserBriefSerializer(read_only=True)
     tags = serializers.SerializerMethodField()
     images = serializers.SerializerMethodField()
+    mentions = serializers.SerializerMethodField()
     liked = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -65,6 +84,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
             "author",
             "title",
             "text",
+            "mentions",
             "tags",
             "category",
             "status",
@@ -80,7 +100,15 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, post: Post) -> list[str]:
-        return [tag.name for tag in post.tags.all()]
+        """In the order the author typed them."""
+        rows = getattr(post, "ordered_tags", None)
+        if rows is None:
+            rows = list(post.posttag_set.select_related("tag").order_by("position", "id"))
+        return [row.tag.name for row in rows]
+
+    @extend_schema_field(MentionSerializer(many=True))
+    def get_mentions(self, post: Post) -> Any:
+        return _mentions(post)
 
     @extend_schema_field(ImageRefSerializer(many=True))
     def get_images(self, post: Post) -> Any:
@@ -102,6 +130,7 @@ class TextSerializer(serializers.Serializer[dict[str, Any]]):
 class CommentSerializer(serializers.ModelSerializer[Comment]):
     post = serializers.UUIDField(source="post.uuid", read_only=True)
     author = UserBriefSerializer(read_only=True)
+    mentions = serializers.SerializerMethodField()
     liked = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -111,19 +140,26 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
             "post",
             "author",
             "text",
+            "mentions",
             "like_count",
             "liked",
             "reply_count",
             "created_at",
             "updated_at",
+            "edited_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MentionSerializer(many=True))
+    def get_mentions(self, comment: Comment) -> Any:
+        return _mentions(comment)
 
 
 class ReplySerializer(serializers.ModelSerializer[Reply]):
     comment = serializers.UUIDField(source="comment.uuid", read_only=True)
     post = serializers.UUIDField(source="comment.post.uuid", read_only=True)
     author = UserBriefSerializer(read_only=True)
+    mentions = serializers.SerializerMethodField()
     liked = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -134,12 +170,18 @@ class ReplySerializer(serializers.ModelSerializer[Reply]):
             "post",
             "author",
             "text",
+            "mentions",
             "like_count",
             "liked",
             "created_at",
             "updated_at",
+            "edited_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MentionSerializer(many=True))
+    def get_mentions(self, reply: Reply) -> Any:
+        return _mentions(reply)
 
 
 # ---- likes ------------------------------------------------------------------------------
@@ -160,3 +202,11 @@ class ReplyLikeCreateSerializer(serializers.Serializer[dict[str, Any]]):
 class LikeStateSerializer(serializers.Serializer[dict[str, Any]]):
     like_count = serializers.IntegerField()
     liked = serializers.BooleanField()
+
+
+# ---- tags -------------------------------------------------------------------------------
+
+
+class TrendingTagSerializer(serializers.Serializer[dict[str, Any]]):
+    name = serializers.CharField(help_text="the normalised tag, without #")
+    post_count = serializers.IntegerField(help_text="published posts with it in the last 24 h")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("posts/latest/", posts.PostLatestView.as_view()),
     path("posts/latest/<str:handle>/", posts.PostLatestForUserView.as_view()),
     path("posts/feed/", posts.PostFeedView.as_view()),
+    path("tags/trending/", posts.TrendingTagsView.as_view()),
     path("comments/", comments.CommentListCreateView.as_view()),
     path("comments/user/", comments.CommentUserListView.as_view()),
     path("comments/<str:uuid>/", comments.CommentDetailView.as_view()),

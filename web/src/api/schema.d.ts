@@ -84,6 +84,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/me/insights/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My products' views, click-outs, saves and chats per day, and the top products */
+        get: operations["seller_insights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/password/change/": {
         parameters: {
             query?: never;
@@ -142,6 +159,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["accounts_registration_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description At most 20 active users whose handle or display name contains `q` (any case), best first: exact handle, handle prefix, display name prefix, then by handle. Users on either side of a block with the viewer, suspended and deactivated accounts never appear. A missing, blank or longer `q` is 400 on `q`. */
+        get: operations["accounts_search"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -317,6 +351,26 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/rooms/{uuid}/messages/{message}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete my message for everyone (within 10 minutes)
+         * @description The row stays for moderation; members see a placeholder (`deleted: true`) and the room's sockets get a `message.deleted` frame. Deleting twice is harmless.
+         */
+        delete: operations["chats_rooms_messages_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -729,7 +783,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description My notifications, newest first (cursor pages, `page_size` up to 100), with my unread count. Notifications from users I block, who block me, or whom I muted are left out of both. */
+        /** @description My notifications, latest activity first (cursor pages, `page_size` up to 100), with my unread count. Likes, follows and saves of one target are one item while unread (a group): `actor` is the newest, `actors` up to three, `actor_count` all of them, and a new actor moves the group to the top. People I block, who block me, or whom I muted are left out of the items, the groups' actors and the counts. */
         get: operations["notifications_list"];
         put?: never;
         post?: never;
@@ -737,6 +791,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which kinds of notification I get: every kind, true (on, the default) or false (off). */
+        get: operations["notifications_preferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Turn kinds on or off: send only the kinds that change, e.g. `{"post_like": false}`. Answers every kind afterwards. An unknown kind, a value that is not a boolean, or an empty body is a 400 with field messages; `warning` and `content_hidden` (moderation notices) cannot be turned off. Turning a kind off stops new notifications of that kind; those already made stay. */
+        patch: operations["notifications_preferences_update"];
         trace?: never;
     };
     "/api/notifications/read/": {
@@ -828,8 +900,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description Published posts with this tag, newest first (cursor pages). An unknown tag is an empty page; a missing or blank `tag` is 400 on `tag`. */
+        get: operations["posts_by_tag"];
         put?: never;
+        /** @description GET ``?tag=``: a tag's posts (anyone, cursor). POST: write a post (signed in). */
         post: operations["posts_p_create"];
         delete?: never;
         options?: never;
@@ -921,7 +995,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Latest products of everyone (cursor pages, infinite scroll) */
+        /**
+         * Everyone's products, filtered and sorted (cursor pages, infinite scroll)
+         * @description On-sale products first, then reserved, then sold out; within each, by `sort`: `latest` (default), `price_asc`, `price_desc`, `popular` (saves + click-outs of the last 7 days). Ties never make a cursor skip or repeat a product. Prices are inclusive, in minor units. A bad filter or sort is a 400 naming the parameter.
+         */
         get: operations["product_list"];
         put?: never;
         /** Create a product */
@@ -952,6 +1029,104 @@ export interface paths {
         patch: operations["product_partial_update"];
         trace?: never;
     };
+    "/api/products/{uuid}/chat/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat with the seller: open or reuse my room about this product
+         * @description One open room per buyer and product, between the buyer and the product's owner. 201 with a new room, 200 with the existing one (a party who had left is added back). 400 on one's own product; 404 for a product the viewer cannot see (hidden, unknown, or a block in either direction).
+         */
+        post: operations["products_chat_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{uuid}/insights/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Views, click-outs, saves and chats of a product per day (owner and staff)
+         * @description Anyone but the owner and staff gets 404. The range is at most 366 days; `from` after `to` is a 400.
+         */
+        get: operations["product_insights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{uuid}/link-checks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The store-link checks of a product, newest first (owner and staff)
+         * @description Each check says whether the store page answered (`ok`, `redirected`, `broken`, `unknown`) and what price and availability it stated. Anyone but the owner and staff gets 404.
+         */
+        get: operations["product_link_checks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{uuid}/out/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Go to the product's store (302), counting one click per viewer a day
+         * @description Redirects to the stored link with `utm_source=tangerine` added unless the product's `utm` is false. The viewer is counted by a salted hash of the user id or client address; the owner's own clicks are not counted.
+         */
+        get: operations["product_click_out"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{uuid}/save/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save (찜) a product; saving again is harmless */
+        post: operations["product_save"];
+        /** Remove your save of a product; removing again is harmless */
+        delete: operations["product_unsave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products/{uuid}/similar/": {
         parameters: {
             query?: never;
@@ -964,6 +1139,23 @@ export interface paths {
          * @description Nearest neighbours of this product's embedding among visible products (itself, hidden, blocked and suspended authors left out), then the same owner's other products. When the vector store is down or the product has no vector yet, its own words are searched with BM25 instead and `degraded` is true. At most 50 results; 404 for an unknown or invisible product.
          */
         get: operations["product_similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/categories/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fixed list of product categories, with Korean and English labels */
+        get: operations["product_categories"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1018,6 +1210,23 @@ export interface paths {
          * @description Logged in: products nearest the viewer's taste (likes, comments and dwell time on posts and products; recent weighs more), unseen and not their own, then popular products. Visitors and users without history: popular recent products, then older ones (`personal` false). Vector store down: popular products, `degraded` true. Each result is a full product with `score` and `reason`. At most 100 results.
          */
         get: operations["product_recommend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/saved/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The products I saved, most recently saved first (cursor pages) */
+        get: operations["product_saved_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1084,6 +1293,88 @@ export interface paths {
         patch: operations["reports_partial_update"];
         trace?: never;
     };
+    "/api/reports/appeals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The appeals queue, newest first, optionally by status (staff only)
+         * @description POST: the author of hidden content appeals once. GET: the staff appeals queue.
+         */
+        get: operations["reports_appeals_list"];
+        put?: never;
+        /**
+         * Appeal once against moderation hiding my content
+         * @description Only the author of content hidden by staff may appeal, once per piece of content. 404 for unknown content or anyone else's; 400 `not_hidden` when it is visible; 409 `appeal_exists` for a second appeal.
+         */
+        post: operations["reports_appeals_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/appeals/{uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One appeal (staff only) */
+        get: operations["reports_appeals_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Uphold or overturn an appeal (staff only); overturned shows the content again
+         * @description A decision is final. Of two staff deciding at once one wins; the other gets 409 `appeal_decided`. The author is notified (`appeal_resolved`).
+         */
+        patch: operations["reports_appeals_partial_update"];
+        trace?: never;
+    };
+    "/api/reports/appeals/mine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's own appeals and their outcomes, newest first. */
+        get: operations["reports_appeals_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/hidden/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My content hidden by moderation, with my appeal if any
+         * @description What moderation hid of mine (why, when) and my appeal: the appeal page's data.
+         */
+        get: operations["reports_hidden_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/mine/": {
         parameters: {
             query?: never;
@@ -1091,7 +1382,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The caller's own reports with their status and outcome. */
+        /** @description The caller's own reports with their status and outcome, naming what was reported. */
         get: operations["reports_mine_list"];
         put?: never;
         post?: never;
@@ -1152,6 +1443,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tags/trending/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tags on the most published posts of the last 24 hours, most first, at most 10. Hidden posts and posts of suspended authors never count. The answer is cached for 60 seconds. */
+        get: operations["tags_trending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1182,6 +1490,69 @@ export interface components {
          * @enum {string}
          */
         ActionsEnum: "hide_content" | "unhide_content" | "warn_user" | "suspend_user" | "unsuspend_user";
+        /** @description An appeal as its author sees it, with what was hidden. */
+        Appeal: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly text: string;
+            readonly status: components["schemas"]["AppealStatusEnum"];
+            readonly decision_reason: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly hidden_content: components["schemas"]["AppealHiding"];
+        };
+        AppealBrief: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly text: string;
+            readonly status: components["schemas"]["AppealStatusEnum"];
+            readonly decision_reason: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        AppealCreateRequest: {
+            target_type: components["schemas"]["AppealCreateTargetTypeEnum"];
+            /**
+             * Format: uuid
+             * @description The uuid of the hidden content.
+             */
+            target: string;
+            /** @description Why it should be shown again. */
+            text: string;
+        };
+        /**
+         * @description * `post` - Post
+         *     * `comment` - Comment
+         *     * `reply` - Reply
+         *     * `chat_message` - Chat Message
+         *     * `product` - Product
+         * @enum {string}
+         */
+        AppealCreateTargetTypeEnum: "post" | "comment" | "reply" | "chat_message" | "product";
+        /** @description What was hidden, why and when (the reason code and the staff's words). */
+        AppealHiding: {
+            target_type: string;
+            target: string;
+            excerpt: string;
+            reason: components["schemas"]["ReportReasonEnum"];
+            message: string;
+            hidden: boolean;
+            /** Format: date-time */
+            hidden_at: string;
+            /** Format: date-time */
+            restored_at: string | null;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `upheld` - Upheld
+         *     * `overturned` - Overturned
+         * @enum {string}
+         */
+        AppealStatusEnum: "pending" | "upheld" | "overturned";
         Audit: {
             /** Format: uuid */
             readonly uuid: string;
@@ -1201,19 +1572,6 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
-        /**
-         * @description * `daily` - 일상
-         *     * `fashion` - 패션
-         *     * `beauty` - 뷰티
-         *     * `food` - 푸드
-         *     * `digital` - 디지털
-         *     * `home` - 리빙
-         *     * `hobby` - 취미
-         *     * `pets` - 반려동물
-         *     * `other` - 기타
-         * @enum {string}
-         */
-        CategoryEnum: "daily" | "fashion" | "beauty" | "food" | "digital" | "home" | "hobby" | "pets" | "other";
         Comment: {
             /** Format: uuid */
             readonly uuid: string;
@@ -1221,6 +1579,7 @@ export interface components {
             readonly post: string;
             readonly author: components["schemas"]["UserBrief"];
             readonly text: string;
+            readonly mentions: components["schemas"]["Mention"][];
             readonly like_count: number;
             /** @default false */
             readonly liked: boolean;
@@ -1229,6 +1588,8 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** Format: date-time */
+            readonly edited_at: string | null;
         };
         CommentCreateRequest: {
             /** Format: uuid */
@@ -1278,6 +1639,13 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["Post"][];
         };
+        CursorProductPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Product"][];
+        };
         CursorReplyPage: {
             /** Format: uri */
             next: string | null;
@@ -1297,6 +1665,12 @@ export interface components {
             date: string;
             count: number;
         };
+        /**
+         * @description * `upheld` - Upheld
+         *     * `overturned` - Overturned
+         * @enum {string}
+         */
+        DecisionEnum: "upheld" | "overturned";
         Detail: {
             detail: string;
         };
@@ -1336,6 +1710,20 @@ export interface components {
             redirect_uri?: string;
             code_verifier?: string;
         };
+        /** @description What of mine moderation hid, and my appeal (null until I appeal). */
+        HiddenContent: {
+            target_type: string;
+            target: string;
+            excerpt: string;
+            reason: components["schemas"]["ReportReasonEnum"];
+            message: string;
+            hidden: boolean;
+            /** Format: date-time */
+            hidden_at: string;
+            /** Format: date-time */
+            restored_at: string | null;
+            readonly appeal: components["schemas"]["AppealBrief"] | null;
+        };
         /** @description ``GET /api/images/{uuid}/``: status, the failure reason if any, and the variants. */
         Image: {
             /** Format: uuid */
@@ -1373,10 +1761,82 @@ export interface components {
             height?: number;
             format: components["schemas"]["FormatEnum"];
         };
+        InsightDay: {
+            /** @description Detail-page loads by others, one per viewer a day. */
+            views: number;
+            /** @description Clicks through to the store, one per viewer a day. */
+            click_outs: number;
+            /** @description New saves (찜) still in place. */
+            saves: number;
+            /** @description Chat rooms about the product opened. */
+            chats: number;
+            /**
+             * Format: double
+             * @description click_outs / views (0 without views).
+             */
+            click_through_rate: number;
+            /** Format: date */
+            date: string;
+        };
+        InsightProduct: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly name: string;
+            readonly price: number;
+            readonly currency: components["schemas"]["CurrencyEnum"];
+            readonly status: components["schemas"]["ProductStatusEnum"];
+        };
+        InsightTotals: {
+            /** @description Detail-page loads by others, one per viewer a day. */
+            views: number;
+            /** @description Clicks through to the store, one per viewer a day. */
+            click_outs: number;
+            /** @description New saves (찜) still in place. */
+            saves: number;
+            /** @description Chat rooms about the product opened. */
+            chats: number;
+            /**
+             * Format: double
+             * @description click_outs / views (0 without views).
+             */
+            click_through_rate: number;
+            /** @description Distinct viewers over the range. */
+            unique_viewers: number;
+        };
+        /**
+         * @description * `link` - link
+         *     * `price` - price
+         *     * `stock` - stock
+         * @enum {string}
+         */
+        IssuesEnum: "link" | "price" | "stock";
         LikeState: {
             like_count: number;
             liked: boolean;
         };
+        LinkCheck: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** Format: date-time */
+            readonly checked_at: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly status: components["schemas"]["LinkStatusEnum"];
+            readonly http_status: number | null;
+            readonly final_url: string;
+            readonly error: string;
+            readonly store_price: number | null;
+            readonly store_currency: string;
+            readonly store_availability: components["schemas"]["StoreAvailabilityEnum"];
+        };
+        /**
+         * @description * `ok` - Ok
+         *     * `redirected` - Redirected
+         *     * `broken` - Broken
+         *     * `unknown` - Unknown
+         * @enum {string}
+         */
+        LinkStatusEnum: "ok" | "redirected" | "broken" | "unknown";
         LocalUploadRequest: {
             key: string;
             "Content-Type": string;
@@ -1442,12 +1902,25 @@ export interface components {
             readonly last_read_seq: number;
         };
         /**
+         * @description A person mentioned as ``@handle`` in the text, whom the viewer may see: the app links
+         *     ``@handle`` to their profile. Handles that name nobody visible are not listed.
+         */
+        Mention: {
+            handle: string;
+            display_name: string;
+        };
+        /**
          * @description A message as history and socket frames show it.
          *
          *     A hidden message keeps its place in the sequence but shows a placeholder text, except to
-         *     staff (``context["viewer"]``). So does, for its reader only, a message whose sender the
-         *     reader blocked (the ``sender_blocked`` annotation of ``selectors.message_qs_for_room``;
-         *     group rooms keep such pairs).
+         *     staff (``context["viewer"]``); so does a message its sender deleted for everyone
+         *     (``deleted``). So does, for its reader only, a message whose sender the reader blocked (the
+         *     ``sender_blocked`` annotation of ``selectors.message_qs_for_room``; group rooms keep such
+         *     pairs). A placeholder never carries the photo.
+         *
+         *     ``unread_count``: members other than the sender whose read mark is below the message's
+         *     ``seq``, from ``context["read_marks"]`` (``(user_id, last_read_seq)`` pairs, loaded once per
+         *     page), so a page costs no query per message.
          */
         Message: {
             /** Format: uuid */
@@ -1456,7 +1929,10 @@ export interface components {
             readonly room: string;
             readonly sender: components["schemas"]["MessageSender"];
             readonly text: string;
+            readonly image: components["schemas"]["ImageRef"] | null;
             readonly hidden: boolean;
+            readonly deleted: boolean;
+            readonly unread_count: number;
             readonly seq: number;
             readonly client_id: string;
             /** Format: date-time */
@@ -1466,13 +1942,18 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
         };
-        /** @description The reporter's view: status and outcome, never staff notes, assignee or other reports. */
+        /**
+         * @description The reporter's view: status and outcome, never staff notes, assignee or other reports.
+         *
+         *     ``target_excerpt`` names what was reported (as the reporter saw it); ``target_link`` is the
+         *     web path while moderation does not hide it (context ``hidden``: the page's hidden targets).
+         */
         MyReport: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target_type: components["schemas"]["ReportTargetTypeEnum"];
             readonly target: string;
-            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly reason: components["schemas"]["ReportReasonEnum"];
             readonly description: string;
             readonly status: components["schemas"]["ReportStatusEnum"];
             /** Format: date-time */
@@ -1480,6 +1961,8 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
             readonly outcome: components["schemas"]["Outcome"];
+            readonly target_excerpt: string;
+            readonly target_link: string | null;
         };
         Note: {
             /** Format: uuid */
@@ -1489,16 +1972,30 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
-        /** @description One notification; ``actor`` is null for moderation notices and deleted accounts. */
+        /**
+         * @description One notification, or one group of them (likes, follows, saves of one target).
+         *
+         *     ``actor`` is the newest actor the recipient may see (null for moderation notices and deleted
+         *     accounts); ``actors`` up to three of the newest (avatars); ``actor_count`` how many people
+         *     in all, ``others_count`` the rest after ``actor`` ("민지님 외 3명").
+         */
         Notification: {
             /** Format: uuid */
             readonly uuid: string;
             readonly kind: components["schemas"]["NotificationKindEnum"];
             readonly actor: components["schemas"]["UserBrief"] | null;
+            readonly actors: components["schemas"]["UserBrief"][];
+            readonly actor_count: number;
+            readonly others_count: number;
             readonly target: components["schemas"]["NotificationTarget"];
             readonly read: boolean;
             /** Format: date-time */
             readonly created_at: string;
+            /**
+             * Format: date-time
+             * @description The last activity: creation or the newest actor joining.
+             */
+            readonly latest_at: string;
         };
         /**
          * @description * `follow` - Follow
@@ -1509,9 +2006,14 @@ export interface components {
          *     * `reply_like` - Reply Like
          *     * `report_resolved` - Report Resolved
          *     * `warning` - Warning
+         *     * `mention` - Mention
+         *     * `product_saved` - Product Saved
+         *     * `content_hidden` - Content Hidden
+         *     * `appeal_resolved` - Appeal Resolved
+         *     * `store_link` - Store Link
          * @enum {string}
          */
-        NotificationKindEnum: "follow" | "post_like" | "comment" | "reply" | "comment_like" | "reply_like" | "report_resolved" | "warning";
+        NotificationKindEnum: "follow" | "post_like" | "comment" | "reply" | "comment_like" | "reply_like" | "report_resolved" | "warning" | "mention" | "product_saved" | "content_hidden" | "appeal_resolved" | "store_link";
         /** @description Schema only: a cursor page plus the recipient's unread count. */
         NotificationPage: {
             /** Format: uri */
@@ -1520,6 +2022,35 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["Notification"][];
             unread_count: number;
+        };
+        /** @description Each kind on (true) or off (false); a PATCH sends only the kinds it changes. An unknown kind is a 400 naming it; `warning` and `content_hidden` (moderation notices) cannot be turned off. */
+        NotificationPreferences: {
+            /** @description `follow` notifications. */
+            follow?: boolean;
+            /** @description `post_like` notifications. */
+            post_like?: boolean;
+            /** @description `comment` notifications. */
+            comment?: boolean;
+            /** @description `reply` notifications. */
+            reply?: boolean;
+            /** @description `comment_like` notifications. */
+            comment_like?: boolean;
+            /** @description `reply_like` notifications. */
+            reply_like?: boolean;
+            /** @description `report_resolved` notifications. */
+            report_resolved?: boolean;
+            /** @description `warning` notifications. */
+            warning?: boolean;
+            /** @description `mention` notifications. */
+            mention?: boolean;
+            /** @description `product_saved` notifications. */
+            product_saved?: boolean;
+            /** @description `content_hidden` notifications. */
+            content_hidden?: boolean;
+            /** @description `appeal_resolved` notifications. */
+            appeal_resolved?: boolean;
+            /** @description `store_link` notifications. */
+            store_link?: boolean;
         };
         NotificationTarget: {
             type: components["schemas"]["NotificationTargetTypeEnum"];
@@ -1539,13 +2070,31 @@ export interface components {
          *     * `reply` - Reply
          *     * `report` - Report
          *     * `warning` - Warning
+         *     * `product` - Product
+         *     * `message` - Message
+         *     * `appeal` - Appeal
          * @enum {string}
          */
-        NotificationTargetTypeEnum: "user" | "post" | "comment" | "reply" | "report" | "warning";
+        NotificationTargetTypeEnum: "user" | "post" | "comment" | "reply" | "report" | "warning" | "product" | "message" | "appeal";
         Outcome: {
             actions: components["schemas"]["ActionsEnum"][];
             /** Format: date-time */
             closed_at: string | null;
+        };
+        PaginatedAppealList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Appeal"][];
         };
         PaginatedCommentList: {
             /**
@@ -1559,6 +2108,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Comment"][];
+        };
+        PaginatedLinkCheckList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["LinkCheck"][];
         };
         PaginatedMessageList: {
             /** @example 123 */
@@ -1603,6 +2165,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Post"][];
         };
+        PaginatedProductCategoryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ProductCategory"][];
+        };
         PaginatedProductList: {
             /**
              * Format: uri
@@ -1641,6 +2218,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Room"][];
+        };
+        PaginatedStaffAppealList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["StaffAppeal"][];
         };
         PaginatedStaffReportList: {
             /** @example 123 */
@@ -1702,6 +2294,49 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        PatchedAppealDecisionRequest: {
+            /**
+             * @description upheld keeps the content hidden; overturned shows it again.
+             *
+             *     * `upheld` - Upheld
+             *     * `overturned` - Overturned
+             */
+            decision?: components["schemas"]["DecisionEnum"];
+            /**
+             * @description Why (shown to the author with the outcome).
+             * @default
+             */
+            reason: string;
+        };
+        /** @description Each kind on (true) or off (false); a PATCH sends only the kinds it changes. An unknown kind is a 400 naming it; `warning` and `content_hidden` (moderation notices) cannot be turned off. */
+        PatchedNotificationPreferencesRequest: {
+            /** @description `follow` notifications. */
+            follow?: boolean;
+            /** @description `post_like` notifications. */
+            post_like?: boolean;
+            /** @description `comment` notifications. */
+            comment?: boolean;
+            /** @description `reply` notifications. */
+            reply?: boolean;
+            /** @description `comment_like` notifications. */
+            comment_like?: boolean;
+            /** @description `reply_like` notifications. */
+            reply_like?: boolean;
+            /** @description `report_resolved` notifications. */
+            report_resolved?: boolean;
+            /** @description `warning` notifications. */
+            warning?: boolean;
+            /** @description `mention` notifications. */
+            mention?: boolean;
+            /** @description `product_saved` notifications. */
+            product_saved?: boolean;
+            /** @description `content_hidden` notifications. */
+            content_hidden?: boolean;
+            /** @description `appeal_resolved` notifications. */
+            appeal_resolved?: boolean;
+            /** @description `store_link` notifications. */
+            store_link?: boolean;
+        };
         PatchedPostWriteRequest: {
             /** @default  */
             title: string;
@@ -1709,7 +2344,7 @@ export interface components {
             /** @description At most 10 after normalising (lower case, no leading #, no spaces, duplicates dropped), each at most 30 characters. */
             tags?: string[];
             /** @default  */
-            category: components["schemas"]["CategoryEnum"] | components["schemas"]["BlankEnum"];
+            category: components["schemas"]["PostCategoryEnum"] | components["schemas"]["BlankEnum"];
             /** @default published */
             status: components["schemas"]["PostStatusEnum"];
             /** @description Uuids of the author's own uploaded images, in display order. */
@@ -1731,6 +2366,34 @@ export interface components {
             link?: string;
             /** @description Image uuids in display order (at most 10, your own uploads). */
             images?: string[];
+            /**
+             * @description on_sale (default), reserved, sold_out.
+             *
+             *     * `on_sale` - 판매중
+             *     * `reserved` - 예약중
+             *     * `sold_out` - 판매완료
+             */
+            status?: components["schemas"]["ProductStatusEnum"];
+            /**
+             * @description A code of GET /api/products/categories/ (default: other).
+             *
+             *     * `food` - food
+             *     * `fashion` - fashion
+             *     * `beauty` - beauty
+             *     * `digital` - digital
+             *     * `home` - home
+             *     * `furniture` - furniture
+             *     * `kids` - kids
+             *     * `sports` - sports
+             *     * `hobby` - hobby
+             *     * `books` - books
+             *     * `pets` - pets
+             *     * `plants` - plants
+             *     * `other` - other
+             */
+            category?: components["schemas"]["ProductInputCategoryEnum"];
+            /** @description Add utm_source=tangerine to the store link (default true). */
+            utm?: boolean;
         };
         PatchedReportUpdateRequest: {
             status?: components["schemas"]["ReportStatusEnum"];
@@ -1763,8 +2426,9 @@ export interface components {
             readonly author: components["schemas"]["UserBrief"];
             readonly title: string;
             readonly text: string;
+            readonly mentions: components["schemas"]["Mention"][];
             readonly tags: string[];
-            readonly category: components["schemas"]["CategoryEnum"];
+            readonly category: components["schemas"]["PostCategoryEnum"];
             readonly status: components["schemas"]["PostStatusEnum"];
             readonly images: components["schemas"]["ImageRef"][];
             readonly view_count: number;
@@ -1777,6 +2441,19 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * @description * `daily` - 일상
+         *     * `fashion` - 패션
+         *     * `beauty` - 뷰티
+         *     * `food` - 푸드
+         *     * `digital` - 디지털
+         *     * `home` - 리빙
+         *     * `hobby` - 취미
+         *     * `pets` - 반려동물
+         *     * `other` - 기타
+         * @enum {string}
+         */
+        PostCategoryEnum: "daily" | "fashion" | "beauty" | "food" | "digital" | "home" | "hobby" | "pets" | "other";
         PostHit: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1825,7 +2502,7 @@ export interface components {
             /** @description At most 10 after normalising (lower case, no leading #, no spaces, duplicates dropped), each at most 30 characters. */
             tags?: string[];
             /** @default  */
-            category: components["schemas"]["CategoryEnum"] | components["schemas"]["BlankEnum"];
+            category: components["schemas"]["PostCategoryEnum"] | components["schemas"]["BlankEnum"];
             /** @default published */
             status: components["schemas"]["PostStatusEnum"];
             /** @description Uuids of the author's own uploaded images, in display order. */
@@ -1855,11 +2532,60 @@ export interface components {
             readonly images: components["schemas"]["ImageRef"][];
             readonly like_count: number;
             readonly view_count: number;
+            readonly status: components["schemas"]["ProductStatusEnum"];
+            readonly category: components["schemas"]["ProductCategoryEnum"];
+            readonly utm: boolean;
+            readonly save_count: number;
+            /**
+             * @description Whether the viewer saved (찜) it.
+             * @default false
+             */
+            readonly saved: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            readonly store_check: components["schemas"]["StoreCheck"];
         };
+        /** @description The product a room is about, as its header and the room list show it. */
+        ProductCard: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly name: string;
+            readonly price: number;
+            readonly currency: components["schemas"]["CurrencyEnum"];
+            readonly status: components["schemas"]["ProductCardStatusEnum"];
+            readonly image: components["schemas"]["ImageRef"] | null;
+        };
+        /**
+         * @description * `on_sale` - on_sale
+         *     * `reserved` - reserved
+         *     * `sold_out` - sold_out
+         * @enum {string}
+         */
+        ProductCardStatusEnum: "on_sale" | "reserved" | "sold_out";
+        ProductCategory: {
+            code: string;
+            label_ko: string;
+            label_en: string;
+        };
+        /**
+         * @description * `food` - Food
+         *     * `fashion` - Fashion
+         *     * `beauty` - Beauty
+         *     * `digital` - Electronics
+         *     * `home` - Home & kitchen
+         *     * `furniture` - Furniture
+         *     * `kids` - Kids
+         *     * `sports` - Sports
+         *     * `hobby` - Hobbies & games
+         *     * `books` - Books
+         *     * `pets` - Pet supplies
+         *     * `plants` - Plants
+         *     * `other` - Other
+         * @enum {string}
+         */
+        ProductCategoryEnum: "food" | "fashion" | "beauty" | "digital" | "home" | "furniture" | "kids" | "sports" | "hobby" | "books" | "pets" | "plants" | "other";
         ProductError: {
             code: string;
             detail: string;
@@ -1885,6 +2611,23 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description * `food` - food
+         *     * `fashion` - fashion
+         *     * `beauty` - beauty
+         *     * `digital` - digital
+         *     * `home` - home
+         *     * `furniture` - furniture
+         *     * `kids` - kids
+         *     * `sports` - sports
+         *     * `hobby` - hobby
+         *     * `books` - books
+         *     * `pets` - pets
+         *     * `plants` - plants
+         *     * `other` - other
+         * @enum {string}
+         */
+        ProductInputCategoryEnum: "food" | "fashion" | "beauty" | "digital" | "home" | "furniture" | "kids" | "sports" | "hobby" | "books" | "pets" | "plants" | "other";
         /** @description What a client may write. Owner, counters and visibility are never writable. */
         ProductInputRequest: {
             name: string;
@@ -1901,6 +2644,43 @@ export interface components {
             link: string;
             /** @description Image uuids in display order (at most 10, your own uploads). */
             images?: string[];
+            /**
+             * @description on_sale (default), reserved, sold_out.
+             *
+             *     * `on_sale` - 판매중
+             *     * `reserved` - 예약중
+             *     * `sold_out` - 판매완료
+             */
+            status?: components["schemas"]["ProductStatusEnum"];
+            /**
+             * @description A code of GET /api/products/categories/ (default: other).
+             *
+             *     * `food` - food
+             *     * `fashion` - fashion
+             *     * `beauty` - beauty
+             *     * `digital` - digital
+             *     * `home` - home
+             *     * `furniture` - furniture
+             *     * `kids` - kids
+             *     * `sports` - sports
+             *     * `hobby` - hobby
+             *     * `books` - books
+             *     * `pets` - pets
+             *     * `plants` - plants
+             *     * `other` - other
+             */
+            category?: components["schemas"]["ProductInputCategoryEnum"];
+            /** @description Add utm_source=tangerine to the store link (default true). */
+            utm?: boolean;
+        };
+        ProductInsights: {
+            totals: components["schemas"]["InsightTotals"];
+            days: components["schemas"]["InsightDay"][];
+            product: components["schemas"]["InsightProduct"];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
         };
         ProductRecommendPage: {
             count: number;
@@ -1923,24 +2703,17 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["ProductHit"][];
         };
+        /**
+         * @description * `on_sale` - 판매중
+         *     * `reserved` - 예약중
+         *     * `sold_out` - 판매완료
+         * @enum {string}
+         */
+        ProductStatusEnum: "on_sale" | "reserved" | "sold_out";
         Reason: {
             kind: components["schemas"]["RecommendReasonKindEnum"];
             item: components["schemas"]["ReasonItem"] | null;
         };
-        /**
-         * @description * `spam` - Spam
-         *     * `scam` - Scam
-         *     * `counterfeit` - Counterfeit
-         *     * `harassment` - Harassment
-         *     * `hate` - Hate
-         *     * `sexual` - Sexual
-         *     * `violence` - Violence
-         *     * `illegal` - Illegal
-         *     * `misinformation` - Misinformation
-         *     * `other` - Other
-         * @enum {string}
-         */
-        ReasonEnum: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other";
         ReasonItem: {
             kind: components["schemas"]["SearchItemKindEnum"];
             /** Format: uuid */
@@ -1997,10 +2770,20 @@ export interface components {
             readonly images: components["schemas"]["ImageRef"][];
             readonly like_count: number;
             readonly view_count: number;
+            readonly status: components["schemas"]["ProductStatusEnum"];
+            readonly category: components["schemas"]["ProductCategoryEnum"];
+            readonly utm: boolean;
+            readonly save_count: number;
+            /**
+             * @description Whether the viewer saved (찜) it.
+             * @default false
+             */
+            readonly saved: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            readonly store_check: components["schemas"]["StoreCheck"];
             /** Format: double */
             readonly score: number;
             readonly reason: components["schemas"]["Reason"];
@@ -2025,6 +2808,7 @@ export interface components {
             readonly post: string;
             readonly author: components["schemas"]["UserBrief"];
             readonly text: string;
+            readonly mentions: components["schemas"]["Mention"][];
             readonly like_count: number;
             /** @default false */
             readonly liked: boolean;
@@ -2032,6 +2816,8 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** Format: date-time */
+            readonly edited_at: string | null;
         };
         ReplyLikeCreateRequest: {
             /** Format: uuid */
@@ -2042,22 +2828,41 @@ export interface components {
         Report: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target_type: components["schemas"]["ReportTargetTypeEnum"];
             readonly target: string;
-            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly reason: components["schemas"]["ReportReasonEnum"];
             readonly description: string;
             readonly status: components["schemas"]["ReportStatusEnum"];
             /** Format: date-time */
             readonly created_at: string;
         };
         ReportCreateRequest: {
-            target_type: components["schemas"]["TargetTypeEnum"];
+            target_type: components["schemas"]["ReportTargetTypeEnum"];
             /** @description The target's uuid; a handle for a user. */
             target: string;
-            reason: components["schemas"]["ReasonEnum"];
+            reason: components["schemas"]["UserReportReasonEnum"];
             /** @default  */
             description: string;
         };
+        ReportError: {
+            code: string;
+            detail: string;
+        };
+        /**
+         * @description * `spam` - Spam
+         *     * `scam` - Scam
+         *     * `counterfeit` - Counterfeit
+         *     * `harassment` - Harassment
+         *     * `hate` - Hate
+         *     * `sexual` - Sexual
+         *     * `violence` - Violence
+         *     * `illegal` - Illegal
+         *     * `misinformation` - Misinformation
+         *     * `other` - Other
+         *     * `copied_photo` - Copied Photo
+         * @enum {string}
+         */
+        ReportReasonEnum: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other" | "copied_photo";
         /**
          * @description * `pending` - Pending
          *     * `in_review` - In Review
@@ -2067,6 +2872,16 @@ export interface components {
          */
         ReportStatusEnum: "pending" | "in_review" | "resolved" | "rejected";
         /**
+         * @description * `user` - User
+         *     * `post` - Post
+         *     * `comment` - Comment
+         *     * `reply` - Reply
+         *     * `chat_message` - Chat Message
+         *     * `product` - Product
+         * @enum {string}
+         */
+        ReportTargetTypeEnum: "user" | "post" | "comment" | "reply" | "chat_message" | "product";
+        /**
          * @description A room from one member's point of view (``unread_count`` is theirs).
          *
          *     Expects a queryset from ``selectors.room_qs_for_member``.
@@ -2075,6 +2890,7 @@ export interface components {
             /** Format: uuid */
             readonly uuid: string;
             readonly name: string;
+            readonly product: components["schemas"]["ProductCard"] | null;
             readonly members: components["schemas"]["Member"][];
             readonly last_message: components["schemas"]["Message"] | null;
             readonly unread_count: number;
@@ -2122,6 +2938,15 @@ export interface components {
             suggestions?: string[];
         };
         SearchTopHit: components["schemas"]["PostHit"] | components["schemas"]["ProductHit"] | components["schemas"]["UserHit"];
+        SellerInsights: {
+            totals: components["schemas"]["InsightTotals"];
+            days: components["schemas"]["InsightDay"][];
+            top_products: components["schemas"]["TopProduct"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
         SimilarNotFound: {
             code: string;
             detail: string;
@@ -2175,10 +3000,20 @@ export interface components {
             readonly images: components["schemas"]["ImageRef"][];
             readonly like_count: number;
             readonly view_count: number;
+            readonly status: components["schemas"]["ProductStatusEnum"];
+            readonly category: components["schemas"]["ProductCategoryEnum"];
+            readonly utm: boolean;
+            readonly save_count: number;
+            /**
+             * @description Whether the viewer saved (찜) it.
+             * @default false
+             */
+            readonly saved: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            readonly store_check: components["schemas"]["StoreCheck"];
             /** Format: double */
             readonly score: number;
             /**
@@ -2200,13 +3035,33 @@ export interface components {
             degraded: boolean;
             results: components["schemas"]["SimilarProduct"][];
         };
-        /** @description A row of the staff queue. */
+        /** @description An appeal in the staff queue: who appealed, who decided, the report that hid it. */
+        StaffAppeal: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly text: string;
+            readonly status: components["schemas"]["AppealStatusEnum"];
+            readonly decision_reason: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly hidden_content: components["schemas"]["AppealHiding"];
+            readonly author: components["schemas"]["UserBrief"] | null;
+            readonly decided_by: components["schemas"]["UserBrief"] | null;
+            /** Format: uuid */
+            readonly report: string | null;
+        };
+        /**
+         * @description A row of the staff queue. ``assigned_to`` is ``assignee`` under the name the web app
+         *     uses; ``system`` reports (copied photos) have no reporter.
+         */
         StaffReport: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target_type: components["schemas"]["ReportTargetTypeEnum"];
             readonly target: string;
-            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly reason: components["schemas"]["ReportReasonEnum"];
             readonly description: string;
             readonly status: components["schemas"]["ReportStatusEnum"];
             /** Format: date-time */
@@ -2214,6 +3069,9 @@ export interface components {
             readonly reporter: components["schemas"]["UserBrief"] | null;
             readonly target_user: components["schemas"]["UserBrief"] | null;
             readonly assignee: components["schemas"]["UserBrief"] | null;
+            readonly assigned_to: components["schemas"]["UserBrief"] | null;
+            readonly system: boolean;
+            readonly target_excerpt: string;
             readonly actions: components["schemas"]["ActionsEnum"][];
             /** Format: date-time */
             readonly closed_at: string | null;
@@ -2224,9 +3082,9 @@ export interface components {
         StaffReportDetail: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly target_type: components["schemas"]["TargetTypeEnum"];
+            readonly target_type: components["schemas"]["ReportTargetTypeEnum"];
             readonly target: string;
-            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly reason: components["schemas"]["ReportReasonEnum"];
             readonly description: string;
             readonly status: components["schemas"]["ReportStatusEnum"];
             /** Format: date-time */
@@ -2234,6 +3092,9 @@ export interface components {
             readonly reporter: components["schemas"]["UserBrief"] | null;
             readonly target_user: components["schemas"]["UserBrief"] | null;
             readonly assignee: components["schemas"]["UserBrief"] | null;
+            readonly assigned_to: components["schemas"]["UserBrief"] | null;
+            readonly system: boolean;
+            readonly target_excerpt: string;
             readonly actions: components["schemas"]["ActionsEnum"][];
             /** Format: date-time */
             readonly closed_at: string | null;
@@ -2268,21 +3129,46 @@ export interface components {
             to: string;
         };
         /**
-         * @description * `user` - User
-         *     * `post` - Post
-         *     * `comment` - Comment
-         *     * `reply` - Reply
-         *     * `chat_message` - Chat Message
-         *     * `product` - Product
+         * @description * `in_stock` - In Stock
+         *     * `out_of_stock` - Out Of Stock
          * @enum {string}
          */
-        TargetTypeEnum: "user" | "post" | "comment" | "reply" | "chat_message" | "product";
+        StoreAvailabilityEnum: "in_stock" | "out_of_stock";
+        /**
+         * @description The latest store-link check of a product (products.linkcheck), shown to everyone: buyers
+         *     see a quiet badge while ``issues`` is not empty, the seller sees the one-tap fix.
+         */
+        StoreCheck: {
+            readonly link_status: components["schemas"]["LinkStatusEnum"];
+            /** Format: date-time */
+            readonly checked_at: string;
+            readonly store_price: number | null;
+            readonly store_currency: string;
+            readonly store_availability: string;
+            readonly issues: components["schemas"]["IssuesEnum"][];
+        };
         TextRequest: {
             text: string;
         };
         TokenPair: {
             access: string;
             refresh: string;
+        };
+        TopProduct: {
+            /** @description Detail-page loads by others, one per viewer a day. */
+            views: number;
+            /** @description Clicks through to the store, one per viewer a day. */
+            click_outs: number;
+            /** @description New saves (찜) still in place. */
+            saves: number;
+            /** @description Chat rooms about the product opened. */
+            chats: number;
+            /**
+             * Format: double
+             * @description click_outs / views (0 without views).
+             */
+            click_through_rate: number;
+            product: components["schemas"]["InsightProduct"];
         };
         TopSearchSection: {
             count: number;
@@ -2293,6 +3179,12 @@ export interface components {
             previous: string | null;
             /** @description Posts, products (and users matching by handle or name prefix) in one ranking by `score`, which is comparable across kinds. */
             results: components["schemas"]["SearchTopHit"][];
+        };
+        TrendingTag: {
+            /** @description the normalised tag, without # */
+            name: string;
+            /** @description published posts with it in the last 24 h */
+            post_count: number;
         };
         UnreadCount: {
             unread_count: number;
@@ -2358,6 +3250,20 @@ export interface components {
             profile_image: components["schemas"]["ImageRef"] | null;
             follower_count: number;
         };
+        /**
+         * @description * `spam` - Spam
+         *     * `scam` - Scam
+         *     * `counterfeit` - Counterfeit
+         *     * `harassment` - Harassment
+         *     * `hate` - Hate
+         *     * `sexual` - Sexual
+         *     * `violence` - Violence
+         *     * `illegal` - Illegal
+         *     * `misinformation` - Misinformation
+         *     * `other` - Other
+         * @enum {string}
+         */
+        UserReportReasonEnum: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other";
         UserSearchSection: {
             count: number;
             page: number;
@@ -2379,7 +3285,7 @@ export interface components {
         Warning: {
             /** Format: uuid */
             readonly uuid: string;
-            readonly reason: components["schemas"]["ReasonEnum"];
+            readonly reason: components["schemas"]["ReportReasonEnum"];
             readonly message: string;
             readonly target_type: string | null;
             readonly target: string | null;
@@ -2508,6 +3414,46 @@ export interface operations {
             };
         };
     };
+    seller_insights: {
+        parameters: {
+            query?: {
+                /** @description First day (default: 29 days ago). */
+                from?: string;
+                /** @description Last day, inclusive (default: today). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerInsights"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
     accounts_password_change_create: {
         parameters: {
             query?: never;
@@ -2612,6 +3558,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+        };
+    };
+    accounts_search: {
+        parameters: {
+            query: {
+                /** @description 1 to 50 characters of a handle or display name (any case). */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
                 };
             };
         };
@@ -3012,6 +3988,48 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedMessageList"];
                 };
+            };
+        };
+    };
+    chats_rooms_messages_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message: string;
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Someone else's message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a member, unknown room or message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description More than 10 minutes after sending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3852,6 +4870,48 @@ export interface operations {
             };
         };
     };
+    notifications_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+        };
+    };
+    notifications_preferences_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedNotificationPreferencesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+        };
+    };
     notifications_mark_read: {
         parameters: {
             query?: never;
@@ -3954,6 +5014,32 @@ export interface operations {
             path: {
                 handle: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPostList"];
+                };
+            };
+        };
+    };
+    posts_by_tag: {
+        parameters: {
+            query: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A tag, with or without #, any case (`감귤`, `#Jeju`). */
+                tag: string;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4178,10 +5264,41 @@ export interface operations {
     product_list: {
         parameters: {
             query?: {
-                /** @description The pagination cursor value. */
+                /**
+                 * @description * `food` - food
+                 *     * `fashion` - fashion
+                 *     * `beauty` - beauty
+                 *     * `digital` - digital
+                 *     * `home` - home
+                 *     * `furniture` - furniture
+                 *     * `kids` - kids
+                 *     * `sports` - sports
+                 *     * `hobby` - hobby
+                 *     * `books` - books
+                 *     * `pets` - pets
+                 *     * `plants` - plants
+                 *     * `other` - other
+                 */
+                category?: "food" | "fashion" | "beauty" | "digital" | "home" | "furniture" | "kids" | "sports" | "hobby" | "books" | "pets" | "plants" | "other";
+                /** @description `next` of the previous page. */
                 cursor?: string;
-                /** @description Number of results to return per page. */
+                max_price?: number;
+                min_price?: number;
+                /** @description 1 … 100 (default 20). */
                 page_size?: number;
+                /**
+                 * @description * `latest` - latest
+                 *     * `price_asc` - price_asc
+                 *     * `price_desc` - price_desc
+                 *     * `popular` - popular
+                 */
+                sort?: "latest" | "price_asc" | "price_desc" | "popular";
+                /**
+                 * @description * `on_sale` - 판매중
+                 *     * `reserved` - 예약중
+                 *     * `sold_out` - 판매완료
+                 */
+                status?: "on_sale" | "reserved" | "sold_out";
             };
             header?: never;
             path?: never;
@@ -4194,7 +5311,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedProductList"];
+                    "application/json": components["schemas"]["CursorProductPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
                 };
             };
         };
@@ -4401,6 +5526,255 @@ export interface operations {
             };
         };
     };
+    products_chat_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The existing room */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+            /** @description A new room */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+            /** @description My own product */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown, hidden or blocked */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    product_insights: {
+        parameters: {
+            query?: {
+                /** @description First day (default: 29 days ago). */
+                from?: string;
+                /** @description Last day, inclusive (default: today). */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductInsights"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_link_checks: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLinkCheckList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_click_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `Location`: the store link, e.g. `https://store.example.com/p/1?utm_source=tangerine`. */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It was already saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Saved now. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
+    product_unsave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
     product_similar: {
         parameters: {
             query?: {
@@ -4429,6 +5803,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SimilarNotFound"];
+                };
+            };
+        };
+    };
+    product_categories: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProductCategoryList"];
                 };
             };
         };
@@ -4544,6 +5942,38 @@ export interface operations {
             };
         };
     };
+    product_saved_list: {
+        parameters: {
+            query?: {
+                /** @description `next` of the previous page. */
+                cursor?: string;
+                /** @description 1 … 100 (default 20). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorProductPage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductError"];
+                };
+            };
+        };
+    };
     replies_retrieve: {
         parameters: {
             query?: never;
@@ -4632,8 +6062,9 @@ export interface operations {
                  *     * `illegal` - Illegal
                  *     * `misinformation` - Misinformation
                  *     * `other` - Other
+                 *     * `copied_photo` - Copied Photo
                  */
-                reason?: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other";
+                reason?: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other" | "copied_photo";
                 /**
                  * @description * `pending` - Pending
                  *     * `in_review` - In Review
@@ -4738,6 +6169,286 @@ export interface operations {
             };
         };
     };
+    reports_appeals_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `pending` - Pending
+                 *     * `upheld` - Upheld
+                 *     * `overturned` - Overturned
+                 */
+                status?: "pending" | "upheld" | "overturned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedStaffAppealList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+        };
+    };
+    reports_appeals_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appeal"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+        };
+    };
+    reports_appeals_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAppeal"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+        };
+    };
+    reports_appeals_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAppealDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAppeal"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+        };
+    };
+    reports_appeals_mine_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAppealList"];
+                };
+            };
+        };
+    };
+    reports_hidden_retrieve: {
+        parameters: {
+            query: {
+                target: string;
+                /**
+                 * @description * `post` - Post
+                 *     * `comment` - Comment
+                 *     * `reply` - Reply
+                 *     * `chat_message` - Chat Message
+                 *     * `product` - Product
+                 */
+                target_type: "post" | "comment" | "reply" | "chat_message" | "product";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HiddenContent"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportError"];
+                };
+            };
+        };
+    };
     reports_mine_list: {
         parameters: {
             query?: {
@@ -4831,6 +6542,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+        };
+    };
+    tags_trending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendingTag"][];
                 };
             };
         };

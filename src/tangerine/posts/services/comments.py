@@ -10,10 +10,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from tangerine.accounts.models import User
 from tangerine.posts import hooks
 from tangerine.posts.models import Comment, Post, Reply
+from tangerine.posts.services.mentions import mentions_sync
 
 
 def comment_qs_select_for_update(*, pk: int) -> Comment:
@@ -32,14 +34,20 @@ def comment_create(*, post: Post, author: User, text: str) -> Comment:
     comment.save()
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     hooks.comment_created.send(hooks.CommentCreated(comment=comment))
+    mentions_sync(target=comment, author=author)
     return comment
 
 
 @transaction.atomic
 def comment_update(*, comment: Comment, text: str) -> Comment:
+    """Change the text; ``edited_at`` is set when it differs, and mentions follow the text."""
+    if text == comment.text:
+        return comment
     comment.text = text
+    comment.edited_at = timezone.now()
     comment.full_clean(exclude=["post", "author"])
-    comment.save(update_fields=["text", "updated_at"])
+    comment.save(update_fields=["text", "edited_at", "updated_at"])
+    mentions_sync(target=comment, author=comment.author)
     return comment
 
 
@@ -62,14 +70,20 @@ def reply_create(*, comment: Comment, author: User, text: str) -> Reply:
     Comment.objects.filter(pk=locked.pk).update(reply_count=F("reply_count") + 1)
     Post.objects.filter(pk=locked.post_id).update(comment_count=F("comment_count") + 1)
     hooks.reply_created.send(hooks.ReplyCreated(reply=reply))
+    mentions_sync(target=reply, author=author)
     return reply
 
 
 @transaction.atomic
 def reply_update(*, reply: Reply, text: str) -> Reply:
+    """As ``comment_update``: ``edited_at`` on a changed text, mentions follow the text."""
+    if text == reply.text:
+        return reply
     reply.text = text
+    reply.edited_at = timezone.now()
     reply.full_clean(exclude=["comment", "author"])
-    reply.save(update_fields=["text", "updated_at"])
+    reply.save(update_fields=["text", "edited_at", "updated_at"])
+    mentions_sync(target=reply, author=reply.author)
     return reply
 
 

@@ -15,7 +15,16 @@ from tangerine.accounts.models import User
 from tangerine.core.viewers import VIEW_WINDOW_SECONDS, view_dedup_key
 from tangerine.images.services import images_attach, images_delete_unattached
 from tangerine.posts import hooks
-from tangerine.posts.models import MAX_IMAGES, MAX_TAGS, TAG_MAX_LENGTH, Post, PostImage, Tag
+from tangerine.posts.models import (
+    MAX_IMAGES,
+    MAX_TAGS,
+    TAG_MAX_LENGTH,
+    Post,
+    PostImage,
+    PostTag,
+    Tag,
+)
+from tangerine.posts.services.mentions import mentions_sync
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +61,17 @@ def _tags_get_or_create(names: Sequence[str]) -> list[Tag]:
     return [by_name[name] for name in names]
 
 
+def _tags_set(post: Post, names: Sequence[str]) -> None:
+    """Replace the post's tags, keeping the order the author typed them in."""
+    PostTag.objects.filter(post=post).delete()
+    PostTag.objects.bulk_create(
+        [
+            PostTag(post=post, tag=tag, position=position)
+            for position, tag in enumerate(_tags_get_or_create(names))
+        ]
+    )
+
+
 def _attach(post: Post, uuids: Sequence[Any], *, created: bool = False) -> None:
     images_attach(
         owner=post.author,
@@ -75,13 +95,15 @@ def post_create(
     status: str = Post.Status.PUBLISHED,
     images: Sequence[Any] = (),
 ) -> Post:
-    """Create a post. ``tags`` are normalised here; ``images`` are image uuids of the author."""
+    """Create a post. ``tags`` are normalised here and keep their order; ``images`` are image
+    uuids of the author; ``@handle`` mentions are stored and announced after the commit."""
     names = tags_normalise(tags)
     post = Post(author=author, title=title, text=text, category=category, status=status)
     post.full_clean(exclude=["author"])
     post.save()
-    post.tags.set(_tags_get_or_create(names))
+    _tags_set(post, names)
     _attach(post, images, created=True)
+    mentions_sync(target=post, author=author)
     hooks.post_changed.send(hooks.PostChanged(post_id=post.pk))
     return post
 
@@ -102,9 +124,11 @@ def post_update(*, post: Post, data: dict[str, Any]) -> Post:
     post.full_clean(exclude=["author"])
     post.save()
     if "tags" in data:
-        post.tags.set(_tags_get_or_create(tags_normalise(data["tags"])))
+        _tags_set(post, tags_normalise(data["tags"]))
     if "images" in data:
         _attach(post, data["images"])
+    if "text" in data:
+        mentions_sync(target=post, author=post.author)
     hooks.post_changed.send(hooks.PostChanged(post_id=post.pk))
     return post
 

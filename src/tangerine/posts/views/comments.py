@@ -92,7 +92,8 @@ class CommentDetailView(APIView):
         data = TextSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.comment_update(comment=comment, text=data.validated_data["text"])
-        return Response(CommentSerializer(comment).data)
+        fresh = selectors.comment_get(viewer=request_viewer(request), uuid=comment.uuid)
+        return Response(CommentSerializer(fresh).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, uuid: str) -> Response:
@@ -140,7 +141,8 @@ class ReplyDetailView(APIView):
         data = TextSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.reply_update(reply=reply, text=data.validated_data["text"])
-        return Response(ReplySerializer(reply).data)
+        fresh = selectors.reply_get(viewer=request_viewer(request), uuid=reply.uuid)
+        return Response(ReplySerializer(fresh).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, uuid: str) -> Response:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -18,7 +24,8 @@ from tangerine.core import viewers
 from tangerine.core.pagination import NewestFirstCursorPagination
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Post
-from tangerine.posts.serializers import PostSerializer, PostWriteSerializer
+from tangerine.posts.serializers import PostSerializer, PostWriteSerializer, TrendingTagSerializer
+from tangerine.posts.views.comments import required_param
 
 
 def _render(request: Request, post: Post, http_status: int = status.HTTP_200_OK) -> Response:
@@ -26,10 +33,84 @@ def _render(request: Request, post: Post, http_status: int = status.HTTP_200_OK)
     return Response(PostSerializer(fresh).data, status=http_status)
 
 
-class PostCreateView(APIView):
-    permission_classes = [IsAuthenticated]
+_POST_EXAMPLE = {
+    "uuid": "b5d0c8de-3f1a-4c55-8d7e-2f5c9a1e0b11",
+    "author": {"handle": "alice", "display_name": "Alice", "profile_image": None},
+    "title": "제주 감귤 첫 수확",
+    "text": "@minji 님 덕분에 첫 감귤 🍊 first harvest",
+    "mentions": [{"handle": "minji", "display_name": "민지"}],
+    "tags": ["감귤", "jeju", "freshfruit"],
+    "category": "food",
+    "status": "published",
+    "images": [],
+    "view_count": 3,
+    "like_count": 1,
+    "comment_count": 0,
+    "liked": False,
+    "created_at": "2026-11-26T09:00:00Z",
+    "updated_at": "2026-11-26T09:00:00Z",
+}
 
-    @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})
+
+class PostCreateView(ListAPIView[Post]):
+    """GET ``?tag=``: a tag's posts (anyone, cursor). POST: write a post (signed in)."""
+
+    serializer_class = PostSerializer
+    pagination_class = NewestFirstCursorPagination
+
+    def get_queryset(self) -> Any:
+        tag = selectors.tag_normalise_query(required_param(self.request, "tag"))
+        if not tag:
+            raise ValidationError({"tag": ["Give a tag, such as 감귤 or #jeju."]})
+        return selectors.post_list_for_tag(viewer=request_viewer(self.request), tag=tag)
+
+    @extend_schema(
+        operation_id="posts_by_tag",
+        parameters=[
+            OpenApiParameter(
+                "tag",
+                str,
+                required=True,
+                description="A tag, with or without #, any case (`감귤`, `#Jeju`).",
+            )
+        ],
+        description=(
+            "Published posts with this tag, newest first (cursor pages). An unknown tag is an "
+            "empty page; a missing or blank `tag` is 400 on `tag`."
+        ),
+        examples=[
+            OpenApiExample(
+                "A tag's posts",
+                value={"next": None, "previous": None, "results": [_POST_EXAMPLE]},
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=PostWriteSerializer,
+        responses={201: PostSerializer},
+        examples=[
+            OpenApiExample(
+                "A post with a mention and tags",
+                value={
+                    "title": "제주 감귤 첫 수확",
+                    "text": "@minji 님 덕분에 첫 감귤 🍊 first harvest",
+                    "tags": ["#감귤", "Jeju", "Fresh Fruit"],
+                    "category": "food",
+                    "status": "published",
+                    "images": [],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Created", value=_POST_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
     def post(self, request: Request) -> Response:
         data = PostWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,6 +173,30 @@ class PostLatestForUserView(_PostListView):
             handle=self.kwargs["handle"], viewer=request_viewer(self.request)
         )
         return selectors.post_list_for_user(viewer=request_viewer(self.request), author=author)
+
+
+class TrendingTagsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="tags_trending",
+        responses={200: TrendingTagSerializer(many=True)},
+        description=(
+            "The tags on the most published posts of the last 24 hours, most first, at most "
+            "10. Hidden posts and posts of suspended authors never count. The answer is "
+            "cached for 60 seconds."
+        ),
+        examples=[
+            OpenApiExample(
+                "Trending",
+                value=[{"name": "감귤", "post_count": 12}, {"name": "jeju", "post_count": 5}],
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        tags = [TrendingTagSerializer(row).data for row in selectors.tags_trending()]
+        return Response(tags)
 
 
 class PostFeedView(_PostListView):
