@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tangerine.accounts.models import Block, Mute
 from tangerine.notifications import services
-from tangerine.notifications.models import Kind, Notification
+from tangerine.notifications.models import Kind, Notification, NotificationActor
 from tangerine.reports.models import ModerationWarning, Report
 from tests.factories import make_report
 
@@ -31,11 +31,12 @@ def test_follow_notifies_the_followee_and_rings_their_sockets_after_commit(
         made = services.notify_follow(follower=bob, followee=alice)
     assert made is not None
     row = _only(alice)
+    # A follow's target is the followee: new followers gather in one group.
     assert (row.kind, row.actor, row.target_type, row.target_uuid) == (
         "follow",
         bob,
         "user",
-        bob.uuid,
+        alice.uuid,
     )
     assert row.read_at is None
     events = alice_inbox.events()
@@ -46,7 +47,14 @@ def test_follow_notifies_the_followee_and_rings_their_sockets_after_commit(
     assert payload["uuid"] == str(row.uuid)
     assert payload["kind"] == "follow"
     assert payload["actor"]["handle"] == "bob"
-    assert payload["target"] == {"type": "user", "uuid": str(bob.uuid), "preview": "", "post": None}
+    assert [a["handle"] for a in payload["actors"]] == ["bob"]
+    assert (payload["actor_count"], payload["others_count"]) == (1, 0)
+    assert payload["target"] == {
+        "type": "user",
+        "uuid": str(alice.uuid),
+        "preview": "",
+        "post": None,
+    }
     assert payload["read"] is False
 
 
@@ -90,28 +98,51 @@ def test_a_muted_actor_does_not_notify_but_muting_the_recipient_does_not_silence
     assert not Notification.objects.filter(recipient=alice).exists()
 
 
-def test_repeated_likes_within_an_hour_make_one_notification(alice, bob, make_post):
+def test_repeated_likes_make_one_notification_until_read_and_an_hour_passed(alice, bob, make_post):
     post = make_post(alice)
     first = services.notify_post_liked(user=bob, post=post)
     assert first is not None
     assert services.notify_post_liked(user=bob, post=post) is None
     assert Notification.objects.filter(recipient=alice).count() == 1
-    # After the window a like rings again.
-    Notification.objects.filter(pk=first.pk).update(
+    # Still in the open group after the window: bob is counted once.
+    NotificationActor.objects.update(
         created_at=timezone.now() - services.DEDUP_WINDOW - timedelta(seconds=1)
     )
-    assert services.notify_post_liked(user=bob, post=post) is not None
+    assert services.notify_post_liked(user=bob, post=post) is None
+    # Once alice read it and the hour passed, a like rings again (a new group).
+    services.notifications_mark_read(recipient=alice, mark_all=True)
+    again = services.notify_post_liked(user=bob, post=post)
+    assert again is not None and again.pk != first.pk
     assert Notification.objects.filter(recipient=alice).count() == 2
 
 
-def test_likes_of_different_posts_or_by_different_people_are_not_merged(
-    alice, bob, carol, make_post
+def test_a_read_group_within_the_hour_does_not_ring_again_for_the_same_person(
+    alice, bob, make_post
+):
+    post = make_post(alice)
+    assert services.notify_post_liked(user=bob, post=post) is not None
+    services.notifications_mark_read(recipient=alice, mark_all=True)
+    assert services.notify_post_liked(user=bob, post=post) is None  # like, unlike, like
+    assert Notification.objects.filter(recipient=alice).count() == 1
+
+
+def test_likes_of_one_post_group_and_other_posts_or_kinds_do_not(
+    alice, bob, carol, make_post, make_comment
 ):
     one, two = make_post(alice), make_post(alice)
-    assert services.notify_post_liked(user=bob, post=one) is not None
+    comment = make_comment(one, alice)
+    first = services.notify_post_liked(user=bob, post=one)
     assert services.notify_post_liked(user=bob, post=two) is not None
-    assert services.notify_post_liked(user=carol, post=one) is not None
+    joined = services.notify_post_liked(user=carol, post=one)
+    assert services.notify_comment_liked(user=carol, comment=comment) is not None
+    assert first is not None and joined is not None and joined.pk == first.pk
     assert Notification.objects.filter(recipient=alice).count() == 3
+    group = Notification.objects.get(pk=first.pk)
+    assert group.actor == carol  # the newest
+    assert list(group.actor_rows.order_by("id").values_list("actor__handle", flat=True)) == [
+        "bob",
+        "carol",
+    ]
 
 
 def test_repeated_follows_within_an_hour_make_one_notification(alice, bob):
@@ -252,7 +283,7 @@ def test_a_moderation_warning_notifies_the_warned_user(alice):
 def test_unknown_kind_or_target_type_is_a_programming_error(alice, bob):
     with pytest.raises(ValueError, match="kind"):
         services.notification_create(
-            recipient=alice, actor=bob, kind="mention", target_type="user", target_uuid=bob.uuid
+            recipient=alice, actor=bob, kind="nonsense", target_type="user", target_uuid=bob.uuid
         )
     with pytest.raises(ValueError, match="target type"):
         services.notification_create(

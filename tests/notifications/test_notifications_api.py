@@ -62,6 +62,9 @@ def test_list_shows_my_notifications_newest_first_with_unread_count(
         "uuid": str(newer.uuid),
         "kind": "post_like",
         "actor": {"handle": "carol", "display_name": "Carol 캐럴", "profile_image": None},
+        "actors": [{"handle": "carol", "display_name": "Carol 캐럴", "profile_image": None}],
+        "actor_count": 1,
+        "others_count": 0,
         "target": {
             "type": "post",
             "uuid": str(post.uuid),
@@ -70,6 +73,7 @@ def test_list_shows_my_notifications_newest_first_with_unread_count(
         },
         "read": False,
         "created_at": item["created_at"],
+        "latest_at": item["latest_at"],
     }
     assert item["created_at"].endswith(("Z", "+00:00"))
 
@@ -225,14 +229,21 @@ def test_list_query_count_is_pinned_and_does_not_grow_with_rows(
         likers.append(liker)
     _likes(alice, likers, make_post, 4)
     client = as_user(alice)
-    # 1 the authenticated user, 2 the page (actor and profile image joined), 3 the unread count.
-    with django_assert_num_queries(3):
+    # 1 the authenticated user, 2 the page (with each group's actor count), 3 the newest actors
+    # of every row on the page (profile images joined), 4 the unread count.
+    with django_assert_num_queries(4):
         client.get(LIST, {"page_size": 100})
-    _likes(alice, likers, make_post, 16)
-    with django_assert_num_queries(3):
+    made = _likes(alice, likers, make_post, 16)
+    # Groups grow too: every liker joins the newest post's group.
+    post = Post.objects.get(uuid=made[-1].target_uuid)
+    for liker in likers:
+        services.notify_post_liked(user=liker, post=post)
+    with django_assert_num_queries(4):
         body = client.get(LIST, {"page_size": 100}).json()
     assert len(body["results"]) == 20
-    assert body["results"][0]["actor"]["profile_image"] is not None
+    top = body["results"][0]
+    assert top["actor"]["profile_image"] is not None
+    assert top["actor_count"] == 3 and len(top["actors"]) == 3
 
 
 def test_unread_count_and_mark_read_query_counts_are_pinned(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from tangerine.core.models import BaseModel
 
@@ -38,6 +39,21 @@ class TargetType(models.TextChoices):
     APPEAL = "appeal"
 
 
+# Kinds that group: one unread row per (recipient, kind, target) collects every actor
+# ("민지님 외 3명이 회원님의 글을 좋아합니다"). A follow's target is the followee (the recipient).
+GROUPED_KINDS: tuple[str, ...] = (
+    Kind.FOLLOW,
+    Kind.POST_LIKE,
+    Kind.COMMENT_LIKE,
+    Kind.REPLY_LIKE,
+    Kind.PRODUCT_SAVED,
+)
+
+# Moderation notices cannot be turned off (preferences): the author of hidden content must learn
+# the reason (and that they may appeal), and a warning must reach the warned.
+ALWAYS_ON = frozenset({Kind.WARNING, Kind.CONTENT_HIDDEN})
+
+
 class Notification(BaseModel):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -61,12 +77,15 @@ class Notification(BaseModel):
     # Frozen at creation: later edits of the target do not rewrite history.
     preview = models.CharField(max_length=PREVIEW_MAX_LENGTH, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The last activity: creation, or the newest actor joining the group (bumps it to the top).
+    latest_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [
-            # The list: a recipient's notifications newest first (cursor over created_at, id).
+            # The list: a recipient's notifications, latest activity first (cursor over
+            # latest_at, id).
             models.Index(
-                fields=["recipient", "-created_at", "-id"], name="notification_recipient_latest"
+                fields=["recipient", "-latest_at", "-id"], name="notification_recipient_active"
             ),
             # The unread badge: only unread rows are indexed, so the count stays cheap.
             models.Index(
@@ -77,6 +96,15 @@ class Notification(BaseModel):
             # Removing notifications about deleted content.
             models.Index(fields=["target_type", "target_uuid"], name="notification_target"),
         ]
+        constraints = [
+            # At most one open (unread) group per recipient, kind and target: concurrent actors
+            # meet here (the loser of an insert race joins the winner's row).
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "target_type", "target_uuid"],
+                condition=models.Q(read_at__isnull=True, kind__in=GROUPED_KINDS),
+                name="notification_one_open_group",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
@@ -84,3 +112,51 @@ class Notification(BaseModel):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationActor(models.Model):
+    """Who caused a notification: one row for a single notification, one per actor of a group.
+
+    The group's count is the number of these rows (those the recipient may still see), so it
+    is exact however many actors arrive at once: each is one INSERT under a unique constraint.
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="actor_rows"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "actor"], name="notification_actor_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["notification", "-created_at", "-id"], name="notification_actor_latest"
+            ),
+            # Dedup lookups: has this actor caused this kind about this target lately?
+            models.Index(fields=["actor", "-created_at"], name="notification_actor_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} in {self.notification_id}"
+
+
+class DisabledKind(models.Model):
+    """A kind the user turned off (preferences): no row means on, so the default is all on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_kinds_off"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_kind_off_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} off for {self.user_id}"

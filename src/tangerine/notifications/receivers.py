@@ -10,11 +10,8 @@ from __future__ import annotations
 from tangerine.accounts.models import User
 from tangerine.follows import hooks as follows
 from tangerine.notifications import services
-from tangerine.notifications.models import Kind, TargetType
 from tangerine.posts import hooks as posts
 from tangerine.posts.models import Comment, Post, Reply
-from tangerine.products import hooks as products
-from tangerine.products.models import Product
 from tangerine.products import hooks as products
 from tangerine.products.models import Product
 
@@ -47,14 +44,7 @@ def _on_store_link_changed(event: products.StoreLinkChanged) -> None:
     product = Product.objects.filter(pk=event.product_id).select_related("owner").first()
     if product is None:
         return
-    services.notification_create(
-        recipient=product.owner,
-        actor=None,
-        kind=Kind.STORE_LINK,
-        target_type=TargetType.PRODUCT,
-        target_uuid=product.uuid,
-        preview=product.name,
-    )
+    services.notify_store_link(product=product, issues=event.issues)
 
 
 def _on_mentioned(event: posts.Mentioned) -> None:
@@ -62,9 +52,10 @@ def _on_mentioned(event: posts.Mentioned) -> None:
 
 
 def _on_product_saved(event: products.ProductSaved) -> None:
-    product = Product.objects.select_related("owner").get(pk=event.product_id)
-    user = User.objects.get(pk=event.user_id)
-    services.notify_product_saved(user=user, product=product)
+    product = Product.objects.select_related("owner").filter(pk=event.product_id).first()
+    user = User.objects.filter(pk=event.user_id).first()
+    if product is not None and user is not None:
+        services.notify_product_saved(user=user, product=product)
 
 
 def connect() -> None:

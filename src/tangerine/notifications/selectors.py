@@ -1,44 +1,113 @@
 """Reads for notifications: a recipient sees their own, minus those from people they have
-since blocked, been blocked by, or muted (the same rules that stop new ones being created)."""
+since blocked, been blocked by, or muted (the same rules that stop new ones being created).
+
+A notification's actors are its ``NotificationActor`` rows; a group (``GROUPED_KINDS``) has one
+per person. What the list shows of them is computed per page in constant queries: the count of
+actors the recipient may still see (a subquery), and the newest three of them with their profile
+images (one prefetch query, sliced per notification). A notification whose actors are all hidden
+from the recipient is left out; one that never had actors (moderation) or whose actors all
+deleted their accounts stays, with ``actor`` null.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tangerine.accounts.models import Block, Mute, User
-from tangerine.notifications.models import Notification, TargetType
+from tangerine.notifications.models import (
+    DisabledKind,
+    Kind,
+    Notification,
+    NotificationActor,
+    TargetType,
+)
 from tangerine.posts.models import Comment, Post, Reply
+from tangerine.products.models import Product
+
+# How many of a group's actors the list carries (avatars); the count covers all of them.
+SHOWN_ACTORS = 3
+
+
+def visible_actor_rows(*, recipient: User) -> QuerySet[NotificationActor]:
+    """Actor rows the recipient may see: no block either way, not muted, account active."""
+    blocked = Block.objects.between(recipient, OuterRef("actor_id"))
+    muted = Mute.objects.filter(muter=recipient, muted=OuterRef("actor_id"))
+    return NotificationActor.objects.filter(
+        ~Exists(blocked),
+        ~Exists(muted),
+        actor__is_active=True,
+        actor__suspended_at__isnull=True,
+    )
 
 
 def notification_qs_for_recipient(*, recipient: User) -> QuerySet[Notification]:
     """The recipient's visible notifications (unordered; the paginator orders them)."""
-    blocked = Block.objects.between(recipient, OuterRef("actor_id"))
-    muted = Mute.objects.filter(muter=recipient, muted=OuterRef("actor_id"))
-    # A null actor (moderation, deleted account) matches neither subquery and stays visible.
-    qs = Notification.objects.filter(recipient=recipient).filter(~Exists(blocked), ~Exists(muted))
-    # The stored preview must not outlive its content: what was deleted, hidden by moderation,
-    # unpublished or written by a since-suspended user is no longer listed (nor counted).
-    qs = qs.exclude(
-        Q(actor__isnull=False) & (Q(actor__is_active=False) | Q(actor__suspended_at__isnull=False))
+    visible = visible_actor_rows(recipient=recipient).filter(notification=OuterRef("pk"))
+    any_actor = NotificationActor.objects.filter(notification=OuterRef("pk"))
+    qs = Notification.objects.filter(recipient=recipient).filter(
+        Exists(visible) | ~Exists(any_actor)
     )
+    # The stored preview must not outlive its content: what was deleted, hidden by moderation,
+    # unpublished or written by a since-suspended user is no longer listed (nor counted). A
+    # "your content was hidden" notice is about hidden content by definition: it stays.
     posts = Post.objects.visible_to(recipient)
     comments = Comment.objects.visible_to(recipient).filter(post__in=posts)
     replies = Reply.objects.visible_to(recipient).filter(comment__in=comments)
+    products = Product.objects.visible_to(recipient)
     return qs.filter(
-        Q(post_uuid__isnull=True) | Exists(posts.filter(uuid=OuterRef("post_uuid"))),
-        ~Q(target_type=TargetType.POST) | Exists(posts.filter(uuid=OuterRef("target_uuid"))),
-        ~Q(target_type=TargetType.COMMENT) | Exists(comments.filter(uuid=OuterRef("target_uuid"))),
-        ~Q(target_type=TargetType.REPLY) | Exists(replies.filter(uuid=OuterRef("target_uuid"))),
+        Q(kind=Kind.CONTENT_HIDDEN)
+        | Q(
+            Q(post_uuid__isnull=True) | Exists(posts.filter(uuid=OuterRef("post_uuid"))),
+            ~Q(target_type=TargetType.POST) | Exists(posts.filter(uuid=OuterRef("target_uuid"))),
+            ~Q(target_type=TargetType.COMMENT)
+            | Exists(comments.filter(uuid=OuterRef("target_uuid"))),
+            ~Q(target_type=TargetType.REPLY) | Exists(replies.filter(uuid=OuterRef("target_uuid"))),
+            ~Q(target_type=TargetType.PRODUCT)
+            | Exists(products.filter(uuid=OuterRef("target_uuid"))),
+        )
     )
 
 
 def notification_list(*, recipient: User) -> QuerySet[Notification]:
-    """One query per page: the actor and the actor's profile image come joined."""
-    return notification_qs_for_recipient(recipient=recipient).select_related(
-        "actor", "actor__profile_image"
+    """Two queries per page: the page with each row's visible actor count, then the newest
+    ``SHOWN_ACTORS`` visible actors of every row on it (profile images joined)."""
+    visible = visible_actor_rows(recipient=recipient)
+    count = (
+        visible.filter(notification=OuterRef("pk"))
+        .order_by()
+        .values("notification")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    shown = visible.select_related("actor", "actor__profile_image").order_by("-created_at", "-id")
+    return (
+        notification_qs_for_recipient(recipient=recipient)
+        .annotate(actor_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        .prefetch_related(
+            Prefetch("actor_rows", queryset=shown[:SHOWN_ACTORS], to_attr="shown_actor_rows")
+        )
     )
 
 
+def notification_for_event(notification: Notification) -> Notification:
+    """The row as the list shows it (actors and count), for the socket event; the row itself
+    when the list would not show it."""
+    found = notification_list(recipient=notification.recipient).filter(pk=notification.pk).first()
+    return found if found is not None else notification
+
+
 def notification_unread_count(*, recipient: User) -> int:
-    """One COUNT over the partial unread index."""
+    """One COUNT over the partial unread index (a group counts once)."""
     return notification_qs_for_recipient(recipient=recipient).filter(read_at__isnull=True).count()
+
+
+def kinds_off(*, user: User) -> set[str]:
+    """The kinds ``user`` turned off (preferences); empty by default."""
+    return set(DisabledKind.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def notification_preferences(*, user: User) -> dict[str, bool]:
+    """Every kind, on (True) unless the user turned it off."""
+    disabled = kinds_off(user=user)
+    return {kind: kind not in disabled for kind in Kind.values}

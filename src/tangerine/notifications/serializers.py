@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
-from tangerine.notifications.models import Kind, Notification, TargetType
+from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, TargetType
 
 MARK_READ_MAX_UUIDS = 100
 
@@ -21,17 +21,63 @@ class NotificationTargetSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    """One notification; ``actor`` is null for moderation notices and deleted accounts."""
+    """One notification, or one group of them (likes, follows, saves of one target).
+
+    ``actor`` is the newest actor the recipient may see (null for moderation notices and deleted
+    accounts); ``actors`` up to three of the newest (avatars); ``actor_count`` how many people
+    in all, ``others_count`` the rest after ``actor`` ("민지님 외 3명").
+    """
 
     kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
-    actor = UserBriefSerializer(read_only=True, allow_null=True)
+    actor = serializers.SerializerMethodField()
+    actors = serializers.SerializerMethodField()
+    actor_count = serializers.SerializerMethodField()
+    others_count = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
     read = serializers.BooleanField(source="is_read", read_only=True)
+    latest_at = serializers.DateTimeField(
+        read_only=True, help_text="The last activity: creation or the newest actor joining."
+    )
 
     class Meta:
         model = Notification
-        fields = ["uuid", "kind", "actor", "target", "read", "created_at"]
+        fields = [
+            "uuid",
+            "kind",
+            "actor",
+            "actors",
+            "actor_count",
+            "others_count",
+            "target",
+            "read",
+            "created_at",
+            "latest_at",
+        ]
         read_only_fields = fields
+
+    def _actor_rows(self, notification: Notification) -> list[Any]:
+        rows = getattr(notification, "shown_actor_rows", None)
+        if rows is None:  # not from the list selector: the stored actor alone
+            return [] if notification.actor is None else [_Row(notification.actor)]
+        return list(rows)
+
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
+    def get_actor(self, notification: Notification) -> dict[str, Any] | None:
+        rows = self._actor_rows(notification)
+        return dict(UserBriefSerializer(rows[0].actor).data) if rows else None
+
+    @extend_schema_field(UserBriefSerializer(many=True))
+    def get_actors(self, notification: Notification) -> list[dict[str, Any]]:
+        return [dict(UserBriefSerializer(row.actor).data) for row in self._actor_rows(notification)]
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
+    def get_actor_count(self, notification: Notification) -> int:
+        count = getattr(notification, "actor_count", None)
+        return len(self._actor_rows(notification)) if count is None else int(count)
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
+    def get_others_count(self, notification: Notification) -> int:
+        return max(self.get_actor_count(notification) - 1, 0)
 
     @extend_schema_field(NotificationTargetSerializer)
     def get_target(self, notification: Notification) -> dict[str, Any]:
@@ -41,6 +87,13 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
             "preview": notification.preview,
             "post": str(notification.post_uuid) if notification.post_uuid else None,
         }
+
+
+class _Row:
+    """An actor row stand-in for a notification serialized outside the list selector."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
 
 
 class NotificationPageSerializer(serializers.Serializer[dict[str, Any]]):
@@ -79,3 +132,37 @@ class MarkReadSerializer(serializers.Serializer[dict[str, Any]]):
                 {"non_field_errors": ['Send "uuids" (notification uuids) or "all": true.']}
             )
         return attrs
+
+
+class _PreferencesBase(serializers.Serializer[dict[str, Any]]):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        initial = self.initial_data if isinstance(self.initial_data, dict) else {}
+        errors: dict[str, list[str]] = {
+            str(key): ["Unknown notification kind."] for key in initial if key not in Kind.values
+        }
+        for kind in ALWAYS_ON:
+            if attrs.get(kind) is False:
+                errors[kind] = ["Moderation notices cannot be turned off."]
+        if not initial and not errors:
+            errors["non_field_errors"] = ['Send at least one kind, e.g. {"post_like": false}.']
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+# One boolean field per kind, built from ``Kind`` so a new kind appears here by itself.
+NotificationPreferencesSerializer: type[_PreferencesBase] = type(
+    "NotificationPreferencesSerializer",
+    (_PreferencesBase,),
+    {
+        "__doc__": (
+            "Each kind on (true) or off (false); a PATCH sends only the kinds it changes. An "
+            "unknown kind is a 400 naming it; `warning` and `content_hidden` (moderation "
+            "notices) cannot be turned off."
+        ),
+        **{
+            kind: serializers.BooleanField(required=False, help_text=f"`{kind}` notifications.")
+            for kind in Kind.values
+        },
+    },
+)

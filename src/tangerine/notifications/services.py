@@ -16,16 +16,27 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.core.realtime import NotificationEvent, publish_on_commit, user_group
-from tangerine.notifications.models import PREVIEW_MAX_LENGTH, Kind, Notification, TargetType
+from tangerine.notifications.models import (
+    ALWAYS_ON,
+    GROUPED_KINDS,
+    PREVIEW_MAX_LENGTH,
+    DisabledKind,
+    Kind,
+    Notification,
+    NotificationActor,
+    TargetType,
+)
+from tangerine.notifications.selectors import notification_preferences
 
 # Unlike-and-like-again (or unfollow-and-follow-again) should not ring the recipient each time.
 DEDUP_WINDOW = timedelta(hours=1)
-DEDUP_KINDS = frozenset({Kind.FOLLOW, Kind.POST_LIKE, Kind.COMMENT_LIKE, Kind.REPLY_LIKE})
+DEDUP_KINDS = frozenset(GROUPED_KINDS)
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -50,10 +61,35 @@ def _unwanted(*, recipient: User, actor: User | None) -> bool:
 
 def notification_event(notification: Notification) -> NotificationEvent:
     """The socket event; plain JSON types only, so every channel layer can carry it."""
+    from tangerine.notifications.selectors import notification_for_event
     from tangerine.notifications.serializers import NotificationSerializer
 
-    payload = json.loads(json.dumps(NotificationSerializer(notification).data, cls=JSONEncoder))
+    shown = notification_for_event(notification)
+    payload = json.loads(json.dumps(NotificationSerializer(shown).data, cls=JSONEncoder))
     return {"type": "notification", "notification": payload}
+
+
+def notification_preferences_update(*, user: User, changes: dict[str, bool]) -> dict[str, bool]:
+    """Turn kinds on (``True``) or off (``False``); answers every kind's state afterwards.
+
+    Idempotent: turning off what is off (or on what is on) changes nothing. Kinds in
+    ``ALWAYS_ON`` cannot be turned off (the serializer refuses; here a ``ValueError``).
+    """
+    unknown = set(changes) - set(Kind.values)
+    if unknown:
+        raise ValueError(f"Unknown notification kinds {sorted(unknown)!r}.")
+    if any(kind in ALWAYS_ON and on is False for kind, on in changes.items()):
+        raise ValueError("Moderation notices cannot be turned off.")
+    with transaction.atomic():
+        on = [kind for kind, enabled in changes.items() if enabled]
+        off = [kind for kind, enabled in changes.items() if not enabled]
+        if on:
+            DisabledKind.objects.filter(user=user, kind__in=on).delete()
+        if off:
+            DisabledKind.objects.bulk_create(
+                [DisabledKind(user=user, kind=kind) for kind in off], ignore_conflicts=True
+            )
+    return notification_preferences(user=user)
 
 
 def notification_create(
@@ -69,12 +105,19 @@ def notification_create(
     """Store a notification for ``recipient`` and push it to their sockets after commit.
 
     Returns None, storing nothing, when ``actor`` is the recipient, a block stands between them,
-    the recipient muted the actor, or (likes and follows) the same actor already caused the same
-    kind of notification about the same target within ``DEDUP_WINDOW``. ``actor`` None means the
-    system (moderation). ``preview`` is cut to one line of 140 characters.
+    the recipient muted the actor, the recipient turned ``kind`` off (preferences), or the same
+    actor already caused the same kind of notification about the same target within
+    ``DEDUP_WINDOW`` (likes, follows, saves), or is already in the open group.
 
-    Runs in the caller's transaction when there is one (one INSERT needs no savepoint of its
-    own), so the notification stands or falls with the write that caused it.
+    A grouped kind (``GROUPED_KINDS``) with an actor joins the recipient's open (unread) group
+    for that kind and target, creating it if there is none: the group's row is locked
+    (``select_for_update``) while the actor is added and it is bumped (``latest_at``, ``actor``,
+    ``preview``), and the unique constraint on open groups turns an insert race into a retry that
+    joins the winner's row. The returned row is the group. ``actor`` None means the system
+    (moderation). ``preview`` is cut to one line of 140 characters.
+
+    Runs in the caller's transaction when there is one, so the notification stands or falls with
+    the write that caused it.
     """
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
@@ -82,30 +125,83 @@ def notification_create(
         raise ValueError(f"Unknown notification target type {target_type!r}.")
     if _unwanted(recipient=recipient, actor=actor):
         return None
+    if kind not in ALWAYS_ON and DisabledKind.objects.filter(user=recipient, kind=kind).exists():
+        return None
     if (
         kind in DEDUP_KINDS
         and actor is not None
-        and Notification.objects.filter(
-            recipient=recipient,
+        and NotificationActor.objects.filter(
             actor=actor,
-            kind=kind,
-            target_type=target_type,
-            target_uuid=target_uuid,
+            notification__recipient=recipient,
+            notification__kind=kind,
+            notification__target_type=target_type,
+            notification__target_uuid=target_uuid,
             created_at__gte=timezone.now() - DEDUP_WINDOW,
         ).exists()
     ):
         return None
-    notification = Notification.objects.create(
-        recipient=recipient,
-        actor=actor,
-        kind=kind,
-        target_type=target_type,
-        target_uuid=target_uuid,
-        post_uuid=post_uuid,
-        preview=preview_of(preview),
-    )
+    fields = {
+        "recipient": recipient,
+        "kind": kind,
+        "target_type": target_type,
+        "target_uuid": target_uuid,
+    }
+    if kind in GROUPED_KINDS and actor is not None:
+        notification = _join_group(
+            fields=fields, actor=actor, preview=preview_of(preview), post_uuid=post_uuid
+        )
+        if notification is None:
+            return None
+    else:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                **fields, actor=actor, post_uuid=post_uuid, preview=preview_of(preview)
+            )
+            if actor is not None:
+                NotificationActor.objects.create(
+                    notification=notification, actor=actor, created_at=notification.created_at
+                )
     publish_on_commit(group=user_group(recipient.uuid), event=notification_event(notification))
     return notification
+
+
+_GROUP_ATTEMPTS = 5
+
+
+def _join_group(
+    *, fields: dict[str, Any], actor: User, preview: str, post_uuid: Any
+) -> Notification | None:
+    """Add ``actor`` to the open group of ``fields`` (created if missing); None if already in."""
+    for _ in range(_GROUP_ATTEMPTS):
+        with transaction.atomic():
+            now = timezone.now()
+            group = (
+                Notification.objects.select_for_update()
+                .filter(**fields, read_at__isnull=True)
+                .first()
+            )
+            if group is None:
+                try:
+                    with transaction.atomic():
+                        group = Notification.objects.create(
+                            **fields,
+                            actor=actor,
+                            post_uuid=post_uuid,
+                            preview=preview,
+                            latest_at=now,
+                        )
+                except IntegrityError:
+                    continue  # someone opened it first: lock theirs and join it
+            elif group.actor_rows.filter(actor=actor).exists():
+                return None
+            else:
+                group.actor = actor
+                group.latest_at = now
+                group.preview = preview
+                group.save(update_fields=["actor", "latest_at", "preview", "updated_at"])
+            NotificationActor.objects.create(notification=group, actor=actor, created_at=now)
+            return group
+    raise RuntimeError("Could not join the notification group (kept losing insert races).")
 
 
 def notifications_mark_read(
@@ -124,10 +220,10 @@ def notifications_mark_read(
 
 def notifications_delete_for_target(*, target_type: str, target_uuids: Iterable[Any]) -> int:
     """Remove notifications about deleted content (call from that content's delete service)."""
-    deleted, _ = Notification.objects.filter(
+    _, by_model = Notification.objects.filter(
         target_type=target_type, target_uuid__in=list(target_uuids)
     ).delete()
-    return deleted
+    return by_model.get(Notification._meta.label, 0)
 
 
 # --- what other apps call, after their own write succeeded ---
@@ -140,7 +236,8 @@ def notify_follow(*, follower: User, followee: User) -> Notification | None:
         actor=follower,
         kind=Kind.FOLLOW,
         target_type=TargetType.USER,
-        target_uuid=follower.uuid,
+        # The group's target is the followee: all new followers gather in one line.
+        target_uuid=followee.uuid,
     )
 
 
@@ -244,4 +341,81 @@ def notify_warning(*, warning: Any) -> Notification | None:
         target_type=TargetType.WARNING,
         target_uuid=warning.uuid,
         preview=warning.message or warning.reason,
+    )
+
+
+def notify_mentioned(*, author: User, target: Any, users: Iterable[User]) -> list[Notification]:
+    """After a post, comment or reply newly mentions ``users`` (``@handle``): one notification
+    per person and item. Someone already told about this item is not told again (an edit that
+    keeps a mention, or the hook sent twice), and blocks and mutes apply as everywhere."""
+    from tangerine.posts.models import Comment, Post, Reply
+
+    if isinstance(target, Post):
+        target_type, preview, post_uuid = TargetType.POST, target.title or target.text, target.uuid
+    elif isinstance(target, Comment):
+        target_type, preview, post_uuid = TargetType.COMMENT, target.text, target.post.uuid
+    elif isinstance(target, Reply):
+        target_type, preview, post_uuid = TargetType.REPLY, target.text, target.comment.post.uuid
+    else:
+        raise ValueError(f"Cannot mention in {type(target).__name__}.")
+    told = set(
+        Notification.objects.filter(
+            kind=Kind.MENTION, target_type=target_type, target_uuid=target.uuid
+        ).values_list("recipient_id", flat=True)
+    )
+    made = []
+    for user in {user.pk: user for user in users}.values():
+        if user.pk in told:
+            continue
+        notification = notification_create(
+            recipient=user,
+            actor=author,
+            kind=Kind.MENTION,
+            target_type=target_type,
+            target_uuid=target.uuid,
+            preview=preview,
+            post_uuid=post_uuid,
+        )
+        if notification is not None:
+            made.append(notification)
+    return made
+
+
+def notify_product_saved(*, user: User, product: Any) -> Notification | None:
+    """After ``user`` newly saved (찜) ``product``: tells the seller (grouped per product)."""
+    return notification_create(
+        recipient=product.owner,
+        actor=user,
+        kind=Kind.PRODUCT_SAVED,
+        target_type=TargetType.PRODUCT,
+        target_uuid=product.uuid,
+        preview=product.name,
+    )
+
+
+STORE_LINK_ISSUES = ("link", "price", "stock")
+
+
+def notify_store_link(*, product: Any, issues: Iterable[str]) -> Notification | None:
+    """After a store-link check newly found something for the seller to fix: ``issues`` holds
+    ``link`` (broken), ``price`` (the store states another price) and/or ``stock`` (the store
+    is out of stock while the product is on sale).
+
+    The preview is ``"<issues>:<product name>"``, e.g. ``"price,stock:제주 감귤 5kg"`` (issue
+    codes in a fixed order, comma-separated; codes never contain a colon), so a client words
+    each issue in its own language and links to the product, where the one-tap fix is. No
+    actor.
+    """
+    found = set(issues)
+    unknown = found - set(STORE_LINK_ISSUES)
+    if not found or unknown:
+        raise ValueError(f"Store-link issues must be some of {STORE_LINK_ISSUES}: {issues!r}.")
+    codes = ",".join(code for code in STORE_LINK_ISSUES if code in found)
+    return notification_create(
+        recipient=product.owner,
+        actor=None,
+        kind=Kind.STORE_LINK,
+        target_type=TargetType.PRODUCT,
+        target_uuid=product.uuid,
+        preview=f"{codes}:{product.name}",
     )

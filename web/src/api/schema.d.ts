@@ -182,6 +182,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/suggestions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description At most 20 people to follow, best first: people followed by the people I follow (the more the better), then popular accounts. Never me, people I follow, blocked (either way), muted, suspended or deactivated accounts. Shown on an empty feed and after sign-up. */
+        get: operations["accounts_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/token/refresh/": {
         parameters: {
             query?: never;
@@ -2165,21 +2182,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Post"][];
         };
-        PaginatedProductCategoryList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["ProductCategory"][];
-        };
         PaginatedProductList: {
             /**
              * Format: uri
@@ -3147,6 +3149,45 @@ export interface components {
             readonly store_availability: string;
             readonly issues: components["schemas"]["IssuesEnum"][];
         };
+        /** @description A person to follow, with why they are suggested. */
+        Suggestion: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly handle: string;
+            readonly display_name: string;
+            readonly bio: string;
+            /** Format: uri */
+            readonly link_1: string;
+            /** Format: uri */
+            readonly link_2: string;
+            readonly profile_image: components["schemas"]["ImageRef"] | null;
+            readonly follower_count: number;
+            readonly following_count: number;
+            /** @default false */
+            readonly is_following: boolean;
+            /** @default false */
+            readonly is_blocked: boolean;
+            /** @default false */
+            readonly is_muted: boolean;
+            readonly is_staff: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * @description followed_by_people_you_follow, or popular (many followers)
+             *
+             *     * `followed_by_people_you_follow` - followed_by_people_you_follow
+             *     * `popular` - popular
+             */
+            readonly reason: components["schemas"]["SuggestionReasonEnum"];
+            /** @description how many of the people I follow follow them */
+            readonly mutual_count: number;
+        };
+        /**
+         * @description * `followed_by_people_you_follow` - followed_by_people_you_follow
+         *     * `popular` - popular
+         * @enum {string}
+         */
+        SuggestionReasonEnum: "followed_by_people_you_follow" | "popular";
         TextRequest: {
             text: string;
         };
@@ -3588,6 +3629,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountError"];
+                };
+            };
+        };
+    };
+    accounts_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"][];
                 };
             };
         };
@@ -5809,12 +5869,7 @@ export interface operations {
     };
     product_categories: {
         parameters: {
-            query?: {
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -5826,7 +5881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedProductCategoryList"];
+                    "application/json": components["schemas"]["ProductCategory"][];
                 };
             };
         };
