@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from tangerine.accounts.auth import Viewer
-from tangerine.accounts.models import Block, User
+from tangerine.accounts.models import Block, Mute, User
+from tangerine.accounts.selectors import user_qs_for_viewer
 from tangerine.follows.models import Follow
 
 
@@ -52,3 +67,47 @@ def user_get_any(*, handle: str) -> User:
     if user is None:
         raise Http404
     return user
+
+
+SUGGESTIONS_MAX = 20
+FRIENDS_OF_FRIENDS = "followed_by_people_you_follow"
+POPULAR = "popular"
+
+
+def user_suggestions(*, viewer: User, limit: int = SUGGESTIONS_MAX) -> list[User]:
+    """People ``viewer`` might follow, best first, at most ``limit``:
+
+    1. people followed by the people the viewer follows, the more of them the better
+       (``mutual_count``, ``reason = "followed_by_people_you_follow"``);
+    2. then popular accounts, by follower count (``reason = "popular"``).
+
+    Never the viewer, people they already follow, people on either side of a block, people
+    they muted, suspended or deactivated accounts. (Sellers in categories the viewer looked
+    at would need products and search data, apps above this one; not a signal yet.)
+
+    One query: followees, blocks and mutes are subqueries, ``mutual_count`` a correlated count.
+    """
+    followees = Follow.objects.filter(follower=viewer).values("followee_id")
+    mutual = (
+        Follow.objects.filter(followee=OuterRef("pk"), follower_id__in=followees)
+        .values("followee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        user_qs_for_viewer(viewer=viewer)
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=followees)
+        .filter(~Exists(Block.objects.between(viewer, OuterRef("pk"))))
+        .filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))))
+        .annotate(mutual_count=Coalesce(Subquery(mutual, output_field=IntegerField()), 0))
+        .annotate(
+            reason=Case(
+                When(Q(mutual_count__gt=0), then=Value(FRIENDS_OF_FRIENDS)),
+                default=Value(POPULAR),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-mutual_count", "-follower_count", "-created_at", "-id")
+    )
+    return list(qs[:limit])

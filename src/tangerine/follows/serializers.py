@@ -5,7 +5,26 @@ from typing import Any
 from rest_framework import serializers
 
 from tangerine.accounts.models import HANDLE_MAX_LENGTH
+from tangerine.accounts.serializers import UserSerializer
+from tangerine.follows.selectors import FRIENDS_OF_FRIENDS, POPULAR
 
 
 class FollowCreateSerializer(serializers.Serializer[dict[str, Any]]):
     handle = serializers.CharField(max_length=HANDLE_MAX_LENGTH)
+
+
+class SuggestionSerializer(UserSerializer):
+    """A person to follow, with why they are suggested."""
+
+    reason = serializers.ChoiceField(
+        choices=[FRIENDS_OF_FRIENDS, POPULAR],
+        read_only=True,
+        help_text="followed_by_people_you_follow, or popular (many followers)",
+    )
+    mutual_count = serializers.IntegerField(
+        read_only=True, help_text="how many of the people I follow follow them"
+    )
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "reason", "mutual_count"]
+        read_only_fields = fields

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -16,7 +16,7 @@ from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
 from tangerine.core.pagination import NewestFirstCursorPagination, cursor_page_of
 from tangerine.follows import selectors, services
-from tangerine.follows.serializers import FollowCreateSerializer
+from tangerine.follows.serializers import FollowCreateSerializer, SuggestionSerializer
 
 
 class FollowCreateView(APIView):
@@ -98,3 +98,47 @@ class RemoveFollowerView(APIView):
         other = selectors.user_get_any(handle=handle)
         services.follow_delete(follower=other, followee=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SuggestionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="accounts_suggestions",
+        responses={200: SuggestionSerializer(many=True)},
+        description=(
+            "At most 20 people to follow, best first: people followed by the people I follow "
+            "(the more the better), then popular accounts. Never me, people I follow, blocked "
+            "(either way), muted, suspended or deactivated accounts. Shown on an empty feed "
+            "and after sign-up."
+        ),
+        examples=[
+            OpenApiExample(
+                "Suggestions",
+                value=[
+                    {
+                        "uuid": "0b6f3c1e-6a55-4c1e-9a43-6f1f0e1d2c3b",
+                        "handle": "minji",
+                        "display_name": "민지",
+                        "bio": "제주 감귤 농부",
+                        "link_1": "",
+                        "link_2": "",
+                        "profile_image": None,
+                        "follower_count": 12,
+                        "following_count": 3,
+                        "is_following": False,
+                        "is_blocked": False,
+                        "is_muted": False,
+                        "is_staff": False,
+                        "created_at": "2026-11-26T09:00:00Z",
+                        "reason": "followed_by_people_you_follow",
+                        "mutual_count": 2,
+                    }
+                ],
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        people = selectors.user_suggestions(viewer=request_user(request))
+        return Response(SuggestionSerializer(people, many=True).data)
