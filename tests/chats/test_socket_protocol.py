@@ -221,6 +221,13 @@ async def test_room_read_moves_the_mark_and_tells_my_other_sockets(
 
     for sock in (b1, b2):
         assert await sock.receive() == {"type": "room.read", "room": str(room.uuid), "seq": 2}
+    # The sender learns it as a read receipt (its messages' unread counts drop).
+    assert await a.receive() == {
+        "type": "member.read",
+        "room": str(room.uuid),
+        "handle": "bob",
+        "seq": 2,
+    }
     assert await a.nothing()
     mark = await sync_to_async(Membership.objects.get)(room=room, user=bob)
     assert mark.last_read_seq == 2

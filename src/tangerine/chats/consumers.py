@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404
@@ -38,6 +39,11 @@ logger = logging.getLogger(__name__)
 CLOSE_SESSION_REVOKED = 4001  # logout, password change, account deletion or deactivation
 CLOSE_NO_ROOMS = 4004  # the user was removed from (or left) their last room
 CLOSE_INVALID_TICKET = 4401  # missing, unknown, expired or already used ticket
+
+# A user's typing frames reach a room at most once per this many seconds (across their sockets);
+# clients show "typing…" for TYPING_EXPIRES_SECONDS after the last one.
+TYPING_THROTTLE_SECONDS = 2.5
+TYPING_EXPIRES_SECONDS = 6
 
 T = TypeVar("T")
 
@@ -205,6 +211,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self._on_message_send(self.user, frame)
             elif kind == "room.read":
                 await self._on_room_read(self.user, frame)
+            elif kind == "typing":
+                await self._on_typing(self.user, frame)
             else:
                 raise FrameError("unknown_type", "Unknown frame type.")
         except FrameError as error:
@@ -219,8 +227,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not self.send_bucket.take():
             raise FrameError("rate_limited", "Too many messages; slow down.", client_id=client_id)
         room_uuid = _room_field(frame)
-        text = frame.get("text")
-        if not isinstance(text, str) or not text.strip():
+        text = frame.get("text", "")
+        image = frame.get("image")
+        if image is not None and not isinstance(image, str):
+            raise FrameError("invalid", "image is an image uuid.", client_id=client_id)
+        if not isinstance(text, str) or (not text.strip() and image is None):
             raise FrameError("invalid", "A message needs some text.", client_id=client_id)
         if len(text) > MESSAGE_TEXT_MAX_LENGTH:
             raise FrameError(
@@ -230,7 +241,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
         try:
             result = await _db(services.message_send)(
-                sender=user, room_uuid=room_uuid, text=text, client_id=client_id
+                sender=user, room_uuid=room_uuid, text=text, client_id=client_id, image=image
             )
         except Http404 as exc:
             raise FrameError("not_found", "No such room.", client_id=client_id) from exc
@@ -244,7 +255,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             logger.warning("Could not store a chat message", exc_info=True)
             raise _unavailable(client_id) from exc
         try:
-            payload = await _db(message_payload)(result.message)
+            payload = await _db(message_payload)(result.message, read_marks=result.read_marks)
         except DatabaseError as exc:  # stored, but without its payload no ack: a resend acks
             logger.warning("Could not load a stored chat message", exc_info=True)
             raise _unavailable(client_id) from exc
@@ -282,9 +293,32 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise _unavailable(None) from exc
         # The service tells every socket of this user (this one included) through their group.
 
+    async def _on_typing(self, user: User, frame: dict[str, Any]) -> None:
+        """``{"type": "typing", "room": uuid}``: tell the room's other members, at most once per
+        ``TYPING_THROTTLE_SECONDS`` per user and room (more frames are dropped silently).
+        Nothing is stored; membership is this socket's room list (no query)."""
+        if not self.frame_bucket.take():
+            raise FrameError("rate_limited", "Too many frames; slow down.")
+        room_uuid = _room_field(frame)
+        if room_uuid not in self.rooms:
+            raise FrameError("not_found", "No such room.")
+        key = f"chat:typing:{user.pk}:{room_uuid}"
+        try:
+            first = await cache.aadd(key, 1, timeout=TYPING_THROTTLE_SECONDS)
+        except Exception:  # a cache outage costs a typing hint, never the socket
+            logger.warning("Could not throttle a typing frame", exc_info=True)
+            return
+        if first:
+            await group_send_bounded(
+                events.room_group(room_uuid), events.typing_event(room_uuid=room_uuid, user=user)
+            )
+
     # --- events from the channel layer ---
 
-    def _as_seen(self, event: events.MessageEvent | events.MessageModeratedEvent) -> dict[str, Any]:
+    def _as_seen(
+        self,
+        event: events.MessageEvent | events.MessageModeratedEvent | events.MessageDeletedEvent,
+    ) -> dict[str, Any]:
         """The message as this socket's user sees it: a placeholder from someone they blocked."""
         if event.get("sender") in self.blocked:
             return message_payload_for_blocker(event["message"])
@@ -311,6 +345,41 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     "type": "message.unhidden",
                     "room": event["room"],
                     "message": self._as_seen(event),
+                }
+            )
+
+    async def chat_message_deleted(self, event: events.MessageDeletedEvent) -> None:
+        if event["room"] in self.rooms:
+            await self._send_json(
+                {"type": "message.deleted", "room": event["room"], "message": self._as_seen(event)}
+            )
+
+    async def chat_member_read(self, event: events.MemberReadEvent) -> None:
+        # The reader's own sockets learn it from ``room.read`` (their user group).
+        if self.user is None or event["user"] == str(self.user.uuid):
+            return
+        if event["room"] in self.rooms:
+            await self._send_json(
+                {
+                    "type": "member.read",
+                    "room": event["room"],
+                    "handle": event["handle"],
+                    "seq": event["seq"],
+                }
+            )
+
+    async def chat_typing(self, event: events.TypingEvent) -> None:
+        # Not to the typist's own sockets, and not to someone who blocked them.
+        if self.user is None or event["user"] == str(self.user.uuid):
+            return
+        if event["room"] in self.rooms and event["user"] not in self.blocked:
+            await self._send_json(
+                {
+                    "type": "typing",
+                    "room": event["room"],
+                    "handle": event["handle"],
+                    "display_name": event["display_name"],
+                    "expires_in": TYPING_EXPIRES_SECONDS,
                 }
             )
 

@@ -72,6 +72,36 @@ class RoomReadEvent(TypedDict):
     seq: int
 
 
+class MemberReadEvent(TypedDict):
+    """To a room: member ``handle`` (uuid ``user``) read it up to ``seq``; clients recompute
+    each message's ``unread_count`` from the members' read marks."""
+
+    type: Literal["chat.member.read"]
+    room: str
+    user: str
+    handle: str
+    seq: int
+
+
+class TypingEvent(TypedDict):
+    """To a room: ``handle`` (uuid ``user``) is typing. Not stored; throttled per user."""
+
+    type: Literal["chat.typing"]
+    room: str
+    user: str
+    handle: str
+    display_name: str
+
+
+class MessageDeletedEvent(TypedDict):
+    """To a room: the sender deleted a message for everyone; clients show the placeholder."""
+
+    type: Literal["chat.message.deleted"]
+    room: str
+    sender: str
+    message: dict[str, Any]
+
+
 def room_group(room_uuid: object) -> str:
     """The channel-layer group of every socket whose user is in the room."""
     return f"chat.room.{room_uuid}"
@@ -112,6 +142,39 @@ def publish_members_changed(
 def publish_read(*, user_uuid: object, room_uuid: object, seq: int) -> None:
     event: RoomReadEvent = {"type": "chat.room.read", "room": str(room_uuid), "seq": seq}
     publish_on_commit(group=user_group(user_uuid), event=event)
+
+
+def publish_member_read(*, room_uuid: object, user: Any, seq: int) -> None:
+    event: MemberReadEvent = {
+        "type": "chat.member.read",
+        "room": str(room_uuid),
+        "user": str(user.uuid),
+        "handle": user.handle,
+        "seq": seq,
+    }
+    publish_on_commit(group=room_group(room_uuid), event=event)
+
+
+def typing_event(*, room_uuid: str, user: Any) -> TypingEvent:
+    return {
+        "type": "chat.typing",
+        "room": room_uuid,
+        "user": str(user.uuid),
+        "handle": user.handle,
+        "display_name": user.display_name,
+    }
+
+
+def publish_message_deleted(
+    *, room_uuid: object, sender_uuid: object, message: dict[str, Any]
+) -> None:
+    event: MessageDeletedEvent = {
+        "type": "chat.message.deleted",
+        "room": str(room_uuid),
+        "sender": str(sender_uuid),
+        "message": message,
+    }
+    publish_on_commit(group=room_group(room_uuid), event=event)
 
 
 def publish_blocks_changed(*, user_uuid: object) -> None:

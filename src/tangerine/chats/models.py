@@ -15,6 +15,10 @@ CLIENT_ID_MAX_LENGTH = 64
 HIDDEN_MESSAGE_TEXT = "This message was hidden by a moderator."
 # What the blocker sees of a message from someone they blocked, in a group room.
 BLOCKED_MESSAGE_TEXT = "This message is from someone you blocked."
+# What everyone (staff aside) sees of a message its sender deleted for everyone.
+DELETED_MESSAGE_TEXT = "This message was deleted."
+# How long after sending a sender may delete a message for everyone.
+MESSAGE_DELETE_WINDOW_SECONDS = 10 * 60
 
 
 class Room(BaseModel):
@@ -37,9 +41,28 @@ class Room(BaseModel):
         "chats.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A room about a product (``POST /api/products/{uuid}/chat/``): the buyer who opened it and
+    # the product; the seller is the product's owner. One open room per buyer and product.
+    product = models.ForeignKey(
+        "products.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["-updated_at", "-id"], name="chat_room_activity")]
+        constraints = [
+            # Two buyers' taps at once make one room: the loser's insert fails and it reads the
+            # winner's room (services.product_room_open).
+            models.UniqueConstraint(
+                fields=["product", "product_buyer"],
+                condition=models.Q(
+                    closed_at__isnull=True, product__isnull=False, product_buyer__isnull=False
+                ),
+                name="chat_room_product_buyer_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.uuid)
@@ -68,16 +91,23 @@ class Membership(BaseModel):
 
 class Message(BaseModel):
     """One message. ``(room, seq)`` orders history; ``(room, sender, client_id)`` makes a resend
-    of the same client message a no-op. ``hidden_at`` is set by moderation."""
+    of the same client message a no-op. ``hidden_at`` is set by moderation; ``deleted_at`` by
+    the sender ("delete for everyone"): the row stays for moderation and reports, but its text
+    and photo are no longer shown to anyone but staff. A photo message has an ``image`` (from
+    the images app's upload grants) and may have no text."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
     )
-    text = models.TextField(max_length=MESSAGE_TEXT_MAX_LENGTH)
+    text = models.TextField(max_length=MESSAGE_TEXT_MAX_LENGTH, blank=True)
+    image = models.ForeignKey(
+        "images.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     seq = models.PositiveBigIntegerField()
     client_id = models.CharField(max_length=CLIENT_ID_MAX_LENGTH)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

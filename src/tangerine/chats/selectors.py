@@ -9,6 +9,7 @@ from django.http import Http404
 
 from tangerine.accounts.models import Block, User
 from tangerine.chats.models import Membership, Message, Room
+from tangerine.products.models import ProductImage
 
 
 def parse_uuid(value: object) -> uuid_lib.UUID:
@@ -23,9 +24,11 @@ def room_qs_for_member(*, user: User) -> QuerySet[Room]:
     """Open rooms ``user`` is in, ready to serialise, newest activity first.
 
     Queries, whatever the number of rooms on a page:
-    1. the rooms, with the last message and its sender joined and ``my_last_read_seq`` as a
-       subquery on the caller's membership;
-    2. every membership of those rooms with its user and profile image (prefetch).
+    1. the rooms, with the last message, its sender and image and the room's product joined,
+       and ``my_last_read_seq`` as a subquery on the caller's membership;
+    2. every membership of those rooms with its user and profile image (prefetch);
+    3. the product rooms' product images with their images (prefetch; skipped by Django when no
+       room on the page is about a product).
     """
     my_read = Membership.objects.filter(room=OuterRef("pk"), user=user).values("last_read_seq")
     members = Membership.objects.select_related("user", "user__profile_image").order_by(
@@ -33,7 +36,7 @@ def room_qs_for_member(*, user: User) -> QuerySet[Room]:
     )
     return (
         Room.objects.filter(closed_at__isnull=True, memberships__user=user)
-        .select_related("last_message", "last_message__sender")
+        .select_related("last_message", "last_message__sender", "last_message__image", "product")
         .annotate(
             my_last_read_seq=Subquery(my_read[:1]),
             # A group room's last message from someone ``user`` blocked shows as a placeholder.
@@ -41,7 +44,13 @@ def room_qs_for_member(*, user: User) -> QuerySet[Room]:
                 Block.objects.filter(blocker=user, blocked=OuterRef("last_message__sender"))
             ),
         )
-        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="member_list"))
+        .prefetch_related(
+            Prefetch("memberships", queryset=members, to_attr="member_list"),
+            Prefetch(
+                "product__product_images",
+                queryset=ProductImage.objects.select_related("image").order_by("position"),
+            ),
+        )
         .order_by("-updated_at", "-id")
     )
 
@@ -71,7 +80,7 @@ def message_qs_for_room(
     """
     qs = (
         Message.objects.filter(room=room)
-        .select_related("sender", "room")
+        .select_related("sender", "room", "image")
         .annotate(
             sender_blocked=Exists(Block.objects.filter(blocker=reader, blocked=OuterRef("sender")))
         )
@@ -79,6 +88,22 @@ def message_qs_for_room(
     if after_seq is not None:
         return qs.filter(seq__gt=after_seq).order_by("seq")
     return qs.order_by("-seq")
+
+
+def room_read_marks(*, room_id: int) -> list[tuple[int, int]]:
+    """``(user_id, last_read_seq)`` of every member (one query): what a message's
+    ``unread_count`` is computed from."""
+    return list(Membership.objects.filter(room_id=room_id).values_list("user_id", "last_read_seq"))
+
+
+def read_marks_of(room: Room) -> list[tuple[int, int]]:
+    """The read marks of a room from ``room_qs_for_member``'s prefetched members (no query)."""
+    return [(m.user_id, m.last_read_seq) for m in getattr(room, "member_list", [])]
+
+
+def unread_count_for(*, sender_id: int, seq: int, read_marks: list[tuple[int, int]]) -> int:
+    """Members other than the sender who have not read up to ``seq`` (KakaoTalk's "1")."""
+    return sum(1 for user_id, mark in read_marks if user_id != sender_id and mark < seq)
 
 
 def room_uuids_for_user(*, user_id: int) -> list[str]:

@@ -8,14 +8,21 @@ from rest_framework import serializers
 from tangerine.accounts.models import HANDLE_MAX_LENGTH
 from tangerine.chats.models import (
     BLOCKED_MESSAGE_TEXT,
+    DELETED_MESSAGE_TEXT,
     HIDDEN_MESSAGE_TEXT,
     ROOM_NAME_MAX_LENGTH,
     Membership,
     Message,
     Room,
 )
+from tangerine.chats.selectors import read_marks_of, unread_count_for
 from tangerine.chats.services import MAX_HANDLES_PER_REQUEST
 from tangerine.images.serializers import ImageRefSerializer
+from tangerine.products.models import Product
+
+# The sale statuses a product card shows (the products app's ``status`` field; ``on_sale`` for
+# products stored before it existed).
+PRODUCT_STATUSES = ["on_sale", "reserved", "sold_out"]
 
 
 class MessageSenderSerializer(serializers.Serializer[Any]):
@@ -27,28 +34,59 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
     """A message as history and socket frames show it.
 
     A hidden message keeps its place in the sequence but shows a placeholder text, except to
-    staff (``context["viewer"]``). So does, for its reader only, a message whose sender the
-    reader blocked (the ``sender_blocked`` annotation of ``selectors.message_qs_for_room``;
-    group rooms keep such pairs).
+    staff (``context["viewer"]``); so does a message its sender deleted for everyone
+    (``deleted``). So does, for its reader only, a message whose sender the reader blocked (the
+    ``sender_blocked`` annotation of ``selectors.message_qs_for_room``; group rooms keep such
+    pairs). A placeholder never carries the photo.
+
+    ``unread_count``: members other than the sender whose read mark is below the message's
+    ``seq``, from ``context["read_marks"]`` (``(user_id, last_read_seq)`` pairs, loaded once per
+    page), so a page costs no query per message.
     """
 
     room = serializers.UUIDField(source="room.uuid", read_only=True)
     sender = MessageSenderSerializer(read_only=True)
     text = serializers.SerializerMethodField()
     hidden = serializers.SerializerMethodField()
+    deleted = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
+    unread_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
-        fields = ["uuid", "room", "sender", "text", "hidden", "seq", "client_id", "created_at"]
+        fields = [
+            "uuid",
+            "room",
+            "sender",
+            "text",
+            "image",
+            "hidden",
+            "deleted",
+            "unread_count",
+            "seq",
+            "client_id",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def _blocked(self, message: Message) -> bool:
         return bool(getattr(message, "sender_blocked", False))
 
+    def _staff(self) -> bool:
+        return bool(getattr(self.context.get("viewer"), "is_staff", False))
+
+    def _masked(self, message: Message) -> bool:
+        if self._blocked(message):
+            return True
+        masked_for_all = message.hidden_at is not None or message.deleted_at is not None
+        return masked_for_all and not self._staff()
+
     def get_text(self, message: Message) -> str:
-        viewer = self.context.get("viewer")
-        if message.hidden_at is not None and not getattr(viewer, "is_staff", False):
+        staff = self._staff()
+        if message.hidden_at is not None and not staff:
             return HIDDEN_MESSAGE_TEXT
+        if message.deleted_at is not None and not staff:
+            return DELETED_MESSAGE_TEXT
         if self._blocked(message):
             return BLOCKED_MESSAGE_TEXT
         return message.text
@@ -56,15 +94,33 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
     def get_hidden(self, message: Message) -> bool:
         return message.hidden_at is not None or self._blocked(message)
 
+    def get_deleted(self, message: Message) -> bool:
+        return message.deleted_at is not None
 
-def message_payload(message: Message) -> dict[str, Any]:
-    """The JSON-ready payload of a just-stored message (for ``message.ack`` and ``message``)."""
-    return dict(MessageSerializer(message).data)
+    @extend_schema_field(ImageRefSerializer(allow_null=True))
+    def get_image(self, message: Message) -> dict[str, Any] | None:
+        if message.image_id is None or self._masked(message):
+            return None
+        return dict(ImageRefSerializer(message.image).data)
+
+    def get_unread_count(self, message: Message) -> int:
+        marks = self.context.get("read_marks")
+        if marks is None:
+            return 0
+        return unread_count_for(sender_id=message.sender_id, seq=message.seq, read_marks=marks)
+
+
+def message_payload(
+    message: Message, *, read_marks: list[tuple[int, int]] | None = None
+) -> dict[str, Any]:
+    """The JSON-ready payload of a message for socket frames (``message.ack``, ``message``,
+    ``message.hidden``, ``message.deleted``); ``read_marks`` give its ``unread_count``."""
+    return dict(MessageSerializer(message, context={"read_marks": read_marks}).data)
 
 
 def message_payload_for_blocker(payload: dict[str, Any]) -> dict[str, Any]:
     """``payload`` as a reader who blocked its sender sees it (live frames in group rooms)."""
-    return {**payload, "text": BLOCKED_MESSAGE_TEXT, "hidden": True}
+    return {**payload, "text": BLOCKED_MESSAGE_TEXT, "hidden": True, "image": None}
 
 
 class MemberSerializer(serializers.ModelSerializer[Membership]):
@@ -78,6 +134,28 @@ class MemberSerializer(serializers.ModelSerializer[Membership]):
         read_only_fields = fields
 
 
+class ProductCardSerializer(serializers.ModelSerializer[Product]):
+    """The product a room is about, as its header and the room list show it."""
+
+    status = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = ["uuid", "name", "price", "currency", "status", "image"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=PRODUCT_STATUSES))
+    def get_status(self, product: Product) -> str:
+        return str(getattr(product, "status", "on_sale") or "on_sale")
+
+    @extend_schema_field(ImageRefSerializer(allow_null=True))
+    def get_image(self, product: Product) -> dict[str, Any] | None:
+        # product_images is prefetched with the images by selectors.room_qs_for_member.
+        links = list(product.product_images.all())
+        return dict(ImageRefSerializer(links[0].image).data) if links else None
+
+
 class RoomSerializer(serializers.ModelSerializer[Room]):
     """A room from one member's point of view (``unread_count`` is theirs).
 
@@ -89,12 +167,14 @@ class RoomSerializer(serializers.ModelSerializer[Room]):
     unread_count = serializers.SerializerMethodField()
     last_seq = serializers.IntegerField(read_only=True)
     last_read_seq = serializers.IntegerField(source="my_last_read_seq", read_only=True)
+    product = serializers.SerializerMethodField()
 
     class Meta:
         model = Room
         fields = [
             "uuid",
             "name",
+            "product",
             "members",
             "last_message",
             "unread_count",
@@ -112,7 +192,16 @@ class RoomSerializer(serializers.ModelSerializer[Room]):
             return None
         message.room = room  # already loaded: no query for the room's uuid
         message.sender_blocked = getattr(room, "last_sender_blocked", False)  # type: ignore[attr-defined]
-        return dict(MessageSerializer(message, context=self.context).data)
+        context = {**self.context, "read_marks": read_marks_of(room)}
+        return dict(MessageSerializer(message, context=context).data)
+
+    @extend_schema_field(ProductCardSerializer(allow_null=True))
+    def get_product(self, room: Room) -> dict[str, Any] | None:
+        """The product card while the product exists and is not hidden by moderation."""
+        product = room.product
+        if product is None or product.hidden_at is not None:
+            return None
+        return dict(ProductCardSerializer(product).data)
 
     def get_unread_count(self, room: Room) -> int:
         # Sending marks a room read for the sender, so everything after the mark is someone

@@ -11,24 +11,29 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
+from rest_framework import exceptions, status
 
 from tangerine.accounts.models import Block, User
 from tangerine.accounts.selectors import user_qs_for_viewer
 from tangerine.chats import events
 from tangerine.chats.models import (
     CLIENT_ID_MAX_LENGTH,
+    MESSAGE_DELETE_WINDOW_SECONDS,
     MESSAGE_TEXT_MAX_LENGTH,
     ROOM_NAME_MAX_LENGTH,
     Membership,
     Message,
     Room,
 )
-from tangerine.chats.selectors import parse_uuid
+from tangerine.chats.selectors import parse_uuid, room_read_marks
+from tangerine.images.models import Image
+from tangerine.images.selectors import images_for_attach
+from tangerine.products.selectors import product_get_visible
 
 MAX_HANDLES_PER_REQUEST = 50
 
@@ -95,6 +100,67 @@ def room_create(*, creator: User, handles: list[str], name: str = "") -> Room:
     return room
 
 
+@dataclass(frozen=True)
+class ProductRoomResult:
+    room: Room
+    created: bool
+
+
+def product_room_open(*, buyer: User, product_uuid: object) -> ProductRoomResult:
+    """Open or reuse the one-to-one room between ``buyer`` and the seller of the product.
+
+    One open room per buyer and product (a conditional unique constraint): when two requests
+    race, the second insert fails and the winner's room is returned. A party who left the room
+    is added back (with the history marked read). 404 when the viewer may not see the product
+    (hidden, unknown, a block in either direction, a suspended seller); 400 on one's own
+    product.
+    """
+    product = product_get_visible(viewer=buyer, uuid=product_uuid)
+    if product.hidden_at is not None:  # staff see hidden products; nobody chats about them
+        raise Http404
+    if product.owner_id == buyer.pk:
+        raise ValidationError({"product": ["You cannot chat about your own product."]})
+    seller = product.owner
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                room = (
+                    Room.objects.select_for_update(of=("self",))
+                    .filter(product=product, product_buyer=buyer, closed_at__isnull=True)
+                    .first()
+                )
+                if room is not None:
+                    _product_room_rejoin(room=room, users=[buyer, seller])
+                    return ProductRoomResult(room=room, created=False)
+                room = Room.objects.create(created_by=buyer, product=product, product_buyer=buyer)
+                Membership.objects.bulk_create(
+                    [Membership(room=room, user=user) for user in (buyer, seller)]
+                )
+                for user in (buyer, seller):
+                    events.publish_room_joined(user_uuid=user.uuid, room_uuid=room.uuid)
+                return ProductRoomResult(room=room, created=True)
+        except IntegrityError:
+            # Another request made the room between our read and our insert: read theirs.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _product_room_rejoin(*, room: Room, users: list[User]) -> None:
+    """Add back whichever of ``users`` left ``room`` (call holding the room's row lock)."""
+    present = set(Membership.objects.filter(room=room).values_list("user_id", flat=True))
+    back = [user for user in users if user.pk not in present]
+    if not back:
+        return
+    Membership.objects.bulk_create(
+        [Membership(room=room, user=user, last_read_seq=room.last_seq) for user in back]
+    )
+    Room.objects.filter(pk=room.pk).update(updated_at=timezone.now())
+    for user in back:
+        events.publish_room_joined(user_uuid=user.uuid, room_uuid=room.uuid)
+    events.publish_members_changed(room_uuid=room.uuid, joined=back)
+
+
 def _room_lock_for_member(*, user: User, room_uuid: object) -> Room:
     """Lock the open room row if ``user`` is a member, else 404. Call inside a transaction."""
     room = (
@@ -115,6 +181,10 @@ def room_invite(*, inviter: User, room_uuid: object, handles: list[str]) -> list
     with the current history marked read.
     """
     room = _room_lock_for_member(user=inviter, room_uuid=room_uuid)
+    if room.product_buyer_id is not None:
+        raise ValidationError(
+            {"members": ["A chat about a product is between its buyer and its seller."]}
+        )
     users = _users_for_handles(viewer=inviter, handles=handles, field="members")
     current = list(User.objects.filter(chat_memberships__room=room))
     current_ids = {user.pk for user in current}
@@ -169,17 +239,28 @@ def _blocked_in_room(*, user: User, room: Room) -> bool:
 class SendResult:
     message: Message
     created: bool
+    # (user_id, last_read_seq) of every member right after the send: the message's unread count.
+    read_marks: list[tuple[int, int]]
 
 
-def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) -> SendResult:
+def message_send(
+    *,
+    sender: User,
+    room_uuid: object,
+    text: str,
+    client_id: str,
+    image: object | None = None,
+) -> SendResult:
     """Store a message from ``sender`` (a member, else 404) with the room's next sequence number.
 
+    ``image``: the uuid of one of the sender's uploaded images (images app upload grant; not
+    failed), making a photo message whose ``text`` may be empty.
     Idempotent per ``(room, sender, client_id)``: a resend returns the stored message with
     ``created=False``. ``SenderBlockedError`` if a block stands between the sender and a member.
     Sending marks the room read up to the new message for the sender.
     The caller fans the message out after this returns (the transaction is committed).
     """
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or (not text.strip() and image is None):
         raise ValidationError({"text": ["A message needs some text."]})
     if len(text) > MESSAGE_TEXT_MAX_LENGTH:
         raise ValidationError({"text": [f"At most {MESSAGE_TEXT_MAX_LENGTH} characters."]})
@@ -193,17 +274,31 @@ def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) 
         # The row lock serialises senders of one room: sequence numbers and the idempotency
         # check below cannot race.
         room = _room_lock_for_member(user=sender, room_uuid=room_uuid)
-        existing = Message.objects.filter(room=room, sender=sender, client_id=client_id).first()
+        existing = (
+            Message.objects.select_related("image")
+            .filter(room=room, sender=sender, client_id=client_id)
+            .first()
+        )
         if existing is not None:
             existing.room = room
             existing.sender = sender
-            return SendResult(message=existing, created=False)
+            return SendResult(
+                message=existing, created=False, read_marks=room_read_marks(room_id=room.pk)
+            )
         # Blocked pairs cannot share a new room; a one-to-one room made before the block stays,
         # but neither side can reach the other through it.
         if _blocked_in_room(user=sender, room=room):
             raise SenderBlockedError
+        photo: Image | None = None
+        if image is not None:
+            photo = images_for_attach(owner=sender, uuids=[image], max_count=1, field="image")[0]
         message = Message.objects.create(
-            room=room, sender=sender, text=text, seq=room.next_seq, client_id=client_id
+            room=room,
+            sender=sender,
+            text=text.strip() if photo is not None else text,
+            image=photo,
+            seq=room.next_seq,
+            client_id=client_id,
         )
         Room.objects.filter(pk=room.pk).update(
             next_seq=F("next_seq") + 1, last_message=message, updated_at=message.created_at
@@ -211,7 +306,8 @@ def message_send(*, sender: User, room_uuid: object, text: str, client_id: str) 
         Membership.objects.filter(room=room, user=sender).update(
             last_read_seq=Greatest(F("last_read_seq"), message.seq)
         )
-    return SendResult(message=message, created=True)
+        marks = room_read_marks(room_id=room.pk)
+    return SendResult(message=message, created=True, read_marks=marks)
 
 
 @transaction.atomic
@@ -223,12 +319,77 @@ def membership_mark_read(*, user: User, room_uuid: object, seq: int | None = Non
     """
     room = _room_lock_for_member(user=user, room_uuid=room_uuid)
     target = room.last_seq if seq is None else max(0, min(int(seq), room.last_seq))
-    Membership.objects.filter(room=room, user=user).update(
-        last_read_seq=Greatest(F("last_read_seq"), target)
-    )
-    mark = Membership.objects.values_list("last_read_seq", flat=True).get(room=room, user=user)
+    before = Membership.objects.values_list("last_read_seq", flat=True).get(room=room, user=user)
+    mark = max(before, target)
+    if mark > before:
+        Membership.objects.filter(room=room, user=user).update(last_read_seq=mark)
+        # The other members recompute their messages' unread counts (read receipts).
+        events.publish_member_read(room_uuid=room.uuid, user=user, seq=mark)
     events.publish_read(user_uuid=user.uuid, room_uuid=room.uuid, seq=mark)
     return mark
+
+
+class MessageDeleteWindowPassed(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        f"A message can be deleted for everyone only within "
+        f"{MESSAGE_DELETE_WINDOW_SECONDS // 60} minutes of sending it."
+    )
+    default_code = "delete_window_passed"
+
+
+class NotYourMessage(exceptions.PermissionDenied):
+    default_detail = "You can delete only your own messages."
+    default_code = "not_your_message"
+
+
+def message_delete(*, user: User, room_uuid: object, message_uuid: object) -> Message:
+    """``user`` deletes their own message for everyone, within ``MESSAGE_DELETE_WINDOW_SECONDS``.
+
+    404 when the room is not one of ``user``'s or the message is not in it; 403
+    (``not_your_message``) for someone else's message; 409 (``delete_window_passed``) after the
+    window. Deleting twice is harmless. The row stays (``deleted_at``) for moderation; the
+    room's open sockets get ``message.deleted`` after the commit.
+    """
+    with transaction.atomic():
+        room = _room_lock_for_member(user=user, room_uuid=room_uuid)
+        message = (
+            Message.objects.select_related("sender", "image")
+            .filter(room=room, uuid=parse_uuid(message_uuid))
+            .first()
+        )
+        if message is None:
+            raise Http404
+        if message.sender_id != user.pk:
+            raise NotYourMessage
+        if message.deleted_at is not None:
+            return message
+        now = timezone.now()
+        if (now - message.created_at).total_seconds() > MESSAGE_DELETE_WINDOW_SECONDS:
+            raise MessageDeleteWindowPassed
+        message.deleted_at = now
+        message.save(update_fields=["deleted_at", "updated_at"])
+        message.room = room
+        _publish_changed(message=message, kind="deleted")
+    return message
+
+
+def _publish_changed(*, message: Message, kind: str) -> None:
+    """Tell the room's sockets a message changed face (deleted, hidden, shown again)."""
+    from tangerine.chats.serializers import message_payload
+
+    payload = message_payload(message, read_marks=room_read_marks(room_id=message.room_id))
+    if kind == "deleted":
+        events.publish_message_deleted(
+            room_uuid=message.room.uuid, sender_uuid=message.sender.uuid, message=payload
+        )
+    else:
+        events.publish_message_moderated(
+            room_uuid=message.room.uuid,
+            sender_uuid=message.sender.uuid if message.sender else "",
+            message=payload,
+            hidden=kind == "hidden",
+        )
 
 
 def message_moderated(*, message_id: int) -> None:
@@ -236,14 +397,9 @@ def message_moderated(*, message_id: int) -> None:
 
     Call inside the moderation transaction; the event leaves after the commit.
     """
-    from tangerine.chats.serializers import message_payload
-
-    message = Message.objects.select_related("room", "sender").filter(pk=message_id).first()
+    message = (
+        Message.objects.select_related("room", "sender", "image").filter(pk=message_id).first()
+    )
     if message is None:
         return
-    events.publish_message_moderated(
-        room_uuid=message.room.uuid,
-        sender_uuid=message.sender.uuid if message.sender else "",
-        message=message_payload(message),
-        hidden=message.hidden_at is not None,
-    )
+    _publish_changed(message=message, kind="hidden" if message.hidden_at else "unhidden")

@@ -13,5 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.RoomMessagesView.as_view(),
         name="chat-messages",
     ),
+    path(
+        "chats/rooms/<str:uuid>/messages/<str:message>/",
+        views.MessageDetailView.as_view(),
+        name="chat-message",
+    ),
+    # Above the products app in the layers: a room can be about a product.
+    path("products/<str:uuid>/chat/", views.ProductChatView.as_view(), name="product-chat"),
     path("chats/ws-ticket/", views.WsTicketView.as_view(), name="chat-ws-ticket"),
 ]

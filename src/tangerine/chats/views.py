@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -199,13 +199,21 @@ class RoomMessagesView(ListAPIView[Message]):
         return self._chat_paginator
 
     def get_queryset(self) -> Any:
-        room = _room_for(self.request, self.kwargs["uuid"])
+        self.room = _room_for(self.request, self.kwargs["uuid"])
         return selectors.message_qs_for_room(
-            room=room, reader=request_user(self.request), after_seq=self._after_seq()
+            room=self.room, reader=request_user(self.request), after_seq=self._after_seq()
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "viewer": self.request.user}
+        # The members' read marks, loaded with the room: every message's unread_count without
+        # a query per message.
+        room = getattr(self, "room", None)
+        marks = selectors.read_marks_of(room) if room is not None else []
+        return {
+            **super().get_serializer_context(),
+            "viewer": self.request.user,
+            "read_marks": marks,
+        }
 
     @extend_schema(
         summary="History, newest first (or oldest first after after_seq)",
@@ -235,3 +243,148 @@ class WsTicketView(APIView):
             raise Http404
         ticket, ttl = tickets.ws_ticket_issue(user=request.user)
         return Response({"ticket": ticket, "expires_in": ttl})
+
+
+_ERROR_EXAMPLES = {
+    "not_found": OpenApiExample(
+        "Not found", value={"code": "not_found", "detail": "Not found."}, response_only=True
+    ),
+}
+
+
+class MessageDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Delete my message for everyone (within 10 minutes)",
+        description=(
+            "The row stays for moderation; members see a placeholder (`deleted: true`) and the "
+            "room's sockets get a `message.deleted` frame. Deleting twice is harmless."
+        ),
+        request=None,
+        responses={
+            204: None,
+            403: OpenApiResponse(
+                description="Someone else's message",
+                examples=[
+                    OpenApiExample(
+                        "Not yours",
+                        value={
+                            "code": "not_your_message",
+                            "detail": "You can delete only your own messages.",
+                        },
+                    )
+                ],
+            ),
+            404: OpenApiResponse(
+                description="Not a member, unknown room or message",
+                examples=[_ERROR_EXAMPLES["not_found"]],
+            ),
+            409: OpenApiResponse(
+                description="More than 10 minutes after sending",
+                examples=[
+                    OpenApiExample(
+                        "Too late",
+                        value={
+                            "code": "delete_window_passed",
+                            "detail": "A message can be deleted for everyone only within "
+                            "10 minutes of sending it.",
+                        },
+                    )
+                ],
+            ),
+        },
+    )
+    def delete(self, request: Request, uuid: str, message: str) -> Response:
+        services.message_delete(
+            user=request.user,  # type: ignore[arg-type]
+            room_uuid=uuid,
+            message_uuid=message,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_ROOM_EXAMPLE = {
+    "uuid": "6f1c2a9e-4b7d-4d1e-9a53-0c2f8e7b1a10",
+    "name": "",
+    "product": {
+        "uuid": "0b8e5f7a-2c1d-4e3f-8a9b-1c2d3e4f5a6b",
+        "name": "제주 감귤 5kg",
+        "price": 12900,
+        "currency": "KRW",
+        "status": "on_sale",
+        "image": None,
+    },
+    "members": [
+        {
+            "handle": "minji",
+            "display_name": "민지",
+            "profile_image": None,
+            "joined_at": "2026-12-06T09:00:00Z",
+            "last_read_seq": 0,
+        },
+        {
+            "handle": "tangerine_farm",
+            "display_name": "귤 농장",
+            "profile_image": None,
+            "joined_at": "2026-12-06T09:00:00Z",
+            "last_read_seq": 0,
+        },
+    ],
+    "last_message": None,
+    "unread_count": 0,
+    "last_seq": 0,
+    "last_read_seq": 0,
+    "created_at": "2026-12-06T09:00:00Z",
+    "updated_at": "2026-12-06T09:00:00Z",
+}
+
+
+class ProductChatView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Chat with the seller: open or reuse my room about this product",
+        description=(
+            "One open room per buyer and product, between the buyer and the product's owner. "
+            "201 with a new room, 200 with the existing one (a party who had left is added "
+            "back). 400 on one's own product; 404 for a product the viewer cannot see "
+            "(hidden, unknown, or a block in either direction)."
+        ),
+        tags=["chats"],
+        request=None,
+        responses={
+            200: OpenApiResponse(RoomSerializer, description="The existing room"),
+            201: OpenApiResponse(
+                RoomSerializer,
+                description="A new room",
+                examples=[OpenApiExample("New room", value=_ROOM_EXAMPLE)],
+            ),
+            400: OpenApiResponse(
+                description="My own product",
+                examples=[
+                    OpenApiExample(
+                        "Own product",
+                        value={
+                            "code": "invalid",
+                            "detail": "Invalid input.",
+                            "fields": {"product": ["You cannot chat about your own product."]},
+                        },
+                    )
+                ],
+            ),
+            404: OpenApiResponse(
+                description="Unknown, hidden or blocked", examples=[_ERROR_EXAMPLES["not_found"]]
+            ),
+        },
+    )
+    def post(self, request: Request, uuid: str) -> Response:
+        result = services.product_room_open(
+            buyer=request.user,  # type: ignore[arg-type]
+            product_uuid=uuid,
+        )
+        room = _room_for(request, result.room.uuid)
+        body = RoomSerializer(room, context={"viewer": request.user}).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )

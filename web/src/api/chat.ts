@@ -50,14 +50,8 @@ export function useCreateRoom() {
 export function useOpenProductChat() {
   const qc = useQueryClient();
   return useMutation({
-    // Typed once the endpoint is in the generated schema.
     mutationFn: (uuid: string) =>
-      unwrap(
-        (api as unknown as { POST: (path: string, init: unknown) => Promise<{ data?: Room; error?: unknown; response: Response }> }).POST(
-          "/api/products/{uuid}/chat/",
-          { params: { path: { uuid } } },
-        ),
-      ) as Promise<Room>,
+      unwrap(api.POST("/api/products/{uuid}/chat/", { params: { path: { uuid } } })),
     onSuccess: (room) => {
       qc.setQueryData(roomKey(room.uuid), room);
       void qc.invalidateQueries({ queryKey: roomsKey });

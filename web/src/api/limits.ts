@@ -35,6 +35,12 @@ export const schemaLimits = {
       "minLength": 1
     }
   },
+  "AppealCreateRequest": {
+    "text": {
+      "maxLength": 1000,
+      "minLength": 1
+    }
+  },
   "CommentCreateRequest": {
     "text": {
       "maxLength": 1000,
@@ -136,6 +142,11 @@ export const schemaLimits = {
     "email": {
       "maxLength": 254,
       "minLength": 1
+    }
+  },
+  "PatchedAppealDecisionRequest": {
+    "reason": {
+      "maxLength": 500
     }
   },
   "PatchedPostWriteRequest": {
@@ -359,6 +370,27 @@ export const paramLimits = {
       }
     }
   },
+  "/api/products/": {
+    "get": {
+      "category": {
+        "minLength": 1
+      },
+      "max_price": {
+        "maximum": 1000000000000,
+        "minimum": 0
+      },
+      "min_price": {
+        "maximum": 1000000000000,
+        "minimum": 0
+      },
+      "sort": {
+        "minLength": 1
+      },
+      "status": {
+        "minLength": 1
+      }
+    }
+  },
   "/api/products/recommend/": {
     "get": {
       "page": {
@@ -395,6 +427,20 @@ export const paramLimits = {
       "status": {
         "minLength": 1
       },
+      "target_type": {
+        "minLength": 1
+      }
+    }
+  },
+  "/api/reports/appeals/": {
+    "get": {
+      "status": {
+        "minLength": 1
+      }
+    }
+  },
+  "/api/reports/hidden/": {
+    "get": {
       "target_type": {
         "minLength": 1
       }
