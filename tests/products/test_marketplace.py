@@ -126,7 +126,7 @@ def test_filters_by_category_status_and_inclusive_price(anon: APIClient, alice: 
         str(dear.uuid),
     }
     assert _uuids(anon.get(LIST, {"category": "food", "status": "reserved"})) == [str(mid.uuid)]
-    got = anon.get(LIST, {"category": "food", "min_price": 1000, "max_price": 2000})
+    got = anon.get(LIST, {"category": "food", "min_price": "1000", "max_price": "2000"})
     assert set(_uuids(got)) == {str(cheap.uuid), str(mid.uuid)}
 
 
@@ -213,7 +213,7 @@ def test_a_product_added_while_paging_is_neither_skipped_nor_repeated(
 ) -> None:
     for price in (100, 200, 300, 400):
         ProductFactory.create(owner=alice, price=price)
-    first = anon.get(LIST, {"sort": "price_asc", "page_size": 2}).json()
+    first = anon.get(LIST, {"sort": "price_asc", "page_size": "2"}).json()
     ProductFactory.create(owner=alice, price=50)  # sorts before the cursor: not shown again
     rest = _walk(anon, first["next"])
     assert [p["price"] for p in first["results"]] + [
@@ -256,7 +256,7 @@ def test_filtered_list_query_count_is_constant(
     # 1 the viewer (JWT), 2 the page of products with owners, block/mute checks and the
     # viewer's saved flag (EXISTS subqueries), 3 their images.
     with django_assert_num_queries(3):
-        response = client.get(LIST, {"category": "food", "sort": "price_desc", "min_price": 0})
+        response = client.get(LIST, {"category": "food", "sort": "price_desc", "min_price": "0"})
     results = response.json()["results"]
     assert len(results) == rows
     assert sum(p["saved"] for p in results) == rows // 2

@@ -95,7 +95,7 @@ def _grouped(
         (ProductSave, "saves"),
     ):
         rows = (
-            model.objects.filter(**in_range)  # type: ignore[attr-defined]
+            model.objects.filter(**in_range)
             .order_by()
             .values_list("product_id", "day")
             .annotate(n=Count("id"))

@@ -55,6 +55,7 @@ _PRODUCT_BRIEF = {
 
 class CategoryListView(generics.GenericAPIView[Any]):
     permission_classes = [permissions.AllowAny]
+    pagination_class = None
     serializer_class = ProductCategorySerializer
 
     @extend_schema(

@@ -152,6 +152,7 @@ export const en: Messages = {
   "product.sort.price_asc": "Price: low to high",
   "product.sort.price_desc": "Price: high to low",
   "product.sort.popular": "Popular",
+  "product.applyPrice": "Apply",
   "product.resetFilters": "Reset",
   "product.save": "Save",
   "product.unsave": "Unsave",

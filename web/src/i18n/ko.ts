@@ -150,6 +150,7 @@ export const ko = {
   "product.sort.price_asc": "낮은 가격순",
   "product.sort.price_desc": "높은 가격순",
   "product.sort.popular": "인기순",
+  "product.applyPrice": "적용",
   "product.resetFilters": "초기화",
   "product.save": "찜하기",
   "product.unsave": "찜 취소",

@@ -4,14 +4,21 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { anyFieldText, errorText, fieldErrors, formError, toApiError, type ApiError } from "@/api/errors";
 import { schemaLimits } from "@/api/limits";
-import { usePreview, useSaveProduct } from "@/api/products";
+import {
+  PRODUCT_STATUSES,
+  usePreview,
+  useCategories,
+  useSaveProduct,
+  type ProductCategory,
+  type ProductStatus,
+} from "@/api/products";
 import { CURRENCIES, type Currency, type ImageRef, type Product } from "@/api/types";
 import { ImageStrip } from "@/components/images/image-strip";
 import { ImageUploader, type UploadsState } from "@/components/images/image-uploader";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
-import { useT } from "@/i18n";
+import { useLocale, useT } from "@/i18n";
 import { formatPriceInput, parsePrice } from "@/lib/price";
 import { isHttpUrl, withScheme } from "@/lib/validators";
 
@@ -33,8 +40,13 @@ function isCurrency(value: string | null): value is Currency {
 
 export function ProductForm({ product }: { product?: Product }) {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const router = useRouter();
   const save = useSaveProduct(product?.uuid);
+  const categories = useCategories();
+  const [category, setCategory] = useState<ProductCategory>(product?.category ?? "other");
+  const [status, setStatus] = useState<ProductStatus>(product?.status ?? "on_sale");
+  const [utm, setUtm] = useState(product?.utm ?? true);
   const preview = usePreview();
   const [name, setName] = useState(product?.name ?? "");
   const [description, setDescription] = useState(product?.description ?? "");
@@ -89,7 +101,10 @@ export function ProductForm({ product }: { product?: Product }) {
     }
     setLocalError(null);
     save.mutate(
-      { name, description, price: amount, currency, link, images: images.map((i) => i.uuid) },
+      {
+        name, description, price: amount, currency, link, images: images.map((i) => i.uuid),
+        category, utm, ...(product ? { status } : {}),
+      },
       { onSuccess: (saved) => router.push(`/products/${saved.uuid}`) },
     );
   };
@@ -141,6 +156,33 @@ export function ProductForm({ product }: { product?: Product }) {
             </select>
           </label>
         </div>
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+          <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-stone-700">
+            {t("product.category")}
+            <select name="category" value={category} data-testid="category-select"
+              onChange={(e) => setCategory(e.target.value as ProductCategory)}
+              className="h-10 rounded-lg border border-stone-300 bg-white px-2 text-sm">
+              {(categories.data ?? [{ code: "other", label_ko: "기타", label_en: "Other" }]).map((c) => (
+                <option key={c.code} value={c.code}>{locale === "ko" ? c.label_ko : c.label_en}</option>
+              ))}
+            </select>
+            {fieldErrors(error, "category")?.map((m) => <span key={m} className="text-xs text-red-600">{m}</span>)}
+          </label>
+          {product && (
+            <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-stone-700">
+              {t("product.statusLabel")}
+              <select name="status" value={status} data-testid="status-select"
+                onChange={(e) => setStatus(e.target.value as ProductStatus)}
+                className="h-10 rounded-lg border border-stone-300 bg-white px-2 text-sm">
+                {PRODUCT_STATUSES.map((s) => <option key={s} value={s}>{t(`product.status.${s}`)}</option>)}
+              </select>
+            </label>
+          )}
+        </div>
+        <label className="flex items-center gap-2 text-sm text-stone-700">
+          <input type="checkbox" checked={utm} onChange={(e) => setUtm(e.target.checked)} data-testid="utm-checkbox" />
+          {t("product.utm")}
+        </label>
         <TextAreaField label={t("product.description")} name="description" value={description}
           maxLength={schemaLimits.ProductInputRequest.description.maxLength}
           onChange={(e) => setDescription(e.target.value)} errors={fieldErrors(error, "description")} />
