@@ -9,6 +9,7 @@ import {
   type QueryClient,
 } from "@tanstack/react-query";
 import { api, followLink, unwrap } from "@/api/client";
+import type { components } from "@/api/schema";
 import type { Notification, NotificationPage } from "@/api/types";
 import { useAuth } from "@/stores/auth";
 
@@ -65,11 +66,18 @@ function patchList(qc: QueryClient, change: (n: Notification) => Notification) {
   );
 }
 
-/** A live `{"type":"notification"}` frame: bump the count, put the item on top of the list. */
+/**
+ * A live `{"type":"notification"}` frame: put the item on top of the list. A group that gained
+ * an actor arrives with the uuid it already has: it replaces the old line (moved to the top) and
+ * the count rises only if that line was read or not loaded.
+ */
 export function applyNotificationFrame(qc: QueryClient, n: Notification) {
   const pages = qc.getQueryData<Pages>(notificationsKey);
-  if (pages?.pages.some((p) => p.results.some((x) => x.uuid === n.uuid))) return;
-  if (!n.read) qc.setQueryData<number>(unreadCountKey, (c) => (c ?? 0) + 1);
+  const known = pages?.pages.flatMap((p) => p.results).find((x) => x.uuid === n.uuid);
+  if (known && known.latest_at >= n.latest_at && known.actor_count >= n.actor_count) return;
+  if (!n.read && (!known || known.read)) {
+    qc.setQueryData<number>(unreadCountKey, (c) => (c ?? 0) + 1);
+  }
   // A count request in flight was answered before this notification existed and would overwrite
   // the bump: cancel it and ask again (the row is committed before the frame is sent).
   if (qc.isFetching({ queryKey: unreadCountKey }) > 0) {
@@ -80,10 +88,14 @@ export function applyNotificationFrame(qc: QueryClient, n: Notification) {
     return;
   }
   if (pages && pages.pages.length > 0) {
-    const [first, ...rest] = pages.pages;
+    const rest = pages.pages.map((p) => ({
+      ...p,
+      results: p.results.filter((x) => x.uuid !== n.uuid),
+    }));
+    const [first, ...others] = rest;
     qc.setQueryData<Pages>(notificationsKey, {
       ...pages,
-      pages: [{ ...first, results: [n, ...first.results] }, ...rest],
+      pages: [{ ...first, results: [n, ...first.results] }, ...others],
     });
   }
 }
@@ -126,9 +138,30 @@ export function useMarkRead() {
   });
 }
 
-/** Where a notification leads: the post (also for comments, replies and likes), the actor, my reports. */
+/** What the appeal form calls a hidden item (chat messages are `chat_message` there). */
+const APPEAL_TARGET_TYPES: Record<string, string> = {
+  post: "post",
+  comment: "comment",
+  reply: "reply",
+  product: "product",
+  message: "chat_message",
+};
+
+/** The appeal form for a `content_hidden` notification (the reports app builds the page). */
+export function appealHref(n: Notification): string | null {
+  const type = APPEAL_TARGET_TYPES[n.target.type];
+  if (n.kind !== "content_hidden" || !type) return null;
+  return `/reports/appeal?${new URLSearchParams({ target_type: type, target: n.target.uuid })}`;
+}
+
+/**
+ * Where a notification leads: the post (also for comments, replies, likes and mentions), the
+ * actor (a follow), the product (saves, store-link issues), the appeal form (hidden content),
+ * my reports.
+ */
 export function notificationHref(n: Notification): string | null {
   const t = n.target;
+  if (n.kind === "content_hidden") return appealHref(n);
   switch (t.type) {
     case "user":
       return n.actor ? `/u/${n.actor.handle}` : null;
@@ -138,9 +171,45 @@ export function notificationHref(n: Notification): string | null {
     case "reply":
       // Straight to the comment (the post page scrolls to it once the comments are loaded).
       return t.post ? `/posts/${t.post}#${t.type}-${t.uuid}` : null;
+    case "product":
+      return `/products/${t.uuid}`;
     case "report":
       return "/reports/mine";
     default:
       return null;
   }
+}
+
+export type NotificationPreferences = components["schemas"]["NotificationPreferences"];
+export type NotificationKind = keyof NotificationPreferences;
+export const preferencesKey = ["notifications", "preferences"] as const;
+/** Moderation notices cannot be turned off (the API refuses). */
+export const ALWAYS_ON: readonly NotificationKind[] = ["warning", "content_hidden"];
+
+export function useNotificationPreferences() {
+  const access = useAuth((s) => s.access);
+  return useQuery({
+    queryKey: preferencesKey,
+    enabled: !!access,
+    queryFn: async () => unwrap(api.GET("/api/notifications/preferences/")),
+  });
+}
+
+/** Turn one kind on or off; the answer (every kind) replaces the cached preferences. */
+export function useUpdateNotificationPreferences() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Partial<NotificationPreferences>) =>
+      unwrap(api.PATCH("/api/notifications/preferences/", { body })),
+    onMutate: async (body) => {
+      await qc.cancelQueries({ queryKey: preferencesKey });
+      const before = qc.getQueryData<NotificationPreferences>(preferencesKey);
+      if (before) qc.setQueryData<NotificationPreferences>(preferencesKey, { ...before, ...body });
+      return { before };
+    },
+    onError: (_e, _b, ctx) => {
+      if (ctx?.before) qc.setQueryData(preferencesKey, ctx.before);
+    },
+    onSuccess: (data) => qc.setQueryData(preferencesKey, data),
+  });
 }

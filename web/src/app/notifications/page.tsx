@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMarkRead, useNotifications, useUnreadCount } from "@/api/notifications";
 import type { Notification } from "@/api/types";
 import { InfiniteList } from "@/components/common/infinite-list";
@@ -23,6 +24,14 @@ export default function NotificationsPage() {
     <Card className="mx-auto max-w-2xl">
       <div className="mb-3 flex items-center justify-between gap-2">
         <PageTitle className="mb-0">{t("notif.title")}</PageTitle>
+        <div className="flex items-center gap-2">
+        <Link
+          href="/settings/notifications"
+          className="text-sm text-orange-600 hover:underline"
+          data-testid="notification-settings-link"
+        >
+          {t("notif.settings")}
+        </Link>
         <Button
           variant="secondary"
           size="sm"
@@ -32,6 +41,7 @@ export default function NotificationsPage() {
         >
           {t("notif.markAll")}
         </Button>
+        </div>
       </div>
       <InfiniteList
           query={list}

@@ -94,6 +94,7 @@ function ProfileForm({ me }: { me: Me }) {
             <Link href="/settings/password" className="text-sm text-orange-600 hover:underline">
               {t("profile.changePassword")}
             </Link>
+            <Link href="/settings/notifications" className="text-sm text-orange-600 hover:underline" data-testid="settings-notifications">{t("notif.settings")}</Link>
             <Link href="/settings/account" className="text-sm text-orange-600 hover:underline" data-testid="settings-account">
               {t("account.settingsLink")}
             </Link>
