@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-import secrets
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
+from tangerine.core.context import current_request_id, new_request_id, request_id
 
 if TYPE_CHECKING:  # settings.py imports this module: nothing of Django's at import time
     from django.http import HttpRequest, HttpResponse
@@ -33,15 +33,8 @@ if TYPE_CHECKING:  # settings.py imports this module: nothing of Django's at imp
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 
-request_id: ContextVar[str] = ContextVar("request_id", default="-")
-
-
-def current_request_id() -> str:
-    return request_id.get()
-
-
-def new_request_id() -> str:
-    return secrets.token_hex(16)
+# The context variable lives in core (jobs and realtime events carry it on); re-exported here.
+__all__ = ["current_request_id", "new_request_id", "request_id"]
 
 
 def _incoming_id(request: HttpRequest) -> str:

@@ -19,6 +19,8 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     run_after = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
+    # The request (or job) that queued this one: its log lines carry the same id.
+    request_id = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from tangerine.core import metrics
+from tangerine.core.context import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,12 @@ async def group_send_bounded(group: str, event: Mapping[str, Any]) -> bool:
         return False
     started = time.perf_counter()
     try:
-        await asyncio.wait_for(layer.group_send(group, dict(event)), PUBLISH_TIMEOUT_SECONDS)
+        # The request (or frame) that caused the event travels with it: the consumers that
+        # deliver it log under the same id.
+        message = dict(event)
+        if (caused_by := current_request_id()) != "-":
+            message.setdefault("request_id", caused_by)
+        await asyncio.wait_for(layer.group_send(group, message), PUBLISH_TIMEOUT_SECONDS)
     except Exception:  # the layer is a doorbell: the database already holds the data
         logger.warning("Could not publish %s to %s", event.get("type"), group, exc_info=True)
         metrics.group_send_failures.inc()

@@ -51,6 +51,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from tangerine.core.context import current_request_id, request_id_as
+
 logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
@@ -113,16 +115,17 @@ class Task(Generic[P]):
         if backend == "database":
             from tangerine.core.models_jobs import Job
 
-            Job.objects.create(name=self.name, kwargs=kwargs)
+            Job.objects.create(name=self.name, kwargs=kwargs, request_id=current_request_id())
         elif backend == "immediate":
             self.func(**kwargs)  # type: ignore[call-arg]
         else:
             key = _flight_key(self.name, kwargs)
+            queued_by = current_request_id()
 
             def submit() -> None:
                 with _in_flight_lock:
                     _in_flight.add(key)
-                _thread_pool().submit(_run_in_thread, self, kwargs)
+                _thread_pool().submit(_run_in_thread, self, kwargs, queued_by)
 
             transaction.on_commit(submit)
 
@@ -220,10 +223,11 @@ def call_with_time_limit(job: Task[Any], kwargs: dict[str, Any], *, atomic: bool
             metrics.job_failures.labels(job.name).inc()
 
 
-def _run_in_thread(job: Task[Any], kwargs: dict[str, Any]) -> None:
+def _run_in_thread(job: Task[Any], kwargs: dict[str, Any], queued_by: str = "-") -> None:
     close_old_connections()
     try:
-        call_with_time_limit(job, kwargs)
+        with request_id_as(queued_by):
+            call_with_time_limit(job, kwargs)
     except JobTimeout as exc:
         logger.error("Background task %s timed out: %s", job.name, exc)
     except Exception:
@@ -298,14 +302,18 @@ def requeue_stale_jobs() -> int:
     return changed
 
 
-def run_pending_jobs(*, limit: int = 100, periodic: bool = True) -> int:
+def run_pending_jobs(
+    *, limit: int = 100, periodic: bool = True, stop: Callable[[], bool] | None = None
+) -> int:
     """Run up to ``limit`` due jobs of the database backend; returns how many were attempted.
 
     Rows are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL), so several workers
     can run side by side. A failed job is retried with exponential back-off until
     ``TASKS_MAX_ATTEMPTS``, then left as ``failed`` with its error; a job past its time limit
     fails at once. First, jobs left ``running`` by a dead worker are requeued and (``periodic``)
-    the periodic sweeps that are due run.
+    the periodic sweeps that are due run. ``stop()`` is asked before each job: a worker told to
+    shut down finishes the job in hand and claims no other. Each job runs under the request id
+    of whoever queued it.
     """
     from tangerine.core.models_jobs import Job
 
@@ -313,7 +321,7 @@ def run_pending_jobs(*, limit: int = 100, periodic: bool = True) -> int:
         run_due_periodic()
     requeue_stale_jobs()
     done = 0
-    while done < limit:
+    while done < limit and not (stop is not None and stop()):
         with transaction.atomic():
             job = (
                 Job.objects.select_for_update(skip_locked=True)
@@ -328,7 +336,8 @@ def run_pending_jobs(*, limit: int = 100, periodic: bool = True) -> int:
             job.save(update_fields=["status", "attempts", "updated_at"])
         done += 1
         try:
-            call_with_time_limit(task_by_name(job.name), job.kwargs, atomic=True)
+            with request_id_as(job.request_id):
+                call_with_time_limit(task_by_name(job.name), job.kwargs, atomic=True)
         except JobTimeout as exc:
             logger.error("Job %s (%s) timed out", job.id, job.name)
             # The alarm may have interrupted a query: reconnect if that broke the connection.

@@ -12,7 +12,7 @@ from tangerine.core.tasks import run_pending_jobs
 
 
 class Command(BaseCommand):
-    help = "Run queued background jobs (TASKS_BACKEND=database); Ctrl-C stops after a job."
+    help = "Run queued jobs (TASKS_BACKEND=database); SIGTERM or Ctrl-C stop after the job in hand."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--burst", action="store_true", help="Exit when the queue is empty.")
@@ -25,13 +25,18 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            ran = run_pending_jobs(limit=50)
-            if ran:
-                self.stdout.write(f"ran {ran} job(s)")
-            elif burst:
-                return
-            else:
-                time.sleep(sleep)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while not stopping:
+                # A stop signal lets the job in hand finish (or fail and be retried) and claims
+                # no other: the rest stay queued for the next worker.
+                ran = run_pending_jobs(limit=50, stop=lambda: stopping)
+                if ran:
+                    self.stdout.write(f"ran {ran} job(s)")
+                elif burst:
+                    return
+                else:
+                    time.sleep(sleep)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
