@@ -24,7 +24,7 @@ procfile="${PROCFILE:-Procfile}"
 pids=()
 cleanup() {
   trap - EXIT INT TERM
-  # TERM: uvicorn finishes its requests and closes its sockets; the worker ends its batch.
+  # TERM: uvicorn closes its sockets (1001) and finishes its requests; the worker its job.
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from prometheus_client import REGISTRY
 
-from tangerine.core import metrics
+from tangerine.core import metrics, sockets
 from tangerine.core.realtime import group_send_bounded
 from tangerine.core.tasks import run_pending_jobs, task
 
@@ -93,8 +93,8 @@ def test_group_send_latency_is_observed() -> None:
 
 
 def test_websocket_routes_collapse_ids() -> None:
-    assert metrics._ws_route("/ws/chat/3f2a/") == "/ws/chat/*/"
-    assert metrics._ws_route("/ws/notifications/") == "/ws/notifications/"
+    assert sockets._route("/ws/chat/3f2a/") == "/ws/chat/*/"
+    assert sockets._route("/ws/notifications/") == "/ws/notifications/"
 
 
 def test_open_websockets_are_counted_until_they_close() -> None:
@@ -108,7 +108,7 @@ def test_open_websockets_are_counted_until_they_close() -> None:
             await send({"type": "websocket.close", "code": 1000})
 
     async def scenario() -> tuple[float, float]:
-        socket = WebsocketCommunicator(metrics.WebSocketGauge(echo), "/ws/chat/")
+        socket = WebsocketCommunicator(sockets.TrackedWebSockets(echo), "/ws/chat/")
         connected, _ = await socket.connect()
         assert connected
         during = sample("tangerine_websockets_open", route="/ws/chat/")

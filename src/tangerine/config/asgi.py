@@ -17,7 +17,7 @@ django_asgi_app = get_asgi_application()
 
 from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
 from tangerine.core.bodylimit import BodyLimitMiddleware  # noqa: E402
-from tangerine.core.metrics import WebSocketGauge  # noqa: E402
+from tangerine.core.sockets import LifespanShutdown, TrackedWebSockets  # noqa: E402
 from tangerine.core.tasks import start_periodic  # noqa: E402
 from tangerine.search.sweep import request_repair  # noqa: E402
 from tangerine.search.tokenize import warm_in_background  # noqa: E402
@@ -32,11 +32,15 @@ start_periodic()
 
 application = ProtocolTypeRouter(
     {
+        "lifespan": LifespanShutdown(),
         "http": BodyLimitMiddleware(
             django_asgi_app,
             default=settings.REQUEST_MAX_BODY_BYTES,
             by_path=settings.REQUEST_BODY_LIMITS,
         ),
-        "websocket": WebSocketGauge(AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))),
+        # Counted for /metrics and closed with 1001 ("going away") before a shutdown.
+        "websocket": TrackedWebSockets(
+            AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

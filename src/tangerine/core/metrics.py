@@ -18,8 +18,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
@@ -123,44 +122,6 @@ class MetricsMiddleware:
         http_request_seconds.labels(method, route).observe(time.perf_counter() - started)
         http_responses.labels(method, route, str(response.status_code)).inc()
         return response
-
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-class WebSocketGauge:
-    """ASGI wrapper counting open WebSockets by path pattern (accepted until closed)."""
-
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = _ws_route(str(scope.get("path", "")))
-        opened = False
-
-        async def counting_send(message: MutableMapping[str, Any]) -> None:
-            nonlocal opened
-            if message.get("type") == "websocket.accept" and not opened:
-                opened = True
-                websockets_open.labels(route).inc()
-            elif message.get("type") == "websocket.close" and opened:
-                opened = False
-                websockets_open.labels(route).dec()
-            await send(message)
-
-        try:
-            await self.app(scope, receive, counting_send)
-        finally:
-            if opened:
-                websockets_open.labels(route).dec()
-
-
-def _ws_route(path: str) -> str:
-    # /ws/chat/<uuid>/ → /ws/chat/*/ : one label per kind of socket, not per room.
-    parts = [p for p in path.split("/") if p]
-    return "/" + "/".join(parts[:2]) + ("/*/" if len(parts) > 2 else "/")
 
 
 def _allowed(request: HttpRequest) -> bool:
