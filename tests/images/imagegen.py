@@ -145,3 +145,35 @@ def jpeg_segments(data: bytes) -> list[int]:
             break
         i += 2 + struct.unpack(">H", data[i + 2 : i + 4])[0]
     return markers
+
+
+def scene(seed: int, width: int = 1200, height: int = 900) -> np.ndarray:
+    """A photo-like picture whose structure depends on ``seed`` (shapes on a gradient, blurred,
+    with sensor noise): two seeds give two different photos, for perceptual hashing."""
+    rng = np.random.default_rng(seed)
+    xs = np.linspace(0, 1, width, dtype=np.float32)[None, :, None]
+    ys = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
+    first, second = rng.integers(0, 255, 3), rng.integers(0, 255, 3)
+    base = (first * (1 - xs * ys) + second * xs * ys).astype(np.uint8)
+    image = np.broadcast_to(base, (height, width, 3)).copy()
+    for _ in range(12):
+        color = tuple(int(v) for v in rng.integers(0, 255, 3))
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        if rng.random() < 0.5:
+            cv2.circle(image, (x, y), int(rng.integers(40, 250)), color, -1)
+        else:
+            corner = (x + int(rng.integers(50, 400)), y + int(rng.integers(50, 300)))
+            cv2.rectangle(image, (x, y), corner, color, -1)
+    image = cv2.GaussianBlur(image, (0, 0), 3)
+    return np.clip(image + rng.normal(0, 8, image.shape), 0, 255).astype(np.uint8)
+
+
+def scene_jpeg(seed: int, *, width: int = 1200, quality: int = 90) -> bytes:
+    """``scene(seed)`` as a JPEG, resized to ``width`` (keeping the aspect) and re-encoded."""
+    image = scene(seed)
+    if width != image.shape[1]:
+        height = round(image.shape[0] * width / image.shape[1])
+        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return buffer.tobytes()

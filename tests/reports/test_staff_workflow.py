@@ -58,12 +58,15 @@ def test_resolving_with_hide_content_hides_the_post_and_logs_each_step(
     assert body["status"] == "resolved"
     assert body["actions"] == ["hide_content"]
     assert body["live_target"]["hidden_at"] is not None
+    # Acting on the report assigned it to the acting staff member (once).
     assert [row["action"] for row in body["history"]] == [
         "created",
+        "assigned",
         "status",
         "status",
         "hide_content",
     ]
+    assert body["assignee"]["handle"] == body["assigned_to"]["handle"] == mod.handle
     assert body["history"][-1]["actor"] == mod.handle
     assert body["history"][-1]["reason"] == "spam ring"
     assert body["history"][-1]["payload"] == {"changed": True}

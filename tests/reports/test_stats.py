@@ -91,6 +91,7 @@ def test_empty_range_is_all_zeros_and_null_medians(
         "illegal",
         "misinformation",
         "other",
+        "copied_photo",
     }
 
 

@@ -28,6 +28,9 @@ class Image(BaseModel):
     error = models.CharField(max_length=255, blank=True)
     # [{"key": ..., "width": ..., "height": ..., "format": "jpeg"|"webp"}]
     variants = models.JSONField(default=list, blank=True)
+    # A 64-bit perceptual hash (dHash) of the processed picture, stored signed; near-identical
+    # pictures differ in few bits whatever their size or encoding. Null until processed.
+    phash = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["owner", "-created_at"])]

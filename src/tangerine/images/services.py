@@ -224,6 +224,7 @@ class SweepResult:
     retried: int  # "processing" images whose job died, queued again
     failed: int  # "processing" images past IMAGE_PROCESSING_GIVE_UP_SECONDS, marked failed
     deleted: int  # images never completed or never attached, deleted with their files
+    hashed: int = 0  # ready images processed before perceptual hashes, hashed now
 
 
 def _stale_processing_cutoff(now: datetime) -> datetime:
@@ -294,9 +295,38 @@ def images_delete_orphaned(*, now: datetime | None = None, batch: int = 500) -> 
     return deleted
 
 
+def images_hash_missing(*, batch: int = 200) -> int:
+    """Compute the perceptual hash of ready images that have none (processed before hashes
+    existed), from their stored narrowest JPEG variant, as processing does. Each one hashed is
+    announced (``image_hashed``) so copied-photo detection sees it. Images whose variant cannot
+    be read or decoded are skipped (logged) and tried again next time. Returns how many."""
+    from tangerine.images import hooks, phash
+
+    storage = image_storage()
+    pending = Image.objects.filter(status=Image.Status.READY, phash__isnull=True).order_by("id")
+    hashed = 0
+    for image in pending.only("id", "variants")[:batch]:
+        source = phash.hash_source(image.variants or [])
+        value = None
+        if source is not None:
+            try:
+                value = phash.dhash(storage.variant_read(key=str(source["key"])))
+            except Exception:
+                logger.exception("Could not read variant %s to hash it", source["key"])
+        if value is None:
+            continue
+        if Image.objects.filter(pk=image.pk, phash__isnull=True).update(phash=value):
+            hashed += 1
+            hooks.image_hashed.send(hooks.ImageHashed(image_id=image.pk))
+    if hashed:
+        logger.info("Hashed %d image(s) processed before perceptual hashes", hashed)
+    return hashed
+
+
 def images_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Both repairs above; run periodically by the worker or the thread backend, and by
-    ``manage.py images_sweep``."""
+    """The repairs above and the hash backfill; run periodically by the worker or the thread
+    backend, and by ``manage.py images_sweep``."""
     retried, failed = images_recover_stuck(now=now)
     deleted = images_delete_orphaned(now=now)
-    return SweepResult(retried=retried, failed=failed, deleted=deleted)
+    hashed = images_hash_missing()
+    return SweepResult(retried=retried, failed=failed, deleted=deleted, hashed=hashed)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tangerine.core.tasks import periodic, task
+from tangerine.images import hooks, phash
 from tangerine.images.models import Image
 from tangerine.images.services import SweepResult, image_mark_failed, images_sweep
 from tangerine.integrations import imaging
@@ -66,6 +67,9 @@ def image_process(*, image_id: int) -> None:
             )
         result = imaging.process(data, max_pixels=settings.IMAGE_MAX_PIXELS)
         variants = []
+        jpegs = [v for v in result.variants if v.format == "jpeg"]
+        # From our own narrowest JPEG, as the backfill does (images/phash.py).
+        perceptual = phash.dhash(min(jpegs, key=lambda v: v.width).data) if jpegs else None
         for variant in result.variants:
             key = _variant_key(image, variant)
             storage.variant_save(key=key, data=variant.data)
@@ -95,9 +99,12 @@ def image_process(*, image_id: int) -> None:
             height=result.height,
             size=size,
             variants=variants,
+            phash=perceptual,
             error="",
             updated_at=timezone.now(),
         )
+        if stored and perceptual is not None:
+            hooks.image_hashed.send(hooks.ImageHashed(image_id=image.pk))
         if not stored:  # failed (timed out) or deleted meanwhile: drop the late variants
             for late in variants:
                 try:

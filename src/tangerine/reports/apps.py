@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from tangerine.reports import exports
+        from tangerine.reports import exports, receivers
 
         exports.register()
+        receivers.connect()

@@ -41,6 +41,12 @@ class Reason(models.TextChoices):
     ILLEGAL = "illegal"
     MISINFORMATION = "misinformation"
     OTHER = "other"
+    # Filed by the system, never by a user: a product photo near-identical to another seller's.
+    COPIED_PHOTO = "copied_photo"
+
+
+# What a user may choose when filing (the system reasons are not offered).
+USER_REASONS = [choice for choice in Reason.choices if choice[0] != Reason.COPIED_PHOTO]
 
 
 class Status(models.TextChoices):
@@ -97,6 +103,8 @@ class Report(BaseModel):
     actions = models.JSONField(default=list, blank=True)
     # Set when the report is resolved or rejected, cleared on reopen.
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Filed by the system (copied-photo detection); ``reporter`` is then null.
+    system = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -203,3 +211,107 @@ class ModerationWarning(BaseModel):
 
     def __str__(self) -> str:
         return f"Warning to {self.user_id} ({self.reason})"
+
+
+APPEAL_TEXT_MAX_LENGTH = 1000
+
+
+class ContentHiding(BaseModel):
+    """The moderation state of one piece of content hidden by staff (one row per target).
+
+    Written by ``reports`` whenever it hides or shows content again (a report's action, an
+    overturned appeal). It is how the author's appeal finds what was hidden, why, and by which
+    report, without reading the owning app; and how "my reports" knows a target is hidden.
+    """
+
+    target_type = models.CharField(max_length=16, choices=TargetType.choices)
+    target_id = models.PositiveBigIntegerField()
+    target_ref = models.CharField(max_length=64)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.ForeignKey(Report, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    # The staff member's words (the report's ``reason`` field), shown to the author.
+    message = models.CharField(max_length=AUDIT_REASON_MAX_LENGTH, blank=True)
+    # A one-line excerpt of the content (title, name or text) for the author and staff.
+    excerpt = models.CharField(max_length=140, blank=True)
+    hidden = models.BooleanField(default=True)
+    hidden_at = models.DateTimeField()
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"], name="content_hiding_one_per_target"
+            ),
+        ]
+        indexes = [models.Index(fields=["target_type", "target_ref"], name="hiding_target_ref")]
+
+    def __str__(self) -> str:
+        state = "hidden" if self.hidden else "shown"
+        return f"Hidden {self.target_type} {self.target_ref} ({state})"
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending"
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+
+
+class Appeal(BaseModel):
+    """The author's one appeal against hidden content; staff uphold or overturn it."""
+
+    hiding = models.OneToOneField(ContentHiding, on_delete=models.CASCADE, related_name="appeal")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="appeals"
+    )
+    text = models.TextField(max_length=APPEAL_TEXT_MAX_LENGTH)
+    status = models.CharField(
+        max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Why (shown to the author with the outcome).
+    decision_reason = models.CharField(max_length=AUDIT_REASON_MAX_LENGTH, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="appeal_status_latest"),
+            models.Index(fields=["author", "-created_at", "-id"], name="appeal_author_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.uuid} ({self.status})"
+
+
+class PhotoMatch(models.Model):
+    """A product photo near-identical to another seller's earlier photo, reported once per pair.
+
+    Image and product keys are plain integers: the match is moderation history and outlives
+    the rows it names.
+    """
+
+    image_id = models.PositiveBigIntegerField()
+    earlier_image_id = models.PositiveBigIntegerField()
+    product_id = models.PositiveBigIntegerField()
+    earlier_product_id = models.PositiveBigIntegerField()
+    distance = models.PositiveSmallIntegerField()
+    report = models.ForeignKey(Report, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image_id", "earlier_image_id"], name="photo_match_once_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.image_id} ~ {self.earlier_image_id} ({self.distance} bits)"

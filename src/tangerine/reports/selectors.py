@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from tangerine.accounts.models import User
 from tangerine.core.moderation import content_kind
-from tangerine.reports.models import AuditLog, ModerationWarning, Report, ReportNote
+from tangerine.reports.models import (
+    Appeal,
+    AuditLog,
+    ContentHiding,
+    ModerationWarning,
+    Report,
+    ReportNote,
+)
 
 # The people a staff view shows, joined in the report's own query.
 STAFF_PEOPLE = (
@@ -19,6 +26,46 @@ STAFF_PEOPLE = (
     "target_user__profile_image",
     "assignee__profile_image",
 )
+
+
+# The people and the hidden content an appeal shows, joined in the appeal's own query.
+APPEAL_PEOPLE = (
+    "author__profile_image",
+    "decided_by__profile_image",
+    "hiding__report",
+)
+
+EXCERPT_MAX_LENGTH = 80
+
+
+def excerpt_of(evidence: dict[str, Any] | None) -> str:
+    """One line naming what a report is about, from its frozen evidence: a post's title (or
+    text), a product's name, a comment's or message's text, a user's @handle."""
+    evidence = evidence or {}
+    text = ""
+    for key in ("title", "name", "text"):
+        if evidence.get(key):
+            text = str(evidence[key])
+            break
+    if not text and evidence.get("handle"):
+        text = f"@{evidence['handle']}"
+    line = " ".join(text.split())
+    if len(line) <= EXCERPT_MAX_LENGTH:
+        return line
+    return line[: EXCERPT_MAX_LENGTH - 1].rstrip() + "…"
+
+
+def hidden_targets(*, reports: list[Report]) -> set[tuple[str, int]]:
+    """Which of the reports' targets moderation hides now (one query for the page)."""
+    keys = {(r.target_type, r.target_id) for r in reports}
+    if not keys:
+        return set()
+    rows = ContentHiding.objects.filter(
+        hidden=True,
+        target_type__in={t for t, _ in keys},
+        target_id__in={i for _, i in keys},
+    ).values_list("target_type", "target_id")
+    return {row for row in rows if row in keys}
 
 
 def report_list_for_reporter(*, reporter: User) -> QuerySet[Report]:
@@ -93,3 +140,39 @@ def warning_list_for_user(*, user: User) -> QuerySet[ModerationWarning]:
         .select_related("report")
         .order_by("-created_at", "-id")
     )
+
+
+def appeal_list_for_staff(*, status: str | None = None) -> QuerySet[Appeal]:
+    """The appeals queue, newest first like reports, optionally by status; people and the
+    hidden content joined in the same query (one query per page)."""
+    qs = Appeal.objects.select_related(*APPEAL_PEOPLE).order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def appeal_get_for_staff(*, uuid: Any) -> Appeal:
+    appeal = Appeal.objects.select_related(*APPEAL_PEOPLE).filter(uuid=uuid).first()
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+def appeal_list_for_author(*, author: User) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(author=author)
+        .select_related(*APPEAL_PEOPLE)
+        .order_by("-created_at", "-id")
+    )
+
+
+def hiding_for_author(*, author: User, target_type: str, target: str) -> ContentHiding:
+    """What moderation hid of ``author``'s, with their appeal if any; 404 for anyone else's."""
+    hiding = (
+        ContentHiding.objects.select_related("appeal")
+        .filter(target_type=target_type, target_ref=target, author=author)
+        .first()
+    )
+    if hiding is None:
+        raise Http404
+    return hiding

@@ -12,10 +12,14 @@ from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
 from tangerine.reports.models import (
+    APPEAL_TEXT_MAX_LENGTH,
     AUDIT_REASON_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    USER_REASONS,
     Action,
+    Appeal,
+    AppealStatus,
     AuditLog,
     ModerationWarning,
     Reason,
@@ -24,6 +28,7 @@ from tangerine.reports.models import (
     Status,
     TargetType,
 )
+from tangerine.reports.selectors import excerpt_of
 from tangerine.reports.services import MAX_ACTIONS
 
 TARGET_MAX_LENGTH = 64
@@ -34,7 +39,7 @@ class ReportCreateSerializer(serializers.Serializer[dict[str, Any]]):
     target = serializers.CharField(
         max_length=TARGET_MAX_LENGTH, help_text="The target's uuid; a handle for a user."
     )
-    reason = serializers.ChoiceField(choices=Reason.choices)
+    reason = serializers.ChoiceField(choices=USER_REASONS)
     description = serializers.CharField(
         max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
@@ -56,14 +61,52 @@ class OutcomeSerializer(serializers.Serializer[dict[str, Any]]):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
+def target_link(report: Report) -> str | None:
+    """The web path of a report's target, from its frozen evidence (None when unknown)."""
+    evidence = report.evidence or {}
+    ref = report.target_ref
+    if report.target_type in (TargetType.POST,):
+        return f"/posts/{ref}"
+    if report.target_type in (TargetType.COMMENT, TargetType.REPLY) and evidence.get("post"):
+        return f"/posts/{evidence['post']}"
+    if report.target_type == TargetType.PRODUCT:
+        return f"/products/{ref}"
+    if report.target_type == TargetType.USER:
+        return f"/u/{ref}"
+    if report.target_type == TargetType.CHAT_MESSAGE and evidence.get("room"):
+        return f"/chat/{evidence['room']}"
+    return None
+
+
 class MyReportSerializer(ReportSerializer):
-    """The reporter's view: status and outcome, never staff notes, assignee or other reports."""
+    """The reporter's view: status and outcome, never staff notes, assignee or other reports.
+
+    ``target_excerpt`` names what was reported (as the reporter saw it); ``target_link`` is the
+    web path while moderation does not hide it (context ``hidden``: the page's hidden targets).
+    """
 
     outcome = serializers.SerializerMethodField()
+    target_excerpt = serializers.SerializerMethodField()
+    target_link = serializers.SerializerMethodField()
 
     class Meta(ReportSerializer.Meta):
-        fields = [*ReportSerializer.Meta.fields, "updated_at", "outcome"]
+        fields = [
+            *ReportSerializer.Meta.fields,
+            "updated_at",
+            "outcome",
+            "target_excerpt",
+            "target_link",
+        ]
         read_only_fields = fields
+
+    def get_target_excerpt(self, report: Report) -> str:
+        return excerpt_of(report.evidence)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_target_link(self, report: Report) -> str | None:
+        if (report.target_type, report.target_id) in self.context.get("hidden", set()):
+            return None
+        return target_link(report)
 
     @extend_schema_field(OutcomeSerializer)
     def get_outcome(self, report: Report) -> dict[str, Any]:
@@ -75,11 +118,14 @@ class MyReportSerializer(ReportSerializer):
 
 
 class StaffReportSerializer(ReportSerializer):
-    """A row of the staff queue."""
+    """A row of the staff queue. ``assigned_to`` is ``assignee`` under the name the web app
+    uses; ``system`` reports (copied photos) have no reporter."""
 
     reporter = UserBriefSerializer(read_only=True, allow_null=True)
     target_user = UserBriefSerializer(read_only=True, allow_null=True)
     assignee = UserBriefSerializer(read_only=True, allow_null=True)
+    assigned_to = UserBriefSerializer(source="assignee", read_only=True, allow_null=True)
+    target_excerpt = serializers.SerializerMethodField()
     actions = serializers.ListField(
         child=serializers.ChoiceField(choices=Action.choices), read_only=True
     )
@@ -90,11 +136,17 @@ class StaffReportSerializer(ReportSerializer):
             "reporter",
             "target_user",
             "assignee",
+            "assigned_to",
+            "system",
+            "target_excerpt",
             "actions",
             "closed_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_target_excerpt(self, report: Report) -> str:
+        return excerpt_of(report.evidence)
 
 
 class NoteSerializer(serializers.ModelSerializer[ReportNote]):
@@ -240,3 +292,101 @@ class WarningSerializer(serializers.ModelSerializer[ModerationWarning]):
         model = ModerationWarning
         fields = ["uuid", "reason", "message", "target_type", "target", "created_at"]
         read_only_fields = fields
+
+
+# --- appeals -------------------------------------------------------------------------------
+
+APPEALABLE_TYPES = [
+    (value, label) for value, label in TargetType.choices if value != TargetType.USER
+]
+
+
+class AppealCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    target_type = serializers.ChoiceField(choices=APPEALABLE_TYPES)
+    target = serializers.UUIDField(help_text="The uuid of the hidden content.")
+    text = serializers.CharField(
+        max_length=APPEAL_TEXT_MAX_LENGTH, help_text="Why it should be shown again."
+    )
+
+
+class AppealHidingSerializer(serializers.Serializer[dict[str, Any]]):
+    """What was hidden, why and when (the reason code and the staff's words)."""
+
+    target_type = serializers.CharField()
+    target = serializers.CharField(source="target_ref")
+    excerpt = serializers.CharField()
+    reason = serializers.ChoiceField(choices=Reason.choices)
+    message = serializers.CharField()
+    hidden = serializers.BooleanField()
+    hidden_at = serializers.DateTimeField()
+    restored_at = serializers.DateTimeField(allow_null=True)
+
+
+class AppealBriefSerializer(serializers.ModelSerializer[Appeal]):
+    status = serializers.ChoiceField(choices=AppealStatus.choices, read_only=True)
+
+    class Meta:
+        model = Appeal
+        fields = ["uuid", "text", "status", "decision_reason", "decided_at", "created_at"]
+        read_only_fields = fields
+
+
+class AppealSerializer(AppealBriefSerializer):
+    """An appeal as its author sees it, with what was hidden."""
+
+    hidden_content = AppealHidingSerializer(source="hiding", read_only=True)
+
+    class Meta(AppealBriefSerializer.Meta):
+        fields = [*AppealBriefSerializer.Meta.fields, "hidden_content"]
+        read_only_fields = fields
+
+
+class StaffAppealSerializer(AppealSerializer):
+    """An appeal in the staff queue: who appealed, who decided, the report that hid it."""
+
+    author = UserBriefSerializer(read_only=True, allow_null=True)
+    decided_by = UserBriefSerializer(read_only=True, allow_null=True)
+    report = serializers.SerializerMethodField()
+
+    class Meta(AppealSerializer.Meta):
+        fields = [*AppealSerializer.Meta.fields, "author", "decided_by", "report"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_report(self, appeal: Appeal) -> str | None:
+        report = appeal.hiding.report
+        return str(report.uuid) if report is not None else None
+
+
+class AppealDecisionSerializer(serializers.Serializer[dict[str, Any]]):
+    decision = serializers.ChoiceField(
+        choices=[(AppealStatus.UPHELD, "Upheld"), (AppealStatus.OVERTURNED, "Overturned")],
+        help_text="upheld keeps the content hidden; overturned shows it again.",
+    )
+    reason = serializers.CharField(
+        max_length=AUDIT_REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why (shown to the author with the outcome).",
+    )
+
+
+class AppealListQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    status = serializers.ChoiceField(choices=AppealStatus.choices, required=False)
+
+
+class HiddenContentQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    target_type = serializers.ChoiceField(choices=APPEALABLE_TYPES)
+    target = serializers.UUIDField()
+
+
+class HiddenContentSerializer(AppealHidingSerializer):
+    """What of mine moderation hid, and my appeal (null until I appeal)."""
+
+    appeal = serializers.SerializerMethodField()
+
+    @extend_schema_field(AppealBriefSerializer(allow_null=True))
+    def get_appeal(self, hiding: Any) -> dict[str, Any] | None:
+        appeal = getattr(hiding, "appeal", None)
+        return dict(AppealBriefSerializer(appeal).data) if appeal is not None else None
