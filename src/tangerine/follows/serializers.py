@@ -16,10 +16,10 @@ class FollowCreateSerializer(serializers.Serializer[dict[str, Any]]):
 class SuggestionSerializer(UserSerializer):
     """A person to follow, with why they are suggested."""
 
-    reason = serializers.ChoiceField(
-        choices=[FRIENDS_OF_FRIENDS, POPULAR],
+    # A plain string, not an enum: another "reason" enum would rename the reports' ReasonEnum.
+    reason = serializers.CharField(
         read_only=True,
-        help_text="followed_by_people_you_follow, or popular (many followers)",
+        help_text=f"{FRIENDS_OF_FRIENDS}, or {POPULAR} (many followers)",
     )
     mutual_count = serializers.IntegerField(
         read_only=True, help_text="how many of the people I follow follow them"

@@ -184,3 +184,24 @@ export function useDeleteAccount() {
     },
   });
 }
+
+/** People by handle or display name, for pickers (at most 20; needs 1 to 50 characters). */
+export function useUserSearch(q: string) {
+  const term = q.trim().slice(0, 50);
+  return useQuery({
+    queryKey: ["users", "search", term.toLowerCase()],
+    enabled: term.length > 0,
+    queryFn: () => unwrap(api.GET("/api/accounts/search/", { params: { query: { q: term } } })),
+    staleTime: 30_000,
+  });
+}
+
+/** People to follow (friends of friends, then popular accounts), for an empty feed. */
+export function useSuggestions(enabled = true) {
+  return useQuery({
+    queryKey: ["users", "suggestions"],
+    enabled,
+    queryFn: () => unwrap(api.GET("/api/accounts/suggestions/")),
+    staleTime: 60_000,
+  });
+}

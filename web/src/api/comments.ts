@@ -170,7 +170,13 @@ export function useLikeItem(kind: "comment" | "reply", key: QueryKey, uuid: stri
   });
 }
 
-type Editable = { uuid: string; text: string; updated_at: string };
+type Editable = {
+  uuid: string;
+  text: string;
+  updated_at: string;
+  edited_at?: string | null;
+  mentions?: { handle: string; display_name: string }[];
+};
 
 /**
  * Inline edit of a comment or reply by its author: the cached list shows the new text at once,
@@ -205,7 +211,13 @@ function useEditItem(kind: "comment" | "reply", key: QueryKey) {
     },
     onError: (_e, _v, ctx) => qc.setQueryData(key, ctx?.before),
     onSuccess: (saved) =>
-      patch(saved.uuid, (item) => ({ ...item, text: saved.text, updated_at: saved.updated_at })),
+      patch(saved.uuid, (item) => ({
+        ...item,
+        text: saved.text,
+        updated_at: saved.updated_at,
+        edited_at: saved.edited_at,
+        mentions: saved.mentions,
+      })),
   });
 }
 

@@ -1,12 +1,23 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+  type InfiniteData,
+} from "@tanstack/react-query";
 import { api, followLink, unwrap } from "@/api/client";
-import type { User } from "@/api/types";
+import type { CursorPage, User } from "@/api/types";
 import { userKey } from "@/api/accounts";
 
-/** Follow or unfollow, with the profile's counts and flag updated at once (rolled back on error). */
-export function useFollow(handle: string) {
+type FollowPages = InfiniteData<CursorPage<User>>;
+
+/**
+ * Follow or unfollow, with the profile's counts and flag updated at once (rolled back on error).
+ * `keepRows`: follow lists keep the person's row and only flip its button (so an unfollow from
+ * my following list can be undone from the same row), instead of reloading without them.
+ */
+export function useFollow(handle: string, { keepRows = false }: { keepRows?: boolean } = {}) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (follow: boolean) => {
@@ -17,6 +28,21 @@ export function useFollow(handle: string) {
       const key = userKey(handle);
       await qc.cancelQueries({ queryKey: key });
       const before = qc.getQueryData<User>(key);
+      if (keepRows) {
+        qc.setQueriesData<FollowPages>({ queryKey: ["follows"] }, (data) =>
+          data
+            ? {
+                ...data,
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  results: page.results.map((u) =>
+                    u.handle === handle ? { ...u, is_following: follow } : u,
+                  ),
+                })),
+              }
+            : data,
+        );
+      }
       if (before) {
         qc.setQueryData<User>(key, {
           ...before,
@@ -28,10 +54,11 @@ export function useFollow(handle: string) {
     },
     onError: (_e, _v, ctx) => {
       if (ctx?.before) qc.setQueryData(userKey(handle), ctx.before);
+      if (keepRows) void qc.invalidateQueries({ queryKey: ["follows"] });
     },
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: userKey(handle) });
-      void qc.invalidateQueries({ queryKey: ["follows"] });
+      if (!keepRows) void qc.invalidateQueries({ queryKey: ["follows"] });
       void qc.invalidateQueries({ queryKey: ["me"] });
       void qc.invalidateQueries({ queryKey: ["posts", "feed"] });
     },

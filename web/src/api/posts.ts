@@ -142,3 +142,22 @@ export function useLikePost(uuid: string) {
 
 export { restore as restoreSnapshot };
 export type { Snapshot };
+
+/** A tag's posts, newest first (`tag` as shown, without `#`). */
+export function useTagPosts(tag: string) {
+  return usePostList(["posts", "tag", tag.toLowerCase()], (link) =>
+    unwrap(api.GET("/api/posts/p/", { params: { query: { tag } }, ...followLink(link) })),
+  );
+}
+
+/** Tags on the most posts of the last 24 hours (the server caches them for a minute). */
+export function useTrendingTags() {
+  return useQuery({
+    queryKey: ["tags", "trending"],
+    queryFn: () => unwrap(api.GET("/api/tags/trending/")),
+    staleTime: 60_000,
+  });
+}
+
+/** The link to a tag's page. */
+export const tagHref = (tag: string) => `/tags/${encodeURIComponent(tag)}`;

@@ -3172,22 +3172,11 @@ export interface components {
             readonly is_staff: boolean;
             /** Format: date-time */
             readonly created_at: string;
-            /**
-             * @description followed_by_people_you_follow, or popular (many followers)
-             *
-             *     * `followed_by_people_you_follow` - followed_by_people_you_follow
-             *     * `popular` - popular
-             */
-            readonly reason: components["schemas"]["SuggestionReasonEnum"];
+            /** @description followed_by_people_you_follow, or popular (many followers) */
+            readonly reason: string;
             /** @description how many of the people I follow follow them */
             readonly mutual_count: number;
         };
-        /**
-         * @description * `followed_by_people_you_follow` - followed_by_people_you_follow
-         *     * `popular` - popular
-         * @enum {string}
-         */
-        SuggestionReasonEnum: "followed_by_people_you_follow" | "popular";
         TextRequest: {
             text: string;
         };

@@ -1,9 +1,12 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
 import { useHomePosts } from "@/api/posts";
 import { InfiniteList } from "@/components/common/infinite-list";
+import { Suggestions } from "@/components/follows/suggestions";
 import { PostCard } from "@/components/posts/post-card";
+import { TrendingTags } from "@/components/posts/trending-tags";
 import { RecommendedPosts } from "@/components/search/recommended";
 import { buttonVariants } from "@/components/ui/button";
 import { PageTitle } from "@/components/ui/card";
@@ -14,6 +17,11 @@ export default function HomePage() {
   const t = useT();
   const loggedIn = useAuth((s) => !!s.user);
   const posts = useHomePosts(loggedIn);
+  const feedEmpty = loggedIn && posts.isSuccess && posts.data.pages[0]?.results.length === 0;
+  // Once shown, suggestions stay while the member follows people (their posts then fill the
+  // feed below instead of the panel vanishing after the first follow).
+  const [suggesting, setSuggesting] = useState(false);
+  if (feedEmpty && !suggesting) setSuggesting(true);
   return (
     <div className="mx-auto max-w-2xl">
       <div className="mb-2 flex items-center justify-between">
@@ -25,12 +33,14 @@ export default function HomePage() {
         )}
       </div>
       {!loggedIn && <p className="mb-4 text-sm text-stone-500">{t("app.tagline")}</p>}
+      {loggedIn && suggesting && <Suggestions intro={t("feed.emptyFollow")} />}
+      <TrendingTags />
       <RecommendedPosts />
       <InfiniteList
         query={posts}
         getKey={(p) => p.uuid}
         render={(p) => <PostCard post={p} />}
-        empty={t("feed.empty")}
+        empty={suggesting ? null : t("feed.empty")}
       />
     </div>
   );

@@ -501,6 +501,18 @@ export const ko = {
   "post.morePhotos": "사진 {n}장",
   "carousel.prev": "이전 사진",
   "carousel.next": "다음 사진",
+  "comment.edited": "(수정됨)",
+  "tags.empty": "이 태그가 달린 글이 아직 없어요.",
+  "tags.trending": "지금 뜨는 태그",
+  "tags.postCount": "글 {n}",
+  "suggest.title": "팔로우할 만한 사람",
+  "suggest.reasonFriends": "내가 팔로우하는 {n}명이 팔로우해요",
+  "suggest.reasonPopular": "인기 계정",
+  "suggest.empty": "추천할 사람이 아직 없어요.",
+  "feed.emptyFollow": "피드가 비어 있어요. 아래 사람들을 팔로우하면 글이 여기에 보여요.",
+  "profile.tabGrid": "사진",
+  "profile.gridEmpty": "아직 게시글이 없어요.",
+  "profile.gridTextOnly": "글",
 } as const;
 
 export type MessageKey = keyof typeof ko;

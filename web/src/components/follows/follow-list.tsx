@@ -13,7 +13,8 @@ import { useAuth } from "@/stores/auth";
 function FollowRow({ user, ownFollowers }: { user: User; ownFollowers: boolean }) {
   const t = useT();
   const me = useAuth((s) => s.user);
-  const follow = useFollow(user.handle);
+  // Rows stay after an unfollow, with a follow button to undo it.
+  const follow = useFollow(user.handle, { keepRows: true });
   const removeFollower = useRemoveFollower();
   return (
     <Card className="flex items-center gap-3 py-3" data-testid="follow-row">

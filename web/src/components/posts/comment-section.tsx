@@ -20,6 +20,7 @@ import { schemaLimits } from "@/api/limits";
 import type { Comment, Reply } from "@/api/types";
 import { InfiniteList } from "@/components/common/infinite-list";
 import { LikeButton } from "@/components/posts/like-button";
+import { RichText, type MentionRef } from "@/components/posts/rich-text";
 import { ReportButton } from "@/components/reports/report-button";
 import { AuthorLine } from "@/components/posts/post-card";
 import { Button } from "@/components/ui/button";
@@ -75,6 +76,8 @@ function TextForm({
 /** The author's text, or an inline editor for it; saving is optimistic (rolled back on error). */
 function EditableText({
   text,
+  mentions,
+  editedAt,
   editing,
   onSave,
   onCancel,
@@ -82,6 +85,8 @@ function EditableText({
   testId,
 }: {
   text: string;
+  mentions?: MentionRef[];
+  editedAt?: string | null;
   editing: boolean;
   onSave: (text: string) => void;
   onCancel: () => void;
@@ -93,7 +98,12 @@ function EditableText({
   if (!editing) {
     return (
       <>
-        <p className="whitespace-pre-line text-sm text-stone-800" data-testid={`${testId}-text`}>{text}</p>
+        <RichText text={text} mentions={mentions} className="text-sm text-stone-800" testId={`${testId}-text`} />
+        {editedAt && (
+          <span className="text-xs text-stone-400" data-testid={`${testId}-edited`} title={editedAt}>
+            {t("comment.edited")}
+          </span>
+        )}
         {failed && <p className="text-xs text-red-600" role="alert">{t("comment.editFailed")}</p>}
       </>
     );
@@ -139,6 +149,8 @@ function ReplyItem({ reply, post, comment }: { reply: Reply; post: string; comme
       <EditableText
         key={editing ? "edit" : "view"}
         text={reply.text}
+        mentions={reply.mentions}
+        editedAt={reply.edited_at}
         editing={editing}
         testId="reply"
         failed={edit.isError}
@@ -188,6 +200,8 @@ function CommentItem({ comment, post, postAuthor }: { comment: Comment; post: st
       <EditableText
         key={editing ? "edit" : "view"}
         text={comment.text}
+        mentions={comment.mentions}
+        editedAt={comment.edited_at}
         editing={editing}
         testId="comment"
         failed={edit.isError}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useLikePost } from "@/api/posts";
 import type { Post } from "@/api/types";
 import { LikeButton } from "@/components/posts/like-button";
+import { RichText, TagLinks } from "@/components/posts/rich-text";
 import { Card } from "@/components/ui/card";
 import { Avatar, ResponsiveImage } from "@/components/ui/responsive-image";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -64,17 +65,10 @@ export function PostCard({ post }: { post: Post }) {
             )}
           </div>
         )}
-        <p className="line-clamp-3 whitespace-pre-line text-sm text-stone-700">{post.text}</p>
       </Link>
-      {post.tags.length > 0 && (
-        <div className="flex flex-wrap gap-1">
-          {post.tags.map((tag) => (
-            <span key={tag} className="rounded-full bg-orange-50 px-2 py-0.5 text-xs text-orange-700">
-              #{tag}
-            </span>
-          ))}
-        </div>
-      )}
+      {/* Outside the card's link: mentions inside are links of their own. */}
+      <RichText text={post.text} mentions={post.mentions} className="line-clamp-3 text-sm text-stone-700" />
+      <TagLinks tags={post.tags} />
       <div className="flex items-center gap-3 text-xs text-stone-500">
         <LikeButton
           liked={post.liked}

@@ -9,12 +9,14 @@ import { InfiniteList } from "@/components/common/infinite-list";
 import { AuthorLine, PostCard } from "@/components/posts/post-card";
 import { ProductCard } from "@/components/products/product-card";
 import { Card } from "@/components/ui/card";
+import { ResponsiveImage } from "@/components/ui/responsive-image";
 import { useT } from "@/i18n";
 import type { MessageKey } from "@/i18n/ko";
 import { cn } from "@/lib/cn";
 
 const TABS = [
   { id: "posts", label: "profile.tabPosts" },
+  { id: "grid", label: "profile.tabGrid" },
   { id: "products", label: "profile.tabProducts" },
   { id: "comments", label: "profile.tabComments" },
   { id: "likes", label: "profile.tabLikes" },
@@ -25,6 +27,45 @@ export type ProfileTab = (typeof TABS)[number]["id"];
 function PostsTab({ handle }: { handle: string }) {
   const posts = useUserPosts(handle);
   return <InfiniteList query={posts} getKey={(p) => p.uuid} render={(p) => <PostCard post={p} />} />;
+}
+
+/** The user's posts as a grid of square covers (three across), Instagram-style. */
+function GridTab({ handle }: { handle: string }) {
+  const t = useT();
+  const posts = useUserPosts(handle);
+  return (
+    <InfiniteList
+      query={posts}
+      getKey={(p) => p.uuid}
+      empty={t("profile.gridEmpty")}
+      className="grid grid-cols-3 gap-1"
+      render={(p) => {
+        const cover = p.images.find((i) => i.status === "ready");
+        return (
+          <Link
+            href={`/posts/${p.uuid}`}
+            data-testid="grid-tile"
+            aria-label={p.title || p.text.slice(0, 40)}
+            className="relative block aspect-square overflow-hidden rounded bg-stone-100"
+          >
+            {cover ? (
+              <ResponsiveImage
+                image={cover}
+                alt={p.title}
+                sizes="(min-width: 768px) 220px, 33vw"
+                className="h-full w-full"
+              />
+            ) : (
+              <span className="line-clamp-4 p-2 text-xs text-stone-600">
+                <span className="sr-only">{t("profile.gridTextOnly")}: </span>
+                {p.title || p.text}
+              </span>
+            )}
+          </Link>
+        );
+      }}
+    />
+  );
 }
 
 function LikesTab({ handle }: { handle: string }) {
@@ -90,6 +131,7 @@ export function ProfileTabs({ handle }: { handle: string }) {
       </div>
       <div role="tabpanel">
         {tab === "posts" && <PostsTab handle={handle} />}
+        {tab === "grid" && <GridTab handle={handle} />}
         {tab === "products" && <ProductsTab handle={handle} />}
         {tab === "comments" && <CommentsTab handle={handle} />}
         {tab === "likes" && <LikesTab handle={handle} />}

@@ -5,6 +5,7 @@ import { useParams, useRouter } from "next/navigation";
 import { toApiError } from "@/api/errors";
 import { useDeletePost, useLikePost, usePost } from "@/api/posts";
 import { CommentSection } from "@/components/posts/comment-section";
+import { RichText, TagLinks } from "@/components/posts/rich-text";
 import { LikeButton } from "@/components/posts/like-button";
 import { ReportButton } from "@/components/reports/report-button";
 import { useDwell } from "@/lib/dwell";
@@ -66,14 +67,8 @@ export default function PostPage() {
           </span>
         )}
         <Carousel images={post.images.filter((i) => i.status === "ready")} alt={post.title} />
-        <p className="whitespace-pre-line text-stone-800" data-testid="post-text">{post.text}</p>
-        {post.tags.length > 0 && (
-          <div className="flex flex-wrap gap-1">
-            {post.tags.map((tag) => (
-              <span key={tag} className="rounded-full bg-orange-50 px-2 py-0.5 text-xs text-orange-700">#{tag}</span>
-            ))}
-          </div>
-        )}
+        <RichText text={post.text} mentions={post.mentions} className="text-stone-800" testId="post-text" />
+        <TagLinks tags={post.tags} />
         <div className="flex items-center gap-3 border-t border-stone-100 pt-3 text-xs text-stone-500">
           <LikeButton liked={post.liked} count={post.like_count} onToggle={(v) => like.mutate(v)} testId="post-like" />
           <span>{t("post.comments", { n: post.comment_count })}</span>

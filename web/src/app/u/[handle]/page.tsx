@@ -9,6 +9,7 @@ import { useFollow } from "@/api/follows";
 import { ReportButton } from "@/components/reports/report-button";
 import { AccountMenu } from "@/components/profile/account-menu";
 import { ProfileTabs } from "@/components/profile/profile-tabs";
+import { Suggestions } from "@/components/follows/suggestions";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
@@ -122,6 +123,12 @@ export default function ProfilePage() {
           ) : null}
         </div>
       </Card>
+      {/* A member who follows no one yet (just after sign-up): people to follow. */}
+      {isMe && user.following_count === 0 && (
+        <div className="mt-4">
+          <Suggestions />
+        </div>
+      )}
       {user.is_blocked ? (
         <p className="mt-6 text-center text-sm text-stone-500">{t("profile.blocked")}</p>
       ) : (
