@@ -3,8 +3,10 @@
 PostgreSQL (the pytest database), a Redis server of this test's own (so it can be stopped
 without touching anyone else's), and a pulsar-lite broker as the channel layer. The test checks
 that the topology check passes and the processes start, that a job queued in the database is
-run by the worker, and that ``/api/health/ready`` turns 503 while Redis is stopped and 200 again
-once it is back. The web process is left out (it needs a `next build`; tests/e2e cover it).
+run by the worker, that ``/metrics`` counts the requests, and that ``/api/health/ready`` turns
+503 while Redis is stopped and 200 again once it is back. Users on two API processes chatting is
+tests/chats/test_two_servers.py. The web process is left out (it needs a `next build`;
+tests/e2e cover it).
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ def stack(
         "MILVUS_URI": f"http://127.0.0.1:{free_port()}",
         "TASKS_BACKEND": "database",
         "SEARCH_INDEX_SYNC": "false",
+        "METRICS_ENABLED": "true",
         "API_PROCESSES": "2",
         "API_PORT": str(api_port),
         "ONLY": "api worker",
@@ -182,6 +185,9 @@ def test_two_api_processes_and_a_worker_share_the_services(
     assert checks["cache"]["shared"] is True
     assert checks["job_queue"]["backend"] == "database"
     assert checks["vector_store"]["status"] != "ok"  # optional: degraded, still ready
+    # Metrics show the traffic (each process its own registry: the probes went to either).
+    metrics = httpx.get(f"{base}/metrics", timeout=10).text
+    assert 'tangerine_http_responses_total{method="GET",route="api/health/' in metrics
 
     # A job queued in the shared database is run by the worker process.
     job = Job.objects.create(name="tangerine.images.tasks.image_process", kwargs={"image_id": 0})
