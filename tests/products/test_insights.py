@@ -216,3 +216,25 @@ def test_insights_answer_in_constant_queries(
     # 6 the top products' rows.
     with django_assert_num_queries(6):
         assert client.get(ME).status_code == 200
+
+
+def test_chats_come_from_the_registered_counter(
+    alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chats app (above products) registers the room counter; its rows land in the days."""
+    from tangerine.products import insights as insights_module
+
+    product = ProductFactory.create(owner=alice)
+    today = timezone.localdate()
+    asked: list[tuple[list[int], object, object]] = []
+
+    def counter(products: object, since: object, until: object) -> list[tuple[int, date, int]]:
+        asked.append((list(products.values_list("pk", flat=True)), since, until))  # type: ignore[attr-defined]
+        return [(product.pk, today, 2)]
+
+    monkeypatch.setattr(insights_module, "_chat_counters", [])
+    insights_module.chat_counter_register(counter)
+    body = client_for(alice).get(insights(product)).json()
+    assert body["totals"]["chats"] == 2
+    assert body["days"][-1]["chats"] == 2
+    assert asked[0][0] == [product.pk]
