@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.google import _jwks_client
 from tangerine.accounts.models import SocialAccount, User
-from tests.accounts.fake_google import CLIENT_ID, FakeGoogle
+from tests.support.fake_google import CLIENT_ID, FakeGoogle
 
 pytestmark = pytest.mark.django_db
 URL = "/api/accounts/google/login/"

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.google import _jwks_client
 from tangerine.accounts.models import User
-from tests.accounts.fake_google import CLIENT_ID, ISSUER, FakeGoogle
+from tests.support.fake_google import CLIENT_ID, ISSUER, FakeGoogle
 from tests.support.api import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -120,6 +120,13 @@ class PasswordResetConfirmSerializer(PasswordChangeSerializer):
     token = serializers.CharField(max_length=128)
 
 
+class GoogleConfigSerializer(serializers.Serializer[dict[str, Any]]):
+    enabled = serializers.BooleanField()
+    client_id = serializers.CharField()
+    authorization_url = serializers.URLField()
+    scope = serializers.CharField()
+
+
 class GoogleLoginSerializer(serializers.Serializer[dict[str, Any]]):
     id_token = serializers.CharField(max_length=4096, required=False)
     code = serializers.CharField(max_length=2048, required=False)

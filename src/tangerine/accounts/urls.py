@@ -6,6 +6,7 @@ urlpatterns = [
     path("registration/", views.RegistrationView.as_view()),
     path("login/", views.LoginView.as_view()),
     path("google/login/", views.GoogleLoginView.as_view()),
+    path("google/config/", views.GoogleConfigView.as_view()),
     path("logout/", views.LogoutView.as_view()),
     path("token/refresh/", views.TokenRefreshView.as_view()),
     path("password/change/", views.PasswordChangeView.as_view()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import JsonResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
@@ -27,6 +28,7 @@ from tangerine.accounts.serializers import (
     AccountDeleteSerializer,
     AuthResultSerializer,
     DetailSerializer,
+    GoogleConfigSerializer,
     GoogleLoginSerializer,
     LoginSerializer,
     MeSerializer,
@@ -120,6 +122,46 @@ class GoogleLoginView(APIView):
             raise ServiceUnavailable from exc
         user = services.user_google_login(identity=identity)
         return _auth_result(user)
+
+
+class GoogleConfigView(APIView):
+    """What the web app needs to start a Google sign-in (authorization code with PKCE)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        operation_id="accounts_google_config",
+        summary="Whether Google sign-in is on, and where to send the browser",
+        description=(
+            "The web app sends the browser to `authorization_url` with `client_id`, `scope`, "
+            "`response_type=code`, a PKCE `code_challenge` (S256) and a `state`, then posts the "
+            "returned `code` with its `redirect_uri` and `code_verifier` to "
+            "`/api/accounts/google/login/`. `enabled` is false when no client id is set."
+        ),
+        responses={200: GoogleConfigSerializer},
+        examples=[
+            OpenApiExample(
+                "On",
+                value={
+                    "enabled": True,
+                    "client_id": "1234-abc.apps.googleusercontent.com",
+                    "authorization_url": "https://accounts.google.com/o/oauth2/v2/auth",
+                    "scope": "openid email profile",
+                },
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        client_id = settings.GOOGLE_CLIENT_ID or ""
+        return Response(
+            {
+                "enabled": bool(client_id),
+                "client_id": client_id,
+                "authorization_url": settings.GOOGLE_AUTH_URL,
+                "scope": "openid email profile",
+            }
+        )
 
 
 class LogoutView(APIView):

@@ -395,6 +395,8 @@ GOOGLE_CLIENT_ID = env_optional("GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env_optional("GOOGLE_CLIENT_SECRET")
 GOOGLE_JWKS_URL = env_str("GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs")
 GOOGLE_TOKEN_URL = env_str("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+# GOOGLE_AUTH_URL: where the web app sends the browser to sign in (authorization code + PKCE).
+GOOGLE_AUTH_URL = env_str("GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth")
 GOOGLE_ISSUERS = env_list("GOOGLE_ISSUERS", ["https://accounts.google.com", "accounts.google.com"])
 
 # Typed as a plain dict: each app's block adds its own ENUM_NAME_OVERRIDES entries.

@@ -1,17 +1,22 @@
-"""A local fake of Google's OpenID endpoints: a JWKS document and a token endpoint.
+"""A local fake of Google's OpenID endpoints: sign-in (authorization), token and JWKS.
 
-It signs ID tokens with keys of its own; tests point GOOGLE_JWKS_URL and GOOGLE_TOKEN_URL at it.
+It signs ID tokens with keys of its own; tests point GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL and
+GOOGLE_JWKS_URL at it. ``/auth`` plays the Google account chooser: it signs in as
+``next_identity`` at once and redirects back with a code bound to the PKCE challenge and the
+redirect URI, which ``/token`` then checks as Google does.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -25,9 +30,15 @@ class FakeGoogle:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = uuid.uuid4().hex
         self.codes: dict[str, dict[str, Any]] = {}
+        # code -> (PKCE challenge, redirect URI) for codes handed out by /auth.
+        self.bindings: dict[str, tuple[str, str]] = {}
         self.token_requests: list[dict[str, list[str]]] = []
         # When set, the token endpoint answers 200 with these bytes (say, an outage page).
         self.raw_token_answer: bytes | None = None
+        # Who "signs in" at /auth (the claims of the ID token the code turns into).
+        self.next_identity: dict[str, Any] = {}
+        # What /auth was asked (query parameters), for tests to inspect.
+        self.auth_requests: list[dict[str, str]] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +54,28 @@ class FakeGoogle:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                if parts.path == "/auth":
+                    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                    fake.auth_requests.append(query)
+                    if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
+                        self._send(400, {"error": "invalid_request"})
+                        return
+                    code = fake.issue_code(**fake.next_identity)
+                    fake.bindings[code] = (
+                        query.get("code_challenge", ""),
+                        query.get("redirect_uri", ""),
+                    )
+                    target = (
+                        query.get("redirect_uri", "")
+                        + "?"
+                        + urlencode({"code": code, "state": query.get("state", "")})
+                    )
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path == "/certs":
                     public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(fake.key.public_key()))
                     public.update(kid=fake.kid, use="sig", alg="RS256")
@@ -66,6 +99,14 @@ class FakeGoogle:
                 if self.path != "/token" or claims is None:
                     self._send(400, {"error": "invalid_grant"})
                     return
+                challenge, redirect_uri = fake.bindings.pop(code, ("", ""))
+                if challenge:  # issued by /auth: PKCE and the redirect URI must match
+                    verifier = form.get("code_verifier", [""])[0].encode()
+                    digest = hashlib.sha256(verifier).digest()
+                    computed = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+                    if computed != challenge or form.get("redirect_uri", [""])[0] != redirect_uri:
+                        self._send(400, {"error": "invalid_grant"})
+                        return
                 self._send(200, {"id_token": fake.id_token(**claims), "access_token": "x"})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
