@@ -77,6 +77,7 @@ def test_report_hide_and_outcome(servers: Servers, new_page: Any, make_account: 
     expect(page_s.get_by_test_id("report-status")).to_have_text("검토 중")
     page_s.get_by_label("처리 사유 (기록에 남습니다)").fill("위조품 판매")
     page_s.get_by_role("button", name="숨김 처리").click()
+    page_s.get_by_test_id("confirm-ok").click()  # hide asks for confirmation
     expect(page_s.get_by_test_id("report-status")).to_have_text("처리 완료")
     expect(page_s.get_by_test_id("live-target-hidden")).to_be_visible()
     expect(page_s.get_by_test_id("history")).to_contain_text("위조품 판매")

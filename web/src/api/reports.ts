@@ -78,3 +78,70 @@ export function useReportStats(from: string, to: string) {
     retry: false,
   });
 }
+
+// --- appeals -----------------------------------------------------------------------------
+
+type Schemas = import("@/api/schema").components["schemas"];
+export type AppealTargetType = Schemas["AppealCreateTargetTypeEnum"];
+export type AppealStatus = Schemas["AppealStatusEnum"];
+export type AppealDecision = Schemas["DecisionEnum"];
+export type HiddenContent = Schemas["HiddenContent"];
+export type StaffAppeal = Schemas["StaffAppeal"];
+export const APPEAL_TARGET_TYPES: AppealTargetType[] = ["post", "comment", "reply", "chat_message", "product"];
+export const APPEAL_STATUSES: AppealStatus[] = ["pending", "upheld", "overturned"];
+
+/** The appeal page's target type from its URL: notifications name chat messages "message". */
+export function appealTargetType(raw: string | null): AppealTargetType | null {
+  const type = raw === "message" ? "chat_message" : raw;
+  return APPEAL_TARGET_TYPES.find((t) => t === type) ?? null;
+}
+
+export function useHiddenContent(targetType: AppealTargetType | null, target: string) {
+  return useQuery({
+    queryKey: ["reports", "hidden", targetType, target],
+    enabled: !!targetType && !!target,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/reports/hidden/", {
+          params: { query: { target_type: targetType as AppealTargetType, target } },
+        }),
+      ),
+    retry: false,
+  });
+}
+
+export function useFileAppeal() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { target_type: AppealTargetType; target: string; text: string }) =>
+      unwrap(api.POST("/api/reports/appeals/", { body })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["reports", "hidden"] }),
+  });
+}
+
+export function useAppealQueue(status: AppealStatus | "", page: number) {
+  return useQuery({
+    queryKey: ["reports", "appeals", status, page],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/reports/appeals/", {
+          params: { query: status ? { status, page, page_size: 20 } : { page, page_size: 20 } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDecideAppeal() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ uuid, decision, reason }: { uuid: string; decision: AppealDecision; reason: string }) =>
+      unwrap(
+        api.PATCH("/api/reports/appeals/{uuid}/", {
+          params: { path: { uuid } },
+          body: { decision, reason },
+        }),
+      ),
+    onSettled: () => void qc.invalidateQueries({ queryKey: ["reports", "appeals"] }),
+  });
+}

@@ -34,6 +34,9 @@ const CODE_KEYS: Record<string, MessageKey> = {
   method_not_allowed: "err.invalid",
   unsupported_media_type: "err.invalid",
   duplicate_report: "err.duplicate_report",
+  appeal_exists: "err.appeal_exists",
+  appeal_decided: "err.appeal_decided",
+  not_hidden: "err.not_hidden",
   // Uploads.
   too_large: "err.too_large",
   empty_file: "err.empty_file",

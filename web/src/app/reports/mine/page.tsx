@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useMyReports } from "@/api/reports";
 import { StatusBadge, useReportLabels } from "@/components/reports/labels";
@@ -38,6 +39,15 @@ export default function MyReportsPage() {
                   {t("report.filedAt")} {formatDate(r.created_at, locale)}
                 </span>
               </div>
+              {r.target_excerpt && (
+                <p className="truncate text-sm text-stone-900" data-testid="my-report-target">
+                  {r.target_link ? (
+                    <Link href={r.target_link} className="font-medium text-orange-700 hover:underline">{r.target_excerpt}</Link>
+                  ) : (
+                    <span title={t("report.targetHidden")}>{r.target_excerpt}</span>
+                  )}
+                </p>
+              )}
               {r.description && <p className="text-sm text-stone-700">{r.description}</p>}
               {(r.status === "resolved" || r.status === "rejected") && (
                 <p className="text-xs text-stone-500" data-testid="my-report-outcome">

@@ -30,7 +30,8 @@ export default function StaffReportsPage() {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const labels = useReportLabels();
-  const [filters, setFilters] = useState<QueueFilters>({ status: "" });
+  // Opens on the open reports (pending); "All" shows every status.
+  const [filters, setFilters] = useState<QueueFilters>({ status: "pending" });
   const [page, setPage] = useState(1);
   const query = useReportQueue(filters, page);
   const set = (k: keyof QueueFilters) => (v: string) => {
@@ -46,7 +47,7 @@ export default function StaffReportsPage() {
           <Select name="target_type" label={t("staff.filter.type")} value={filters.target_type ?? ""} onChange={set("target_type")}
             options={REPORT_TARGET_TYPES.map((s) => ({ value: s, label: labels.type(s) }))} />
           <Select name="reason" label={t("staff.filter.reason")} value={filters.reason ?? ""} onChange={set("reason")}
-            options={REPORT_REASONS.map((s) => ({ value: s, label: labels.reason(s) }))} />
+            options={[...REPORT_REASONS, "copied_photo"].map((s) => ({ value: s, label: labels.reason(s) }))} />
           <Select name="assignee" label={t("staff.filter.assignee")} value={filters.assignee ?? ""} onChange={set("assignee")}
             options={[{ value: "none", label: t("staff.unassigned") }]} />
           {query.data && <span className="ml-auto text-sm text-stone-500">{t("staff.total", { n: query.data.count })}</span>}
@@ -63,6 +64,7 @@ export default function StaffReportsPage() {
               <tr>
                 <th className="py-2">{t("staff.filter.status")}</th>
                 <th>{t("staff.filter.type")}</th>
+                <th className="hidden sm:table-cell">{t("staff.target")}</th>
                 <th>{t("staff.filter.reason")}</th>
                 <th className="hidden md:table-cell">{t("staff.reporter")}</th>
                 <th className="hidden md:table-cell">{t("staff.targetUser")}</th>
@@ -79,10 +81,11 @@ export default function StaffReportsPage() {
                       {labels.type(r.target_type)}
                     </Link>
                   </td>
+                  <td className="hidden max-w-48 truncate text-stone-700 sm:table-cell" data-testid="queue-excerpt">{r.target_excerpt || "—"}</td>
                   <td>{labels.reason(r.reason)}</td>
-                  <td className="hidden md:table-cell">@{r.reporter?.handle ?? "—"}</td>
+                  <td className="hidden md:table-cell">{r.system ? t("staff.system") : `@${r.reporter?.handle ?? "—"}`}</td>
                   <td className="hidden md:table-cell">{r.target_user ? `@${r.target_user.handle}` : "—"}</td>
-                  <td className="hidden md:table-cell">{r.assignee ? `@${r.assignee.handle}` : t("staff.unassigned")}</td>
+                  <td className="hidden md:table-cell">{r.assigned_to ? `@${r.assigned_to.handle}` : t("staff.unassigned")}</td>
                   <td className="text-xs text-stone-500">{formatDate(r.created_at, locale)}</td>
                 </tr>
               ))}

@@ -7,6 +7,7 @@ import { anyFieldText, errorText, toApiError, type ApiError } from "@/api/errors
 import { schemaLimits } from "@/api/limits";
 import { useReport, useUpdateReport } from "@/api/reports";
 import type { ReportAction, ReportUpdate } from "@/api/types";
+import { ConfirmDialog } from "@/components/reports/confirm-dialog";
 import { StatusBadge, useReportLabels } from "@/components/reports/labels";
 import { StaffPage } from "@/components/reports/staff-guard";
 import { Button } from "@/components/ui/button";
@@ -46,6 +47,56 @@ function Snapshot({ data, testId }: { data: Json | null; testId: string }) {
   );
 }
 
+/** Copied-photo evidence: each pair side by side (this product's photo, the earlier one). */
+function CopiedPhotos({ evidence }: { evidence: Json }) {
+  const t = useT();
+  const pairs = Array.isArray(evidence.copied_photos) ? (evidence.copied_photos as Json[]) : [];
+  if (pairs.length === 0) return null;
+  const img = (side: Json | null | undefined, alt: string) => {
+    const url = side ? str(side.url) : "";
+    return url ? (
+      // eslint-disable-next-line @next/next/no-img-element -- stored variants, sizes vary
+      <img src={url} alt={alt} className="aspect-square w-full rounded-lg border border-stone-200 object-cover" />
+    ) : (
+      <div className="flex aspect-square w-full items-center justify-center rounded-lg bg-stone-100 text-xs text-stone-500">{t("staff.deleted")}</div>
+    );
+  };
+  return (
+    <Card data-testid="copied-photos">
+      <h2 className="mb-2 text-sm font-semibold text-stone-700">{t("staff.copied.title")}</h2>
+      <ul className="flex flex-col gap-3">
+        {pairs.map((pair, i) => {
+          const earlier = (pair.earlier_product ?? null) as Json | null;
+          return (
+            <li key={i} className="grid grid-cols-2 gap-2 text-xs text-stone-600" data-testid="copied-pair">
+              <figure className="flex flex-col gap-1">
+                {img(pair.image as Json, t("staff.copied.this"))}
+                <figcaption>{t("staff.copied.this")}</figcaption>
+              </figure>
+              <figure className="flex flex-col gap-1">
+                {img(pair.earlier_image as Json, t("staff.copied.earlier"))}
+                <figcaption>
+                  {t("staff.copied.earlier")}
+                  {earlier && (
+                    <>
+                      {" · "}
+                      <Link href={`/products/${str(earlier.uuid)}`} className="text-orange-700 hover:underline">{str(earlier.name)}</Link>
+                      {` · @${str(earlier.owner)}`}
+                    </>
+                  )}
+                </figcaption>
+              </figure>
+              <p className="col-span-2">{t("staff.copied.distance", { n: str(pair.distance) })}</p>
+            </li>
+          );
+        })}
+      </ul>
+    </Card>
+  );
+}
+
+type Pending = { body: ReportUpdate; title: string; text: string; confirm: string };
+
 function targetLink(type: string, live: Json | null, target: string): string | null {
   if (type === "post") return `/posts/${target}`;
   if (type === "product") return `/products/${target}`;
@@ -66,6 +117,7 @@ export default function StaffReportPage() {
   const [reason, setReason] = useState("");
   const [note, setNote] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
 
   const dt = (iso: string) =>
     new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", { dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
@@ -81,6 +133,9 @@ export default function StaffReportPage() {
     });
   };
   const resolve = (action: ReportAction) => run({ status: "resolved", actions: [action] });
+  /** Hide, suspend and reject ask first. */
+  const ask = (body: ReportUpdate, kind: "hide" | "suspend" | "reject", label: string) =>
+    setPending({ body, title: t(`staff.confirm.${kind}.title`), text: t(`staff.confirm.${kind}.body`), confirm: label });
 
   if (query.isPending) return <Spinner label={t("common.loading")} />;
   if (query.isError) {
@@ -110,13 +165,14 @@ export default function StaffReportPage() {
               {link && <Link href={link} className="ml-auto text-sm text-orange-700 hover:underline">{r.target}</Link>}
             </div>
             <p className="text-sm text-stone-600">
-              {t("staff.reporter")}: @{r.reporter?.handle ?? "—"} · {t("staff.targetUser")}: {r.target_user ? `@${r.target_user.handle}` : "—"} · {dt(r.created_at)}
+              {t("staff.reporter")}: {r.system ? t("staff.system") : `@${r.reporter?.handle ?? "—"}`} · {t("staff.targetUser")}: {r.target_user ? `@${r.target_user.handle}` : "—"} · {dt(r.created_at)}
             </p>
             {r.description && <p className="whitespace-pre-line rounded bg-stone-50 p-2 text-sm">{r.description}</p>}
             {r.actions.length > 0 && (
               <p className="text-xs text-stone-500">{t("report.outcome")}: {r.actions.map(labels.action).join(", ")}</p>
             )}
           </Card>
+          <CopiedPhotos evidence={r.evidence as Json} />
           <div className="grid gap-4 lg:grid-cols-2">
             <Card>
               <h2 className="mb-2 text-sm font-semibold text-stone-700">{t("staff.evidence")}</h2>
@@ -154,12 +210,12 @@ export default function StaffReportPage() {
               )}
               {r.status === "in_review" && (
                 <>
-                  {!isUser && <Button size="sm" variant="danger" disabled={update.isPending} onClick={() => resolve("hide_content")}>{t("staff.resolveHide")}</Button>}
+                  {!isUser && <Button size="sm" variant="danger" disabled={update.isPending} data-testid="action-hide" onClick={() => ask({ status: "resolved", actions: ["hide_content"] }, "hide", t("staff.resolveHide"))}>{t("staff.resolveHide")}</Button>}
                   <Button size="sm" variant="secondary" disabled={update.isPending} onClick={() => resolve("warn_user")}>{t("staff.resolveWarn")}</Button>
-                  <Button size="sm" variant="danger" disabled={update.isPending} onClick={() => resolve("suspend_user")}>{t("staff.resolveSuspend")}</Button>
+                  <Button size="sm" variant="danger" disabled={update.isPending} data-testid="action-suspend" onClick={() => ask({ status: "resolved", actions: ["suspend_user"] }, "suspend", t("staff.resolveSuspend"))}>{t("staff.resolveSuspend")}</Button>
                   {!isUser && <Button size="sm" variant="secondary" disabled={update.isPending} onClick={() => resolve("unhide_content")}>{t("staff.resolveUnhide")}</Button>}
                   <Button size="sm" variant="secondary" disabled={update.isPending} onClick={() => resolve("unsuspend_user")}>{t("staff.resolveUnsuspend")}</Button>
-                  <Button size="sm" variant="ghost" disabled={update.isPending} onClick={() => run({ status: "rejected" })}>{t("staff.reject")}</Button>
+                  <Button size="sm" variant="ghost" disabled={update.isPending} data-testid="action-reject" onClick={() => ask({ status: "rejected" }, "reject", t("staff.reject"))}>{t("staff.reject")}</Button>
                   <Button size="sm" variant="ghost" disabled={update.isPending} onClick={() => run({ status: "pending" })}>{t("staff.backToPending")}</Button>
                 </>
               )}
@@ -168,7 +224,7 @@ export default function StaffReportPage() {
               )}
             </div>
             <div className="flex items-center gap-2 border-t border-stone-100 pt-2 text-sm">
-              <span className="text-stone-600">{t("staff.filter.assignee")}: {r.assignee ? `@${r.assignee.handle}` : t("staff.unassigned")}</span>
+              <span className="text-stone-600" data-testid="assigned-to">{t("staff.filter.assignee")}: {r.assigned_to ? `@${r.assigned_to.handle}` : t("staff.unassigned")}</span>
               {me && r.assignee?.handle !== me.handle && (
                 <Button size="sm" variant="ghost" onClick={() => run({ assignee: me.handle })}>{t("staff.assignMe")}</Button>
               )}
@@ -193,6 +249,21 @@ export default function StaffReportPage() {
           </Card>
         </div>
       </div>
+      {pending && (
+        <ConfirmDialog
+          title={pending.title}
+          body={pending.text}
+          confirmLabel={pending.confirm}
+          danger
+          busy={update.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const body = pending.body;
+            setPending(null);
+            run(body);
+          }}
+        />
+      )}
     </StaffPage>
   );
 }
