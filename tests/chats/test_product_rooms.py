@@ -294,3 +294,15 @@ def test_simultaneous_opens_make_one_room(
     assert sorted(status for status, _ in results) == [200] * 7 + [201]
     assert len({uuid for _, uuid in results}) == 1
     assert Room.objects.filter(product=product).count() == 1
+
+
+def test_opened_chats_count_in_the_sellers_insights(
+    as_user: AsUser, alice: User, bob: User, carol: User, make_product: MakeProduct
+) -> None:
+    product = make_product(owner=alice)
+    as_user(bob).post(chat_url(product))
+    as_user(carol).post(chat_url(product))
+    as_user(bob).post(chat_url(product))  # reused: not a new chat
+    body = as_user(alice).get(f"/api/products/{product.uuid}/insights/").json()
+    assert body["totals"]["chats"] == 2
+    assert body["days"][-1]["chats"] == 2

@@ -11,3 +11,8 @@ class ChatsConfig(AppConfig):
         exports.register()
         moderation.register()
         receivers.connect()
+        # A seller's insights count the chats buyers opened about their products.
+        from tangerine.chats.selectors import product_rooms_by_day
+        from tangerine.products import insights
+
+        insights.chat_counter_register(product_rooms_by_day)

@@ -60,6 +60,18 @@ export function useOpenProductChat() {
   });
 }
 
+/** Deletes my message for everyone (within 10 minutes); the socket's message.deleted follows. */
+export function useDeleteMessage(room: string) {
+  return useMutation({
+    mutationFn: (message: string) =>
+      unwrap(
+        api.DELETE("/api/chats/rooms/{uuid}/messages/{message}/", {
+          params: { path: { uuid: room, message } },
+        }),
+      ),
+  });
+}
+
 export function useInviteMembers(uuid: string) {
   const qc = useQueryClient();
   return useMutation({

@@ -72,6 +72,8 @@ const CODE_KEYS: Record<string, MessageKey> = {
   unsupported: "err.invalid",
   invalid_ticket: "err.not_authenticated",
   invalid_handle: "err.invalid_handle",
+  delete_window_passed: "chat.err.delete_window_passed",
+  not_your_message: "chat.err.not_your_message",
 };
 
 /**
@@ -110,6 +112,9 @@ const FIELD_PATTERNS: [RegExp, MessageKey][] = [
   [/^Name at least one other user/, "err.f.name_someone"],
   [/^At most (\d+) handles at once/, "err.f.too_many_handles"],
   [/^A message needs some text/, "err.f.required"],
+  [/^You cannot chat about your own product/, "chat.err.own_product"],
+  [/^A chat about a product is between/, "chat.err.product_room_invite"],
+  [/^No such image of yours|^Each image must be an image uuid|^image is an image uuid/, "chat.uploadFailed"],
   [/^Null characters are not allowed/, "err.invalid"],
   [/^You cannot block yourself/, "err.f.block_self"],
   [/^You cannot mute yourself/, "err.f.mute_self"],

@@ -5,13 +5,19 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { roomTitle, useCreateRoom, useRooms } from "@/api/chat";
 import { errorText, fieldErrors, toApiError, type ApiError } from "@/api/errors";
+import type { ChatMessage, Room } from "@/api/types";
+import { listTime } from "@/components/chat/format";
+import { ProductStatusBadge } from "@/components/chat/product-card";
+import { UserPicker } from "@/components/chat/user-picker";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
-import { useT } from "@/i18n";
+import { Avatar, ResponsiveImage } from "@/components/ui/responsive-image";
+import { useLocale, useT } from "@/i18n";
 import { cn } from "@/lib/cn";
 import { useAuth } from "@/stores/auth";
 
+/** Handles typed by hand ("@a, b"), for tests and old links. */
 export function parseHandles(value: string): string[] {
   return value
     .split(/[,\s]+/)
@@ -20,22 +26,24 @@ export function parseHandles(value: string): string[] {
     .slice(0, 50);
 }
 
+type Picked = Parameters<typeof UserPicker>[0]["picked"];
+
 function NewRoomForm() {
   const t = useT();
   const router = useRouter();
   const create = useCreateRoom();
-  const [handles, setHandles] = useState("");
+  const [picked, setPicked] = useState<Picked>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const members = parseHandles(handles);
+    const members = picked.map((u) => u.handle);
     if (members.length === 0) return;
     setError(null);
     create.mutate(
       { members },
       {
         onSuccess: (room) => {
-          setHandles("");
+          setPicked([]);
           router.push(`/chat/${room.uuid}`);
         },
         onError: (err) => setError(toApiError(err)),
@@ -44,16 +52,9 @@ function NewRoomForm() {
   };
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-1.5 border-b border-stone-200 p-3">
-      <div className="flex gap-2">
-        <input
-          aria-label={t("chat.newRoomHandles")}
-          placeholder={t("chat.newRoomHandles")}
-          value={handles}
-          maxLength={1000}
-          onChange={(e) => setHandles(e.target.value)}
-          className="h-8 min-w-0 flex-1 rounded-lg border border-stone-300 px-2 text-sm"
-        />
-        <Button size="sm" type="submit" disabled={create.isPending}>
+      <div className="flex items-start gap-2">
+        <UserPicker picked={picked} onChange={setPicked} testId="new-room-picker" />
+        <Button size="sm" type="submit" disabled={create.isPending || picked.length === 0} data-testid="new-room-start">
           {t("chat.start")}
         </Button>
       </div>
@@ -66,9 +67,80 @@ function NewRoomForm() {
   );
 }
 
+/** What the list shows of the last message (placeholders in the UI language). */
+export function messagePreview(m: ChatMessage, t: ReturnType<typeof useT>): string {
+  if (m.hidden) return t("chat.hidden");
+  if (m.deleted) return t("chat.deleted");
+  if (m.image && !m.text) return t("chat.photo");
+  return m.image ? `${t("chat.photo")} · ${m.text}` : m.text;
+}
+
+function RoomItem({ room, active }: { room: Room; active: boolean }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const me = useAuth((s) => s.user?.handle);
+  const others = room.members.filter((m) => m.handle !== me);
+  const face = others[0] ?? room.members[0];
+  const last = room.last_message;
+  return (
+    <Link
+      href={`/chat/${room.uuid}`}
+      data-testid="room-item"
+      data-room={room.uuid}
+      className={cn(
+        "flex min-w-0 items-center gap-2.5 border-b border-stone-100 px-3 py-2.5 hover:bg-orange-50",
+        active && "bg-orange-50",
+      )}
+    >
+      <span className="relative shrink-0" data-testid="room-avatar">
+        <Avatar user={face} size={40} />
+        {others.length > 1 && (
+          <span className="absolute -bottom-1 -right-1 rounded-full bg-white px-1 text-[10px] font-semibold text-stone-600 shadow">
+            {room.members.length}
+          </span>
+        )}
+      </span>
+      <div className="min-w-0 flex-1">
+        <div className="flex min-w-0 items-baseline gap-2">
+          <span className="min-w-0 flex-1 truncate text-sm font-medium text-stone-900">{roomTitle(room, me)}</span>
+          <span className="shrink-0 text-[11px] text-stone-400" data-testid="room-time">
+            {listTime(last?.created_at ?? room.updated_at, locale)}
+          </span>
+        </div>
+        {room.product && (
+          <div className="flex min-w-0 items-center gap-1 text-[11px] text-stone-500" data-testid="room-product">
+            <ProductStatusBadge status={room.product.status} />
+            <span className="truncate">{room.product.name}</span>
+          </div>
+        )}
+        <div className="flex min-w-0 items-center gap-2">
+          <span className="min-w-0 flex-1 truncate text-xs text-stone-500" data-testid="room-last-message">
+            {last
+              ? `${others.length > 1 ? `${last.sender?.display_name || last.sender?.handle}: ` : ""}${messagePreview(last, t)}`
+              : t("chat.noMessages")}
+          </span>
+          {room.unread_count > 0 && (
+            <span
+              data-testid="unread-badge"
+              aria-label={t("chat.unread", { n: room.unread_count })}
+              className="min-w-5 shrink-0 rounded-full bg-orange-500 px-1.5 text-center text-xs font-semibold leading-5 text-white"
+            >
+              {room.unread_count > 99 ? "99+" : room.unread_count}
+            </span>
+          )}
+        </div>
+      </div>
+      {room.product?.image && (
+        <span className="h-10 w-10 shrink-0 overflow-hidden rounded-md bg-stone-200">
+          <ResponsiveImage image={room.product.image} alt={room.product.name} sizes="40px" className="h-full w-full" />
+        </span>
+      )}
+    </Link>
+  );
+}
+
 export function RoomList({ active }: { active?: string }) {
   const t = useT();
-  const me = useAuth((s) => s.user?.handle);
   const query = useRooms();
   const rooms = query.data?.pages.flatMap((p) => p.results) ?? [];
   return (
@@ -87,35 +159,7 @@ export function RoomList({ active }: { active?: string }) {
         <ul className="flex-1 overflow-y-auto">
           {rooms.map((room) => (
             <li key={room.uuid}>
-              <Link
-                href={`/chat/${room.uuid}`}
-                data-testid="room-item"
-                data-room={room.uuid}
-                className={cn(
-                  "flex items-center gap-2 border-b border-stone-100 px-3 py-2.5 hover:bg-orange-50",
-                  active === room.uuid && "bg-orange-50",
-                )}
-              >
-                <div className="min-w-0 flex-1">
-                  <div className="truncate text-sm font-medium text-stone-900">{roomTitle(room, me)}</div>
-                  <div className="truncate text-xs text-stone-500" data-testid="room-last-message">
-                    {room.last_message
-                      ? room.last_message.hidden
-                        ? t("chat.hidden")
-                        : `${room.last_message.sender?.display_name || room.last_message.sender?.handle}: ${room.last_message.text}`
-                      : t("chat.noMessages")}
-                  </div>
-                </div>
-                {room.unread_count > 0 && (
-                  <span
-                    data-testid="unread-badge"
-                    aria-label={t("chat.unread", { n: room.unread_count })}
-                    className="min-w-5 rounded-full bg-orange-500 px-1.5 text-center text-xs font-semibold leading-5 text-white"
-                  >
-                    {room.unread_count > 99 ? "99+" : room.unread_count}
-                  </span>
-                )}
-              </Link>
+              <RoomItem room={room} active={active === room.uuid} />
             </li>
           ))}
         </ul>

@@ -80,3 +80,17 @@ export function patchRoomRead(qc: QueryClient | null, room: string, top: number,
     unread_count: seq === undefined ? 0 : Math.max(0, r.last_seq - Math.max(r.last_read_seq, seq)),
   }));
 }
+
+/** A member's read mark moved (a receipt, or they sent a message): unread counts follow from it. */
+export function patchMemberRead(qc: QueryClient | null, room: string, handle: string, seq: number) {
+  patchRoom(qc, room, (r) =>
+    r.members.some((m) => m.handle === handle && m.last_read_seq < seq)
+      ? {
+          ...r,
+          members: r.members.map((m) =>
+            m.handle === handle ? { ...m, last_read_seq: Math.max(m.last_read_seq, seq) } : m,
+          ),
+        }
+      : r,
+  );
+}

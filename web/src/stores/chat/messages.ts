@@ -22,6 +22,9 @@ export interface PendingMessage {
   client_id: string;
   room: string;
   text: string;
+  /** A photo message: the uploaded image's uuid and a local preview URL. */
+  image?: string;
+  preview?: string;
   state: "sending" | "failed";
   error?: string;
 }
@@ -45,6 +48,8 @@ interface ChatState {
   activeRoom: string | null;
   /** The client_id the server held back (rate_limited): it and those after it wait. */
   held: string | null;
+  /** Who is typing, per room: handle → display name and when the hint expires (ms). */
+  typing: Record<string, Record<string, { name: string; until: number }>>;
 }
 
 export const useChat = create<ChatState>()(() => ({
@@ -56,6 +61,7 @@ export const useChat = create<ChatState>()(() => ({
   loadingHistory: {},
   activeRoom: null,
   held: null,
+  typing: {},
 }));
 
 /** Forgets every message of the session (logout, user change). */
@@ -68,6 +74,21 @@ export function resetMessages() {
     historyNext: {},
     loadingHistory: {},
     held: null,
+    typing: {},
+  });
+}
+
+/** `handle` is typing in `room` for `seconds`; `null` seconds: they stopped (a message came). */
+export function setTyping(room: string, handle: string, name: string, seconds: number | null) {
+  useChat.setState((s) => {
+    const current = { ...(s.typing[room] ?? {}) };
+    if (seconds === null) {
+      if (!(handle in current)) return s;
+      delete current[handle];
+    } else {
+      current[handle] = { name, until: Date.now() + seconds * 1000 };
+    }
+    return { typing: { ...s.typing, [room]: current } };
   });
 }
 

@@ -7,6 +7,7 @@ import type { ChatMessage, Notification } from "@/api/types";
 import { useAuth } from "@/stores/auth";
 import {
   findRoom,
+  patchMemberRead,
   patchRoom,
   patchRoomRead,
   patchRoomWithMessage,
@@ -24,6 +25,7 @@ import {
   removePending,
   resetMessages,
   setPending,
+  setTyping,
   useChat,
   type PendingMessage,
 } from "@/stores/chat/messages";
@@ -38,6 +40,8 @@ import {
 const SEND_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 20_000;
 const HEARTBEAT_TIMEOUT_MS = 10_000;
+/** At most one typing frame per room this often (the server throttles too). */
+const TYPING_EVERY_MS = 2_000;
 
 class ChatConnection {
   private ws: WebSocket | null = null;
@@ -62,6 +66,7 @@ class ChatConnection {
   /** Heartbeat: a frame every HEARTBEAT_MS; no answer within HEARTBEAT_TIMEOUT_MS = lost. */
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private pingTimer: ReturnType<typeof setTimeout> | null = null;
+  private typingSent: Record<string, number> = {};
   private onOffline = () => this.lost();
   private onOnline = () => this.ensure();
 
@@ -316,13 +321,34 @@ class ChatConnection {
   private sendFrame(p: PendingMessage): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(
-      JSON.stringify({ type: "message.send", room: p.room, text: p.text, client_id: p.client_id }),
+      JSON.stringify({
+        type: "message.send",
+        room: p.room,
+        text: p.text,
+        client_id: p.client_id,
+        ...(p.image ? { image: p.image } : {}),
+      }),
     );
     return true;
   }
 
-  send(room: string, text: string) {
-    const p: PendingMessage = { client_id: newClientId(), room, text, state: "sending" };
+  /** The user is typing in `room`: tell the others, at most every TYPING_EVERY_MS. */
+  typing(room: string) {
+    const now = Date.now();
+    if (now - (this.typingSent[room] ?? 0) < TYPING_EVERY_MS) return;
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    this.typingSent[room] = now;
+    this.ws.send(JSON.stringify({ type: "typing", room }));
+  }
+
+  send(room: string, text: string, image?: { uuid: string; preview?: string }) {
+    const p: PendingMessage = {
+      client_id: newClientId(),
+      room,
+      text,
+      state: "sending",
+      ...(image ? { image: image.uuid, preview: image.preview } : {}),
+    };
     addPending(p);
     // Queued behind what was typed before; not open: it goes out on the next open.
     this.outbox.push(p.client_id);
@@ -373,10 +399,24 @@ class ChatConnection {
         const viewing =
           useChat.getState().activeRoom === frame.room && document.visibilityState === "visible";
         patchRoomWithMessage(qc, frame.message, viewing ? frame.message.sender?.handle ?? null : this.me);
+        // Sending reads the room for the sender (receipts), and ends their typing hint.
+        if (frame.message.sender) {
+          patchMemberRead(qc, frame.room, frame.message.sender.handle, frame.message.seq);
+          setTyping(frame.room, frame.message.sender.handle, "", null);
+        }
         if (viewing && frame.message.sender?.handle !== this.me) this.markRead(frame.room, frame.message.seq);
         if (!findRoom(qc, frame.room)) void qc?.invalidateQueries({ queryKey: roomsKey });
         break;
       }
+      case "member.read": {
+        patchMemberRead(qc, frame.room, frame.handle, frame.seq);
+        break;
+      }
+      case "typing": {
+        setTyping(frame.room, frame.handle, frame.display_name || frame.handle, frame.expires_in);
+        break;
+      }
+      case "message.deleted":
       case "message.hidden":
       case "message.unhidden": {
         // Moderation changed a message: replace it where it is loaded (by uuid); the room's
@@ -441,7 +481,9 @@ class ChatConnection {
 type Frame =
   | { type: "message.ack"; client_id: string; message: ChatMessage }
   | { type: "message"; room: string; message: ChatMessage }
-  | { type: "message.hidden" | "message.unhidden"; room: string; message: ChatMessage }
+  | { type: "message.hidden" | "message.unhidden" | "message.deleted"; room: string; message: ChatMessage }
+  | { type: "member.read"; room: string; handle: string; seq: number }
+  | { type: "typing"; room: string; handle: string; display_name: string; expires_in: number }
   | { type: "room.read"; room: string; seq: number }
   | { type: "room.joined" | "room.left"; room: string }
   | { type: "room.members"; room: string; joined: string[]; left: string[] }
