@@ -53,7 +53,7 @@ export function LineChart({
         <span className="shrink-0 text-lg font-bold text-stone-900" data-testid={testId ? `${testId}-total` : undefined}>{total}</span>
       </figcaption>
       <div className="relative">
-        <span className="absolute right-0 top-0 text-[10px] text-stone-400">{max}</span>
+        <span className="absolute left-0 top-0 text-[10px] text-stone-400">{max}</span>
         <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${title}: ${total}`}
           className="h-20 w-full overflow-visible">
           <defs>
