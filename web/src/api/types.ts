@@ -33,7 +33,7 @@ export interface NumberPage<T> extends CursorPage<T> {
 
 export type Post = Schemas["Post"];
 export type PostWrite = Schemas["PostWriteRequest"];
-export type Category = Schemas["CategoryEnum"];
+export type Category = Schemas["PostCategoryEnum"];
 export type PostStatus = Schemas["PostStatusEnum"];
 export type Comment = Schemas["Comment"];
 export type Reply = Schemas["Reply"];
@@ -69,8 +69,8 @@ export type WsTicket = Schemas["WsTicket"];
 // `name` has a default (""): the schema marks it required, the API does not.
 export type RoomCreate = Omit<Schemas["RoomCreateRequest"], "name"> & { name?: string };
 
-export type ReportTargetType = Schemas["TargetTypeEnum"];
-export type ReportReason = Schemas["ReasonEnum"];
+export type ReportTargetType = Schemas["ReportTargetTypeEnum"];
+export type ReportReason = Schemas["UserReportReasonEnum"];
 export type ReportStatus = Schemas["ReportStatusEnum"];
 export type ReportAction = Schemas["ActionsEnum"];
 export type ReportCreate = Schemas["ReportCreateRequest"];
