@@ -33,11 +33,15 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.fake_google import CLIENT_ID as GOOGLE_CLIENT_ID
+from tests.support.fake_google import FakeGoogle
+
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 VENV_BIN = ROOT / ".venv" / "bin"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-DIST_DIR = ".next-test"
+# E2E_DIST_DIR: a build folder of its own for a second e2e run on the same checkout.
+DIST_DIR = os.environ.get("E2E_DIST_DIR", ".next-test")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -162,6 +166,8 @@ class Servers:
     tmp: Path
     # The Django server's environment: management commands run against the same database.
     env: dict[str, str] = field(default_factory=dict)
+    # The local fake of Google's sign-in the API server is pointed at.
+    google: FakeGoogle | None = None
 
     def api(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -174,6 +180,7 @@ def servers() -> Iterator[Servers]:
     api_port = _free_port(int(os.environ.get("E2E_API_PORT", "18765")))
     web_port = _free_port(int(os.environ.get("E2E_WEB_PORT", "13765")))
     api_origin = f"http://127.0.0.1:{api_port}"
+    google = FakeGoogle().start()
     env = {
         **os.environ,
         # The production-like test configuration of scripts/test.sh.
@@ -206,6 +213,12 @@ def servers() -> Iterator[Servers]:
         # As in production behind the web server: links name the web app's origin.
         "USE_X_FORWARDED_HOST": "true",
         "MILVUS_URI": str(tmp / "var" / "milvus.db"),
+        # Google sign-in against the local fake (tests/support/fake_google.py).
+        "GOOGLE_CLIENT_ID": GOOGLE_CLIENT_ID,
+        "GOOGLE_CLIENT_SECRET": "e2e-secret",
+        "GOOGLE_AUTH_URL": f"{google.base_url}/auth",
+        "GOOGLE_TOKEN_URL": f"{google.base_url}/token",
+        "GOOGLE_JWKS_URL": f"{google.base_url}/certs",
     }
     for name in ("CACHE_URL", "REDIS_URL_CACHE"):
         env.pop(name, None)
@@ -272,10 +285,11 @@ def servers() -> Iterator[Servers]:
         base_url = f"http://127.0.0.1:{web_port}"
         # Through the proxy: proves the rewrites point at this run's Django.
         _wait_http(f"{base_url}/api/health/", procs[1], web_log)
-        yield Servers(base_url=base_url, api_url=api_origin, tmp=tmp, env=env)
+        yield Servers(base_url=base_url, api_url=api_origin, tmp=tmp, env=env, google=google)
     finally:
         for proc in reversed(procs):
             _stop(proc)
+        google.stop()
         if os.environ.get("E2E_KEEP_TMP") != "1":
             shutil.rmtree(tmp, ignore_errors=True)
 

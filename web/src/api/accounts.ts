@@ -33,6 +33,24 @@ export function useRegister() {
   });
 }
 
+/** Whether Google sign-in is on, and where to send the browser (cached for the session). */
+export function useGoogleConfig() {
+  return useQuery({
+    queryKey: ["google-config"],
+    queryFn: () => unwrap(api.GET("/api/accounts/google/config/")),
+    staleTime: Infinity,
+  });
+}
+
+export function useGoogleLogin() {
+  const setSession = useAuth((s) => s.setSession);
+  return useMutation({
+    mutationFn: (body: { code: string; redirect_uri: string; code_verifier: string }) =>
+      unwrap(api.POST("/api/accounts/google/login/", { body })),
+    onSuccess: (data) => setSession(data),
+  });
+}
+
 export function useLogout() {
   return useMutation({
     mutationFn: async () => {

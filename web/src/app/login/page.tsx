@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
 import { useLogin } from "@/api/accounts";
 import { fieldErrors, formError, toApiError } from "@/api/errors";
+import { GoogleButton } from "@/components/auth/google-button";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -65,6 +66,9 @@ function LoginForm() {
           {t("auth.loginButton")}
         </Button>
       </form>
+      <div className="mt-3">
+        <GoogleButton next={safeNext(params.get("next"))} />
+      </div>
       <div className="mt-4 flex flex-col gap-1 text-sm text-stone-600">
         <Link href="/reset-password" className="text-orange-600 hover:underline">
           {t("auth.forgot")}

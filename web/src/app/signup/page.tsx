@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { useRegister } from "@/api/accounts";
 import { fieldErrors, formError, toApiError } from "@/api/errors";
 import type { RegistrationRequest } from "@/api/types";
+import { GoogleButton } from "@/components/auth/google-button";
 import { Button } from "@/components/ui/button";
 import { Card, PageTitle } from "@/components/ui/card";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -53,6 +54,9 @@ export default function SignupPage() {
           {t("auth.signupButton")}
         </Button>
       </form>
+      <div className="mt-3">
+        <GoogleButton next="/" />
+      </div>
       <p className="mt-4 text-sm text-stone-600">
         {t("auth.haveAccount")}{" "}
         <Link href="/login" className="text-orange-600 hover:underline">
