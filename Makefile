@@ -83,5 +83,15 @@ format: venv
 lock: venv
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
+# Benchmarks (bench/README.md): `make bench` runs them all, `make bench-api` one (data, api,
+# feed, channels, images, search); results in bench/results/, the table in bench/README.md.
+BENCHES := data api feed channels images search
+.PHONY: bench $(addprefix bench-,$(BENCHES))
+bench: venv
+	$(PY) bench/run.py
+
+$(addprefix bench-,$(BENCHES)): bench-%: venv
+	$(PY) bench/run.py $*
+
 clean:
 	rm -rf $(VENV) var web/.next web/.next-test web/node_modules

@@ -149,7 +149,7 @@ def main() -> None:
     print(" | ".join(keys))
     for row in rows:
         print(" | ".join(str(row[k]) for k in keys))
-    out = Path(__file__).with_name("results.json")
+    out = Path(os.environ.get("BENCH_FEED_OUT") or Path(__file__).with_name("results.json"))
     out.write_text(json.dumps({"posts": args.posts, "load": load, "rows": rows}, indent=2))
 
 

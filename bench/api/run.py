@@ -1,0 +1,368 @@
+"""The REST API under load, beside a plain-Django peer running the same queries, one run.
+
+1. Data: ``bench/data/generate.py`` into ``--db`` (sizes scaled from ``--posts``; ``--reuse``
+   keeps what is there).
+2. In this process (Django test client): every endpoint's queries per request, for DRF and
+   for the peer, and a check that both answer the same JSON.
+3. One uvicorn process (``DEBUG=false``, throttles raised, Redis cache as in production)
+   pinned to core 0; the load generator (``loadgen.py``) pinned to core 1. For each endpoint
+   and connection count, DRF and peer back to back (order alternating), each measured as
+   requests/s, p50/p99 and the server's CPU ms per request (``/proc/<pid>/stat`` delta).
+4. ``bench/results/api.json`` (with the load average) and ``bench/report.py`` refreshes the
+   README table and plots.
+
+    .venv/bin/python bench/api/run.py --posts 2000
+    .venv/bin/python bench/api/run.py --posts 2000 --reuse --connections 1,8 --duration 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+from bench.data import generate as data  # noqa: E402
+
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results")
+SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123"  # noqa: S105
+JWT_KEY = "bench-only-jwt-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+# name -> (DRF path, peer path or None, viewer handle or None)
+SORTS = ("latest", "price_asc", "price_desc", "popular")
+
+
+def server_env(db_url: str, var_dir: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.api.settings",
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}",
+        "DATABASE_URL": db_url,
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECRET_KEY": SECRET,
+        "JWT_SIGNING_KEY": JWT_KEY,
+        "JWT_ACCESS_SECONDS": "7200",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "THROTTLE_ANON": "1000000/min",
+        "THROTTLE_USER": "1000000/min",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"),
+        "SEARCH_INDEX_SYNC": "false",
+        "SEARCH_WARM_AT_START": "false",
+        "EMBEDDING_BACKEND": "hash",
+        "LINK_CHECK_EVERY": "0",
+        "TASKS_BACKEND": "immediate",
+        "OMP_NUM_THREADS": "1",
+        "TANGERINE_VAR_DIR": var_dir,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def endpoints(sample: dict[str, Any]) -> dict[str, tuple[str, str | None, str | None]]:
+    out: dict[str, tuple[str, str | None, str | None]] = {
+        "feed": ("/api/posts/feed/", "/peer/posts/feed/", "few"),
+        "latest": ("/api/posts/latest/", "/peer/posts/latest/", "few"),
+        "post_detail": (
+            f"/api/posts/p/{sample['post']}/",
+            f"/peer/posts/p/{sample['post']}/",
+            "few",
+        ),
+        "comments": (
+            f"/api/comments/?post={sample['post']}",
+            f"/peer/comments/?post={sample['post']}",
+            "few",
+        ),
+    }
+    for sort in SORTS:
+        out[f"products_{sort}"] = (
+            f"/api/products/?sort={sort}",
+            f"/peer/products/?sort={sort}",
+            "few",
+        )
+    out["notifications"] = ("/api/notifications/", "/peer/notifications/", "popular")
+    out["search_users"] = ("/api/search/?q=user&type=user", None, "few")
+    return out
+
+
+def setup(db_url: str, var_dir: str) -> None:
+    os.environ.update(server_env(db_url, var_dir))
+    import django
+
+    django.setup()
+
+
+def sample_objects() -> dict[str, Any]:
+    """Tokens of the viewers, and the post with the most comments among the newest 200."""
+    from django.db.models import Count
+
+    from tangerine.accounts.models import User
+    from tangerine.accounts.tokens import tokens_for_user
+    from tangerine.notifications.models import Notification
+    from tangerine.posts.models import Post
+
+    popular_id = (
+        Notification.objects.values("recipient")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("recipient", flat=True)
+        .first()
+    )
+    users = {
+        "none": User.objects.get(handle="u0"),
+        "few": User.objects.get(handle="u1"),
+        "many": User.objects.get(handle="u2"),
+        "popular": User.objects.get(pk=popular_id) if popular_id else User.objects.get(handle="u0"),
+    }
+    recent = Post.objects.order_by("-created_at")[:200]
+    post = max(recent, key=lambda p: (p.comment_count, p.pk))
+    return {
+        "tokens": {k: tokens_for_user(user=u)["access"] for k, u in users.items()},
+        "post": str(post.uuid),
+        "post_comments": post.comment_count,
+    }
+
+
+def inspect(eps: dict[str, Any], sample: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Queries per request (second request, warm) and whether DRF and peer answer alike."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    out: dict[str, dict[str, Any]] = {}
+    for name, (drf, peer, viewer) in eps.items():
+        headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}
+        row: dict[str, Any] = {}
+        bodies = {}
+        for impl, path in (("drf", drf), ("peer", peer)):
+            if path is None:
+                continue
+            client.get(path, headers=headers)  # warm (caches, view counting)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path, headers=headers)
+            row[f"{impl}_status"] = response.status_code
+            row[f"{impl}_queries"] = len(ctx.captured_queries)
+            body = response.json()
+            if isinstance(body, dict) and isinstance(body.get("next"), str):
+                body["next"] = body["next"].replace("/peer/", "/api/", 1)  # same link otherwise
+            bodies[impl] = body
+        if "peer" in bodies:
+            row["same_json"] = bodies["drf"] == bodies["peer"]
+        out[name] = row
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pin(core: int) -> list[str]:
+    if os.cpu_count() and (os.cpu_count() or 1) > 1 and Path("/usr/bin/taskset").exists():
+        return ["taskset", "-c", str(core)]
+    return []
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    cmd = [
+        *pin(0),
+        str(ROOT / ".venv" / "bin" / "uvicorn"),
+        "tangerine.config.asgi:application",
+        "--app-dir", "src", "--host", "127.0.0.1", "--port", str(port),
+        "--no-access-log", "--no-proxy-headers", "--ws-per-message-deflate", "false",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("uvicorn did not start in 90 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(
+    port: int, targets: list[tuple[str, dict[str, str]]], conns: int, duration: float
+) -> dict[str, Any]:
+    config = {
+        "port": port,
+        "targets": targets,
+        "connections": conns,
+        "duration": duration,
+        "warmup": min(0.5, duration / 2),
+    }
+    out = subprocess.run(
+        [*pin(1), sys.executable, str(ROOT / "bench" / "api" / "loadgen.py"), json.dumps(config)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 120,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(
+    port: int,
+    pid: int,
+    eps: dict[str, Any],
+    sample: dict[str, Any],
+    connections: list[int],
+    duration: float,
+) -> list[dict[str, Any]]:
+    rows = []
+    flip = False
+    for drf, peer, viewer in eps.values():  # warm the server (imports, first queries)
+        headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}
+        for path in (drf, peer):
+            if path is not None:
+                load(port, [(path, headers)], 1, 0.2)
+    for name, (drf, peer, viewer) in eps.items():
+        headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}
+        for conns in connections:
+            impls = [("drf", drf), ("peer", peer)]
+            if flip:
+                impls.reverse()
+            flip = not flip
+            for impl, path in impls:
+                if path is None:
+                    continue
+                before = cpu_seconds(pid)
+                result = load(port, [(path, headers)], conns, duration)
+                cpu = cpu_seconds(pid) - before
+                result.update(
+                    endpoint=name,
+                    impl=impl,
+                    cpu_ms_per_request=round(cpu * 1000 / max(result["total_requests"], 1), 2),
+                    load_average=round(os.getloadavg()[0], 2),
+                )
+                rows.append(result)
+                print(
+                    f"{name:18} {impl:4} c={conns:<3} {result['rps']:>8.1f} req/s "
+                    f"p50 {result['p50_ms']:>8.1f} ms p99 {result['p99_ms']:>8.1f} ms "
+                    f"cpu {result['cpu_ms_per_request']:>6.2f} ms/req {result['statuses']}",
+                    flush=True,
+                )
+    return rows
+
+
+def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by = {(r["endpoint"], r["connections"], r["impl"]): r for r in rows}
+    out = []
+    for (name, conns, impl), drf in by.items():
+        peer = by.get((name, conns, "peer"))
+        if impl != "drf" or peer is None:
+            continue
+        out.append(
+            {
+                "endpoint": name,
+                "connections": conns,
+                "rps_ratio": round(drf["rps"] / peer["rps"], 3) if peer["rps"] else None,
+                "cpu_ratio": round(drf["cpu_ms_per_request"] / peer["cpu_ms_per_request"], 3)
+                if peer["cpu_ms_per_request"]
+                else None,
+                "p50_ratio": round(drf["p50_ms"] / peer["p50_ms"], 3) if peer["p50_ms"] else None,
+            }
+        )
+    return out
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    db_url = args.database_url or f"postgres://postgres@127.0.0.1:5432/{args.db}"
+    if not args.reuse:
+        scale = args.posts / data.Sizes().posts
+        sizes = {
+            name: max(4 if name in ("users", "rooms") else 1, round(value * scale))
+            for name, value in vars(data.Sizes()).items()
+        }
+        sizes["users"] = max(sizes["users"], 400)
+        argv = ["--db", args.db] + [f"--{k}={v}" for k, v in sizes.items()]
+        # Its own process: it sets Django up with the project's settings, this one with ours.
+        subprocess.run([sys.executable, str(ROOT / "bench/data/generate.py"), *argv], check=True)
+        data_result = json.loads((RESULTS / "data.json").read_text())
+    else:
+        data_result = None
+    var_dir = tempfile.mkdtemp(prefix="tangerine-bench-api-")
+    setup(db_url, var_dir)
+    from tangerine.posts.models import Post
+
+    sample = sample_objects()
+    eps = endpoints(sample)
+    if args.only:
+        eps = {k: v for k, v in eps.items() if k in args.only.split(",")}
+    checks = inspect(eps, sample)
+    for name, check in checks.items():
+        print(f"{name:18} {check}")
+    port = free_port()
+    server = start_server(server_env(db_url, var_dir), port)
+    try:
+        rows = measure(
+            port,
+            server.pid,
+            eps,
+            sample,
+            [int(c) for c in args.connections.split(",")],
+            args.duration,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    result = {
+        "benchmark": "api",
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "note": "machine shared with other work",
+        "posts": Post.objects.count(),
+        "data": data_result and {k: data_result[k] for k in ("sizes", "rows_per_s", "seconds")},
+        "duration_s": args.duration,
+        "cpus": os.cpu_count(),
+        "pinned": bool(pin(0)),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "checks": checks,
+        "rows": rows,
+        "ratios": ratios(rows),
+    }
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="tangerine_bench")
+    parser.add_argument("--database-url", help="instead of --db (the smoke test's database)")
+    parser.add_argument("--posts", type=int, default=2000, help="other sizes scale with it")
+    parser.add_argument("--reuse", action="store_true", help="measure the data already there")
+    parser.add_argument("--connections", default="1,8,32")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
+    parser.add_argument("--only", help="comma-separated endpoint names")
+    parser.add_argument("--output", default=str(RESULTS / "api.json"))
+    args = parser.parse_args(argv)
+    result = run(args)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(result, indent=2))
+    for r in result["ratios"]:
+        print(f"{r['endpoint']:18} c={r['connections']:<3} DRF/peer req/s {r['rps_ratio']}")
+
+
+if __name__ == "__main__":
+    main()
