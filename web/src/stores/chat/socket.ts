@@ -363,6 +363,7 @@ class ChatConnection {
 
   markRead(room: string, seq?: number) {
     patchRoomRead(this.qc, room, seq ?? maxSeq(room), seq);
+    if (this.me) patchMemberRead(this.qc, room, this.me, seq ?? maxSeq(room));
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify(seq ? { type: "room.read", room, seq } : { type: "room.read", room }));
     } else {
@@ -427,6 +428,7 @@ class ChatConnection {
         break;
       }
       case "room.read": {
+        if (this.me) patchMemberRead(qc, frame.room, this.me, frame.seq);
         patchRoom(qc, frame.room, (r) => ({
           ...r,
           last_read_seq: Math.max(r.last_read_seq, frame.seq),
