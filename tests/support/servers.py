@@ -35,8 +35,8 @@ def server_database_url() -> str:
 class Server:
     """``uvicorn`` serving our ASGI app on a free port, its output in ``log``."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], log: Path, port: int | None = None) -> None:
+        self.port = port or free_port()  # a port of its own, or a killed server's to restart on
         self.log_path = log
         self.log = log.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - a fixed command line of ours
