@@ -333,3 +333,73 @@ def test_two_staff_deciding_at_once_one_wins_the_other_gets_409(
     alice_post.refresh_from_db()
     assert (alice_post.hidden_at is None) == (stored.status == "overturned")
     assert Notification.objects.filter(recipient=alice, kind="appeal_resolved").count() == 1
+
+
+@pytest.mark.parametrize("kind", ["product", "chat_message", "comment"])
+def test_other_kinds_are_notified_appealed_and_restored(
+    as_user: Callable[[User], APIClient],
+    file_report: Callable[..., Any],
+    staff_patch: Callable[..., Any],
+    alice: User,
+    bob: User,
+    mod: User,
+    kind: str,
+) -> None:
+    from tangerine.products.services import product_create
+    from tests.factories import make_chat_message, make_comment
+
+    target: Any
+    if kind == "product":
+        target = product_create(
+            owner=alice, name="중고 자전거 Bike", price=50000, link="https://shop.example.com/b"
+        )
+        notified_as, excerpt = "product", "중고 자전거 Bike"
+    elif kind == "chat_message":
+        target = make_chat_message(
+            sender=alice, members=[alice, bob], text="선입금 주세요 pay first"
+        )
+        notified_as, excerpt = "message", "선입금 주세요 pay first"
+    else:
+        target = make_comment(make_post(author=bob), alice, text="댓글 광고 comment ad")
+        notified_as, excerpt = "comment", "댓글 광고 comment ad"
+    filed = file_report(bob, kind, target.uuid)
+    assert filed.status_code == 201, filed.json()
+    report = filed.json()["uuid"]
+    assert staff_patch(report, status="in_review").status_code == 200
+    assert staff_patch(report, status="resolved", actions=["hide_content"]).status_code == 200
+    note = Notification.objects.get(recipient=alice, kind="content_hidden")
+    assert (note.target_type, str(note.target_uuid)) == (notified_as, str(target.uuid))
+    assert note.preview == "spam"  # no staff words: the reason code, translated by the web app
+    body = {"target_type": kind, "target": str(target.uuid), "text": "제 것입니다"}
+    appeal = as_user(alice).post(APPEALS, body, format="json")
+    assert appeal.status_code == 201, appeal.json()
+    assert appeal.json()["hidden_content"]["excerpt"] == excerpt
+    decided = as_user(mod).patch(
+        f"{APPEALS}{appeal.json()['uuid']}/", {"decision": "overturned"}, format="json"
+    )
+    assert decided.status_code == 200
+    target.refresh_from_db()
+    assert target.hidden_at is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_appeals_at_once_make_one(
+    file_report: Callable[..., Any],
+    staff_patch: Callable[..., Any],
+    alice: User,
+    bob: User,
+    alice_post: Post,
+) -> None:
+    _hide(file_report, staff_patch, bob, alice_post)
+
+    def appeal() -> Appeal:
+        return services.appeal_create(
+            author=alice, target_type="post", target=str(alice_post.uuid), text="mine"
+        )
+
+    results = _in_parallel([appeal, appeal, appeal])
+    assert sum(isinstance(r, Appeal) for r in results) == 1, results
+    refused = [r for r in results if isinstance(r, services.AppealError)]
+    assert len(refused) == 2 and all(r.status_code == 409 for r in refused)
+    assert Appeal.objects.count() == 1
