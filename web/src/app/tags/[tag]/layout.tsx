@@ -2,7 +2,13 @@ import type { Metadata } from "next";
 
 export async function generateMetadata({ params }: LayoutProps<"/tags/[tag]">): Promise<Metadata> {
   const { tag } = await params;
-  return { title: `#${decodeURIComponent(tag)}` };
+  let name = tag;
+  try {
+    name = decodeURIComponent(tag);
+  } catch {
+    // a stray % stays as typed
+  }
+  return { title: `#${name}` };
 }
 
 export default function TagLayout({ children }: LayoutProps<"/tags/[tag]">) {

@@ -8,10 +8,19 @@ import { TrendingTags } from "@/components/posts/trending-tags";
 import { PageTitle } from "@/components/ui/card";
 import { useT } from "@/i18n";
 
+/** The route segment as typed (a stray `%` in a tag must not break the page). */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export default function TagPage() {
   const t = useT();
   const params = useParams<{ tag: string }>();
-  const tag = decodeURIComponent(params.tag).replace(/^#+/, "");
+  const tag = decodeSegment(params.tag).replace(/^#+/, "");
   const posts = useTagPosts(tag);
   return (
     <div className="mx-auto max-w-2xl">
