@@ -100,3 +100,15 @@ def test_staff_list_pages_by_number(
     assert page["count"] == 5
     assert len(page["results"]) == 1
     assert page["next"] is None and page["previous"]
+
+
+def test_open_means_pending_and_in_review(
+    as_user: Callable[[User], APIClient], bob: User, mod: User
+) -> None:
+    for i, status in enumerate(["pending", "in_review", "resolved", "rejected"]):
+        make_report(reporter=bob, target_id=100 + i, status=status)
+    response = as_user(mod).get("/api/reports/", {"status": "open"})
+    assert response.status_code == 200
+    assert {r["status"] for r in response.json()["results"]} == {"pending", "in_review"}
+    assert response.json()["count"] == 2
+    assert as_user(mod).get("/api/reports/", {"status": "closed"}).status_code == 400

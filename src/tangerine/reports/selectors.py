@@ -12,6 +12,7 @@ from django.utils import timezone
 from tangerine.accounts.models import User
 from tangerine.core.moderation import content_kind
 from tangerine.reports.models import (
+    OPEN_STATUSES,
     Appeal,
     AuditLog,
     ContentHiding,
@@ -85,6 +86,9 @@ def report_list_for_staff(*, filters: dict[str, Any]) -> QuerySet[Report]:
     unassigned), from/to (dates, inclusive, on ``created_at``).
     """
     qs = Report.objects.select_related(*STAFF_PEOPLE).order_by("-created_at", "-id")
+    if filters.get("status") == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+        filters = {**filters, "status": None}
     for field in ("status", "target_type", "reason"):
         if filters.get(field):
             qs = qs.filter(**{field: filters[field]})

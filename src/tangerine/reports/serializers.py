@@ -219,8 +219,15 @@ class ReportUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
+QUEUE_STATUSES = [*Status.choices, ("open", "Open (pending or in review)")]
+
+
 class StaffListQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=QUEUE_STATUSES,
+        required=False,
+        help_text="A status, or open for pending and in review together.",
+    )
     target_type = serializers.ChoiceField(choices=TargetType.choices, required=False)
     reason = serializers.ChoiceField(choices=Reason.choices, required=False)
     assignee = serializers.CharField(

@@ -6110,12 +6110,15 @@ export interface operations {
                  */
                 reason?: "spam" | "scam" | "counterfeit" | "harassment" | "hate" | "sexual" | "violence" | "illegal" | "misinformation" | "other" | "copied_photo";
                 /**
-                 * @description * `pending` - Pending
+                 * @description A status, or open for pending and in review together.
+                 *
+                 *     * `pending` - Pending
                  *     * `in_review` - In Review
                  *     * `resolved` - Resolved
                  *     * `rejected` - Rejected
+                 *     * `open` - Open (pending or in review)
                  */
-                status?: "pending" | "in_review" | "resolved" | "rejected";
+                status?: "pending" | "in_review" | "resolved" | "rejected" | "open";
                 /**
                  * @description * `user` - User
                  *     * `post` - Post

@@ -531,6 +531,7 @@ export const en: Messages = {
   "report.targetHidden": "Hidden by moderation",
   "staff.history.appeal_upheld": "Appeal upheld",
   "staff.history.appeal_overturned": "Appeal accepted (restored)",
+  "staff.openReports": "Open (pending or in review)",
   "staff.appeals": "Appeals",
   "staff.system": "System",
   "staff.target": "Target",

@@ -529,6 +529,7 @@ export const ko = {
   "report.targetHidden": "운영 정책에 따라 숨겨진 콘텐츠입니다",
   "staff.history.appeal_upheld": "이의 신청 기각",
   "staff.history.appeal_overturned": "이의 신청 인용(복구)",
+  "staff.openReports": "처리 전 (접수·검토 중)",
   "staff.appeals": "이의 신청",
   "staff.system": "시스템",
   "staff.target": "대상",

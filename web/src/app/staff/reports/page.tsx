@@ -30,8 +30,8 @@ export default function StaffReportsPage() {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const labels = useReportLabels();
-  // Opens on the open reports (pending); "All" shows every status.
-  const [filters, setFilters] = useState<QueueFilters>({ status: "pending" });
+  // Opens on the open reports (pending and in review); "All" shows every status.
+  const [filters, setFilters] = useState<QueueFilters>({ status: "open" });
   const [page, setPage] = useState(1);
   const query = useReportQueue(filters, page);
   const set = (k: keyof QueueFilters) => (v: string) => {
@@ -43,7 +43,7 @@ export default function StaffReportsPage() {
       <Card>
         <div className="mb-3 flex flex-wrap items-end gap-3">
           <Select name="status" label={t("staff.filter.status")} value={filters.status ?? ""} onChange={set("status")}
-            options={REPORT_STATUSES.map((s) => ({ value: s, label: labels.status(s) }))} />
+            options={[{ value: "open", label: t("staff.openReports") }, ...REPORT_STATUSES.map((s) => ({ value: s, label: labels.status(s) }))]} />
           <Select name="target_type" label={t("staff.filter.type")} value={filters.target_type ?? ""} onChange={set("target_type")}
             options={REPORT_TARGET_TYPES.map((s) => ({ value: s, label: labels.type(s) }))} />
           <Select name="reason" label={t("staff.filter.reason")} value={filters.reason ?? ""} onChange={set("reason")}
