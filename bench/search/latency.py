@@ -181,6 +181,27 @@ def measure_queries(n_queries: int) -> dict[str, float]:
     }
 
 
+def compare_mirror(n_queries: int) -> None:
+    """Milvus Lite vs the in-process copy (SEARCH_VECTOR_MIRROR), rounds alternating so that
+    the machine's load falls on both alike."""
+    from django.conf import settings
+
+    print(f"loaded {milvus.mirror_load()} vectors into the in-process copy")
+    rounds: dict[str, list[dict[str, float]]] = {"off": [], "on": []}
+    per_round = max(4, n_queries // 4)
+    for _ in range(4):
+        for mode in ("off", "on"):
+            settings.SEARCH_VECTOR_MIRROR = mode
+            rounds[mode].append(measure_queries(per_round))
+    for mode, results in rounds.items():
+        merged = {key: statistics.median(r[key] for r in results) for key in results[0]}
+        print(f"mirror {mode}: " + ", ".join(f"{k} {v}" for k, v in merged.items()))
+    for key in ("all p50", "post p50", "all p99"):
+        off = statistics.median(r[key] for r in rounds["off"])
+        on = statistics.median(r[key] for r in rounds["on"])
+        print(f"  {key}: on/off = {on / off:.2f}")
+
+
 def measure_indexing(sample: int, rng: random.Random) -> float:
     with open(DATA / "items.tsv", encoding="utf-8") as f:
         base = [row["text"].split(" | ", 1) for row in csv.DictReader(f, delimiter="\t")]
@@ -263,6 +284,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--sample", type=int, default=500)
     parser.add_argument("--profile", action="store_true", help="profile queries, then stop")
+    parser.add_argument(
+        "--mirror-compare",
+        action="store_true",
+        help="the same queries with the in-process vector copy off, then on (same run), then stop",
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     try:
@@ -271,6 +297,9 @@ def main() -> None:
         build(args.items, rng)
         if args.profile:
             profile_queries(args.queries)
+            return
+        if args.mirror_compare:
+            compare_mirror(args.queries)
             return
         latency = measure_queries(args.queries)
         print("end-to-end GET /api/search/ latency (ms):")

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 
+from tangerine.integrations.vector_mirror import Mirror, Row
+
 logger = logging.getLogger(__name__)
 
 DIM = 384
@@ -89,6 +91,9 @@ class _State:
 
 
 _state = _State()
+
+# The in-process copy searches read when this process is the only writer (vector_mirror.py).
+_mirror = Mirror(DIM)
 
 # Every write (upsert, delete, flush) of this process goes through this lock. Milvus Lite 3.2.2
 # freezes its write buffer outside its own lock on flush, so two threads writing and flushing at
@@ -260,6 +265,7 @@ def close() -> None:
     with _write_lock, _state.lock:
         uri = _state.uri
         _forget_client()
+        _mirror.clear()
         if uri and "://" not in uri:
             # Milvus Lite serves the file from threads in this process until told to stop.
             from milvus_lite.server_manager import server_manager_instance
@@ -271,6 +277,97 @@ def reset() -> None:
     """Close and forget a recent failure (tests, or an operator after fixing the server)."""
     close()
     _state.down_until = 0.0
+
+
+def _mirror_row(item: VectorItem) -> Row:
+    return Row(item.kind, int(item.object_id), int(item.owner_id), bool(item.visible), item.vector)
+
+
+def mirror_enabled() -> bool:
+    """Whether searches read the in-process copy (``SEARCH_VECTOR_MIRROR``; vector_mirror.py)."""
+    mode = settings.SEARCH_VECTOR_MIRROR
+    if mode == "auto":
+        return "://" not in settings.MILVUS_URI  # a Lite file: this process is the only writer
+    return mode == "on"
+
+
+def _mirror_ready() -> bool:
+    """True when the copy is loaded; otherwise start loading it in the background and answer
+    False (this search asks Milvus): no request waits for a load."""
+    if not mirror_enabled():
+        return False
+    if _mirror.loaded and _mirror.source == _source():
+        return True
+    if _mirror.loaded:  # loaded from another file or collection (settings changed)
+        _mirror.clear()
+    mirror_load_in_background()
+    return False
+
+
+def _source() -> tuple[str, str]:
+    return settings.MILVUS_URI, settings.MILVUS_COLLECTION
+
+
+_mirror_loader: threading.Thread | None = None
+
+
+def mirror_load_in_background() -> None:
+    """Load the in-process copy on a daemon thread unless loaded or loading (start-up calls
+    this with ``SEARCH_WARM_AT_START``)."""
+    global _mirror_loader  # one loader per process at a time
+    if not mirror_enabled() or _mirror.loaded:
+        return
+    with _state.lock:
+        if _mirror_loader is not None and _mirror_loader.is_alive():
+            return
+
+        def load() -> None:
+            try:
+                mirror_load()
+            except VectorStoreError as exc:
+                logger.warning("Could not load the vector copy; searching Milvus: %s", exc)
+
+        _mirror_loader = threading.Thread(target=load, name="vector-mirror-load", daemon=True)
+        _mirror_loader.start()
+
+
+def mirror_load() -> int:
+    """Read every row into the in-process copy (holding the write lock, so no write slips
+    between the snapshot and the copy); returns the number of rows."""
+    with _write_lock:
+        if _mirror.loaded and _mirror.source == _source():
+            return _mirror.count()
+        client = _client()
+        rows: list[Row] = []
+        try:
+            iterator = client.query_iterator(
+                settings.MILVUS_COLLECTION,
+                batch_size=2000,
+                filter="",
+                output_fields=["kind", "object_id", "owner_id", "visible", VECTOR_FIELD],
+            )
+            try:
+                while batch := iterator.next():
+                    rows += [
+                        Row(
+                            str(r["kind"]),
+                            int(r["object_id"]),
+                            int(r["owner_id"]),
+                            bool(r["visible"]),
+                            np.asarray(r[VECTOR_FIELD], dtype=np.float32),
+                        )
+                        for r in batch
+                    ]
+            finally:
+                iterator.close()
+        except Exception as exc:
+            if _is_connection_error(exc):
+                _mark_down(exc, client)
+                raise VectorStoreUnavailableError(str(exc)) from exc
+            raise VectorStoreError(str(exc)) from exc
+        _mirror.replace_all(rows, source=_source())
+        logger.info("Loaded %d vectors into the in-process copy", len(rows))
+        return len(rows)
 
 
 def available() -> bool:
@@ -340,6 +437,10 @@ def write(
                     missing = _missing_ids([r["id"] for r in rows])
                     if missing:
                         raise VectorStoreError(f"{len(missing)} written rows not found after flush")
+                _mirror.upsert([_mirror_row(item) for item in upsert or []])
+                _mirror.delete(list(delete or []))
+                if delete_filter:
+                    _mirror.clear()  # a filter we cannot replay here: reload on next search
                 return
             except VectorStoreUnavailableError:
                 raise
@@ -398,7 +499,19 @@ def set_visible(*, owner_id: int, visible: bool) -> int:
 
 
 def delete_owner(*, owner_id: int) -> None:
-    write(delete_filter=f"owner_id == {int(owner_id)}")
+    with _write_lock:
+        write(delete=_owner_keys(owner_id), flush=True)
+
+
+def _owner_keys(owner_id: int) -> list[tuple[str, int]]:
+    rows = _call(
+        "query",
+        settings.MILVUS_COLLECTION,
+        filter=f"owner_id == {int(owner_id)}",
+        output_fields=["kind", "object_id"],
+        limit=16384,
+    )
+    return [(str(r["kind"]), int(r["object_id"])) for r in rows or []]
 
 
 def search(
@@ -413,6 +526,18 @@ def search(
     """Nearest visible items of ``kind``, best first (score: cosine similarity)."""
     if kind not in {"post", "product"}:
         raise ValueError(f"unknown kind {kind!r}")
+    if _mirror_ready():
+        return [
+            Hit(kind=kind, object_id=object_id, score=score, vector=vec)
+            for object_id, score, vec in _mirror.search(
+                vector,
+                kind=kind,
+                limit=int(limit),
+                exclude_owner_ids=exclude_owner_ids,
+                exclude_object_ids=exclude_object_ids,
+                with_vectors=with_vectors,
+            )
+        ]
     parts = [f'kind == "{kind}"', "visible == true"]
     if exclude_owner_ids:
         parts.append(f"owner_id not in {[int(i) for i in exclude_owner_ids]}")
@@ -475,6 +600,7 @@ def drop_collection() -> None:
         try:
             if client.has_collection(name):
                 client.drop_collection(name)
+            _mirror.clear()
         except Exception as exc:
             if _is_connection_error(exc):
                 _mark_down(exc, client)
