@@ -64,6 +64,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 # (the web app proxies through its own origin, so none are needed by default).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A CSRF refusal answers the API's JSON error, never Django's HTML page.
+CSRF_FAILURE_VIEW = "tangerine.core.errors.json_csrf_failure"
 # USE_X_FORWARDED_HOST: build absolute URLs (pagination links, upload grants) from the
 # X-Forwarded-Host that a trusted proxy sets: the Next.js server sets it, so links point at the
 # web app's origin rather than Django's. On by default in development (make run).
@@ -416,6 +418,12 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the error answers it can give in general (400, 401, 403, 404,
+    # 429; core/errors.py), after the default hook that names enums.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tangerine.core.errors.document_error_responses",
+    ],
 }
 
 # LOG_FORMAT: "json" (one JSON object per line with the request id; production default) or

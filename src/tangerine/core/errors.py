@@ -91,6 +91,14 @@ def json_403(request: HttpRequest, exception: Exception | None = None) -> JsonRe
     return JsonResponse({"code": "permission_denied", "detail": "Permission denied."}, status=403)
 
 
+def json_csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """CSRF_FAILURE_VIEW: the JSON 403 instead of Django's HTML page (session-cookie requests)."""
+    return JsonResponse(
+        {"code": "csrf_failed", "detail": "CSRF verification failed. Reload and try again."},
+        status=403,
+    )
+
+
 _error_schemas: dict[str, Any] = {}
 
 
@@ -106,3 +114,80 @@ def error_schema(name: str) -> Any:
             fields={"code": serializers.CharField(), "detail": serializers.CharField()},
         )
     return _error_schemas[name]
+
+
+# --- the error answers every operation can give, in the OpenAPI schema ----------------------
+
+ERROR_COMPONENT = "Error"
+_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every error answer: a machine code, a message, and field messages for 400.",
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Field name to its messages (lists, or nested objects for nested "
+            "fields); present only for validation errors.",
+        },
+    },
+    "required": ["code", "detail"],
+}
+_GENERIC_ERRORS = {
+    400: "Invalid input (`code` invalid, with `fields`), or a malformed body.",
+    401: "The access token is missing, invalid or expired.",
+    403: "Not allowed for this user.",
+    404: "No such object (or not visible to this user).",
+    429: "Too many requests; `Retry-After` says when to try again.",
+}
+_METHODS = ("get", "put", "post", "patch", "delete")
+_PAGE_PARAMS = {"page", "cursor"}
+
+
+def document_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: add the error answers an operation can give in
+    general to each operation that does not document them itself (its own wins):
+
+    - 429 everywhere (every view is throttled);
+    - 401 and 403 where a bearer token is read (an invalid token is refused, and permissions
+      apply); 403 also where no token is read but the operation writes;
+    - 400 where the request has a body or query parameters (validation);
+    - 404 where the path names an object, or a ``page``/``cursor`` query parameter may point past
+      the end.
+
+    Schema fuzzing (tests/security/test_schema_fuzz.py) checks that answers are documented.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(ERROR_COMPONENT, _ERROR_SCHEMA)
+    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    for path_item in result.get("paths", {}).values():
+        for method in _METHODS:
+            operation = path_item.get(method)
+            if operation is None:
+                continue
+            parameters = operation.get("parameters", [])
+            reads_token = any("jwtAuth" in option for option in operation.get("security", []))
+            codes = {429}
+            if reads_token:
+                codes |= {401, 403}
+            elif method != "get":
+                codes.add(403)
+            if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
+                codes.add(400)
+            # A path naming an object; a page or cursor past the end (DRF's paginators).
+            if any(
+                p.get("in") == "path" or (p.get("in") == "query" and p["name"] in _PAGE_PARAMS)
+                for p in parameters
+            ):
+                codes.add(404)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if str(code) not in responses:
+                    responses[str(code)] = {
+                        "content": {"application/json": {"schema": ref}},
+                        "description": _GENERIC_ERRORS[code],
+                    }
+    return result
