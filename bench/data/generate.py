@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ class Writer:
         by_name = {f.name: f for f in meta.concrete_fields}
         fields = [by_name[c] for c in columns]
         now = dt.datetime.now(dt.UTC)
-        extra = []
+        extra: list[tuple[Any, Callable[[], Any]]] = []
         for f in meta.concrete_fields:
             if f.primary_key or f.name in columns:
                 continue

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from tangerine.accounts.google import _jwks_client
 from tangerine.accounts.models import User
-from tests.support.fake_google import CLIENT_ID, ISSUER, FakeGoogle
 from tests.support.api import PASSWORD
+from tests.support.fake_google import CLIENT_ID, ISSUER, FakeGoogle
 
 pytestmark = pytest.mark.django_db
 CHANGE = "/api/accounts/password/change/"

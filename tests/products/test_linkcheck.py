@@ -37,7 +37,7 @@ def offer_page(price: str, availability: str = "https://schema.org/InStock") -> 
 
 
 def make_user(handle: str, **fields: Any) -> User:
-    return UserFactory(handle=handle, **fields)
+    return UserFactory.create(handle=handle, **fields)
 
 
 class _Store(BaseHTTPRequestHandler):
