@@ -464,6 +464,14 @@ def _parse_ref(target: str) -> str:
         raise _invalid("target", "Must be the uuid of the hidden content.") from None
 
 
+def _appeal_exists() -> AppealError:
+    return AppealError(
+        "You already appealed against hiding this content.",
+        code="appeal_exists",
+        status_code=status.HTTP_409_CONFLICT,
+    )
+
+
 def appeal_create(*, author: User, target_type: str, target: str, text: str) -> Appeal:
     """The author of hidden content appeals, once per piece of content.
 
@@ -494,20 +502,12 @@ def appeal_create(*, author: User, target_type: str, target: str, text: str) -> 
     if getattr(live, "hidden_at", None) is None:
         raise AppealError("This content is not hidden.", code="not_hidden")
     if hasattr(hiding, "appeal"):
-        raise AppealError(
-            "You already appealed against hiding this content.",
-            code="appeal_exists",
-            status_code=status.HTTP_409_CONFLICT,
-        )
+        raise _appeal_exists()
     try:
         with transaction.atomic():
             return Appeal.objects.create(hiding=hiding, author=author, text=text)
     except IntegrityError as exc:  # a parallel request appealed first
-        raise AppealError(
-            "You already appealed against hiding this content.",
-            code="appeal_exists",
-            status_code=status.HTTP_409_CONFLICT,
-        ) from exc
+        raise _appeal_exists() from exc
 
 
 @transaction.atomic
