@@ -304,3 +304,19 @@ def test_the_product_shows_its_store_check_to_buyers(
     assert body["store_check"]["issues"] == ["price"]
     assert body["store_check"]["store_price"] == 13000
     assert body["store_check"]["link_status"] == "ok"
+
+
+def test_the_command_checks_one_product_or_what_is_due(store: Any, seller: User) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    store.routes["/p"] = (200, offer_page("13000"), {})
+    product = make_product(seller, f"{store.base}/p")
+    out = StringIO()
+    call_command("check_store_links", "--product", str(product.uuid), stdout=out)
+    assert "ok (issues: price)" in out.getvalue()
+    call_command("check_store_links", stdout=out)
+    assert "Checked 0 store link(s)." in out.getvalue()  # checked today already
+    with pytest.raises(CommandError):
+        call_command("check_store_links", "--product", "nope")
