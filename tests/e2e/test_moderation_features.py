@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, Account, Servers, make_staff, ui_login
-from tests.e2e.test_layout import LAYOUT_PROBLEMS
+from tests.e2e.conftest import SCREENSHOTS, Account, Servers, make_staff
+
+# The marketplace test's phone/desktop contexts, login with a language, and layout probe.
+from tests.e2e.test_marketplace import _context, _layout
+from tests.e2e.test_marketplace import _login as login_in
 
 pytestmark = pytest.mark.e2e
 
@@ -44,35 +47,11 @@ TEXT = {
 }
 
 
-def _context(browser: Any, servers: Servers, width: int, lang: str) -> Any:
-    phone = width < 600
-    context = browser.new_context(
-        base_url=servers.base_url,
-        locale="ko-KR" if lang == "ko" else "en-US",
-        viewport={"width": width, "height": 844 if phone else 900},
-        has_touch=phone,
-        is_mobile=phone,
-    )
-    context.set_default_timeout(15_000)
-    return context
-
-
 def _login(page: Any, account: Account, lang: str) -> None:
     # The first page of a context can be slow on a loaded machine: wait longer for it once.
     page.goto("/login", timeout=60_000)
     page.get_by_label("이메일", exact=True).wait_for(timeout=60_000)
-    ui_login(page, account)
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
-
-
-def _layout(page: Any, name: str) -> list[str]:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(150)
-    return [f"{name}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
+    login_in(page, account, lang)
 
 
 def _hidden_post(

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useMyReports } from "@/api/reports";
 import { StatusBadge, useReportLabels } from "@/components/reports/labels";
-import { Button } from "@/components/ui/button";
+import { Pager } from "@/components/reports/pager";
 import { Card, PageTitle, Spinner } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
 import { formatDate, useLocale, useT } from "@/i18n";
@@ -60,12 +60,7 @@ export default function MyReportsPage() {
           ))}
         </ul>
       )}
-      {query.data && (query.data.previous || query.data.next) && (
-        <div className="mt-3 flex justify-between">
-          <Button size="sm" variant="ghost" disabled={!query.data.previous} onClick={() => setPage((p) => p - 1)}>←</Button>
-          <Button size="sm" variant="ghost" disabled={!query.data.next} onClick={() => setPage((p) => p + 1)}>→</Button>
-        </div>
-      )}
+      {query.data && <Pager previous={query.data.previous} next={query.data.next} onPage={(d) => setPage((p) => p + d)} />}
     </Card>
   );
 }

@@ -6,6 +6,7 @@ import { errorText, toApiError, type ApiError } from "@/api/errors";
 import { APPEAL_STATUSES, useAppealQueue, useDecideAppeal, type AppealDecision, type AppealStatus, type StaffAppeal } from "@/api/reports";
 import { ConfirmDialog } from "@/components/reports/confirm-dialog";
 import { AppealBadge, useReportLabels } from "@/components/reports/labels";
+import { Pager } from "@/components/reports/pager";
 import { StaffPage } from "@/components/reports/staff-guard";
 import { Button } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
@@ -129,12 +130,7 @@ export default function StaffAppealsPage() {
             {query.data.results.map((a) => <AppealRow key={a.uuid} appeal={a} />)}
           </ul>
         )}
-        {query.data && (query.data.previous || query.data.next) && (
-          <div className="mt-3 flex justify-between">
-            <Button size="sm" variant="ghost" disabled={!query.data.previous} onClick={() => setPage((p) => p - 1)}>←</Button>
-            <Button size="sm" variant="ghost" disabled={!query.data.next} onClick={() => setPage((p) => p + 1)}>→</Button>
-          </div>
-        )}
+        {query.data && <Pager previous={query.data.previous} next={query.data.next} onPage={(d) => setPage((p) => p + d)} />}
       </Card>
     </StaffPage>
   );

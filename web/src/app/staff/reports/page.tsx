@@ -5,8 +5,8 @@ import { useState } from "react";
 import { useReportQueue, type QueueFilters } from "@/api/reports";
 import { REPORT_REASONS, REPORT_STATUSES, REPORT_TARGET_TYPES } from "@/api/types";
 import { StatusBadge, useReportLabels } from "@/components/reports/labels";
+import { Pager } from "@/components/reports/pager";
 import { StaffPage } from "@/components/reports/staff-guard";
-import { Button } from "@/components/ui/button";
 import { Card, Spinner } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
 import { formatDate, useLocale, useT } from "@/i18n";
@@ -92,12 +92,7 @@ export default function StaffReportsPage() {
             </tbody>
           </table>
         )}
-        {query.data && (query.data.previous || query.data.next) && (
-          <div className="mt-3 flex justify-between">
-            <Button size="sm" variant="ghost" disabled={!query.data.previous} onClick={() => setPage((p) => p - 1)}>←</Button>
-            <Button size="sm" variant="ghost" disabled={!query.data.next} onClick={() => setPage((p) => p + 1)}>→</Button>
-          </div>
-        )}
+        {query.data && <Pager previous={query.data.previous} next={query.data.next} onPage={(d) => setPage((p) => p + d)} />}
       </Card>
     </StaffPage>
   );
