@@ -121,3 +121,16 @@ def test_open_websockets_are_counted_until_they_close() -> None:
     during, after = asyncio.run(scenario())
     assert during - base == 1
     assert after == base
+
+
+def test_stored_chat_messages_are_counted(django_capture_on_commit_callbacks: Any) -> None:
+    from tangerine.chats import services
+    from tests.factories import UserFactory, make_room
+
+    alice, bob = UserFactory.create(), UserFactory.create()
+    room = make_room(alice, bob)
+    before = sample("tangerine_chat_messages_sent_total")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(sender=alice, room_uuid=room.uuid, text="안녕", client_id="m-1")
+        services.message_send(sender=alice, room_uuid=room.uuid, text="안녕", client_id="m-1")
+    assert sample("tangerine_chat_messages_sent_total") - before == 1  # the resend is no new one

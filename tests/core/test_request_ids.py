@@ -76,3 +76,20 @@ def test_the_worker_stops_after_the_job_in_hand(settings: Any) -> None:
 @task
 def _terminate_self(*, n: int) -> None:
     signal.raise_signal(signal.SIGTERM)  # the worker's handler only sets a flag
+
+
+def test_a_chat_socket_handles_each_event_under_the_id_that_caused_it() -> None:
+    from tangerine.chats.consumers import ChatConsumer
+
+    handled: list[str] = []
+
+    class Probe(ChatConsumer):
+        async def probe(self, event: dict[str, Any]) -> None:
+            handled.append(current_request_id())
+
+    consumer = Probe()
+    async_to_sync(consumer.dispatch)({"type": "probe", "request_id": "req-from-http"})
+    async_to_sync(consumer.dispatch)({"type": "probe"})  # a client frame: an id of its own
+    assert handled[0] == "req-from-http"
+    assert handled[1] not in {"-", "req-from-http"}
+    assert current_request_id() == "-"  # nothing leaks out of the handler

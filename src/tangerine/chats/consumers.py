@@ -26,6 +26,7 @@ from tangerine.accounts.selectors import user_uuids_blocked_by
 from tangerine.chats import events, selectors, services, tickets
 from tangerine.chats.models import CLIENT_ID_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH
 from tangerine.chats.serializers import message_payload, message_payload_for_blocker
+from tangerine.core.context import request_id_as
 from tangerine.core.realtime import (
     NotificationEvent,
     SessionRevokedEvent,
@@ -187,6 +188,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._send_json({"type": "error", "code": code, "detail": detail, **extra})
 
     # --- frames from the client ---
+
+    async def dispatch(self, message: Any) -> None:
+        """Handle each frame and each event under a request id (core/context.py): the id of the
+        request or frame that caused an event, or a new one per frame from the client, so the
+        log lines of one message's journey (send, store, fan-out, delivery) share it."""
+        with request_id_as(message.get("request_id")):
+            await super().dispatch(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.user is None:

@@ -31,6 +31,7 @@ from tangerine.chats.models import (
     Room,
 )
 from tangerine.chats.selectors import parse_uuid, room_read_marks
+from tangerine.core import metrics
 from tangerine.images.models import Image
 from tangerine.images.selectors import images_for_attach
 from tangerine.products.selectors import product_get_visible
@@ -300,6 +301,7 @@ def message_send(
             seq=room.next_seq,
             client_id=client_id,
         )
+        transaction.on_commit(metrics.chat_messages_sent.inc)
         Room.objects.filter(pk=room.pk).update(
             next_seq=F("next_seq") + 1, last_message=message, updated_at=message.created_at
         )
