@@ -259,3 +259,18 @@ def test_the_durable_worker_processes_completed_uploads(
     assert {v["width"] for v in body["variants"]} == {640, 320}
     assert Job.objects.get().status == Job.Status.DONE
     assert run_pending_jobs() == 0
+
+
+def test_processing_time_is_recorded_for_metrics(
+    uploaded: Callable[..., dict[str, Any]], alice: User
+) -> None:
+    from prometheus_client import REGISTRY
+
+    def count(outcome: str) -> float:
+        name = "tangerine_image_processing_seconds_count"
+        return REGISTRY.get_sample_value(name, {"outcome": outcome}) or 0.0
+
+    ready, failed = count("ready"), count("failed")
+    assert uploaded(alice, imagegen.jpeg(400, 300))["status"] == "ready"
+    assert uploaded(alice, b"not an image at all")["status"] == "failed"
+    assert (count("ready") - ready, count("failed") - failed) == (1, 1)

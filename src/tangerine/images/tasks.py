@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.utils import timezone
 
+from tangerine.core import metrics
 from tangerine.core.tasks import periodic, task
 from tangerine.images import hooks, phash
 from tangerine.images.models import Image
@@ -44,6 +46,7 @@ def image_process(*, image_id: int) -> None:
     if image is None or image.status not in {Image.Status.PENDING, Image.Status.PROCESSING}:
         return  # deleted meanwhile, or already done by an earlier run
     storage = image_storage()
+    started, outcome = time.perf_counter(), "failed"
     try:
         size = storage.original_size(key=image.key)
         if size is None:
@@ -103,6 +106,8 @@ def image_process(*, image_id: int) -> None:
             error="",
             updated_at=timezone.now(),
         )
+        if stored:
+            outcome = "ready"
         if stored and perceptual is not None:
             hooks.image_hashed.send(hooks.ImageHashed(image_id=image.pk))
         if not stored:  # failed (timed out) or deleted meanwhile: drop the late variants
@@ -112,6 +117,7 @@ def image_process(*, image_id: int) -> None:
                 except Exception:
                     logger.exception("Could not delete late variant %s", late["key"])
     finally:
+        metrics.image_processing_seconds.labels(outcome).observe(time.perf_counter() - started)
         try:
             storage.original_delete(key=image.key)
         except Exception:
