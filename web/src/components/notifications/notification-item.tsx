@@ -14,7 +14,7 @@ type T = ReturnType<typeof useT>;
 const GROUPED = new Set(["follow", "post_like", "comment_like", "reply_like", "product_saved"]);
 const REPORT_REASONS = new Set([
   "spam", "scam", "counterfeit", "harassment", "hate", "sexual", "violence", "illegal",
-  "misinformation", "other",
+  "misinformation", "other", "copied_photo",
 ]);
 const STORE_ISSUES = ["link", "price", "stock"] as const;
 
