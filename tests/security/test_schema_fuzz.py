@@ -271,8 +271,8 @@ def _run(server: Server, name: str, headers: list[str], folder: Path) -> tuple[s
     ]
     started = time.monotonic()
     done = subprocess.run(  # noqa: S603 - our own command line
-        command, capture_output=True, text=True, timeout=3600, check=False
-    )
+        command, capture_output=True, text=True, timeout=3600, check=False, cwd=folder
+    )  # cwd: schemathesis keeps a .schemathesis/ cache in its working directory
     output = done.stdout + done.stderr
     (folder / f"{name}.txt").write_text(output)
     report_path = folder / f"{name}.json"
@@ -294,7 +294,7 @@ def test_every_operation_answers_as_its_schema_says(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the server process needs the PostgreSQL test database")
-    folder = Path(REPORT_DIR) if REPORT_DIR else tmp_path
+    folder = Path(REPORT_DIR).resolve() if REPORT_DIR else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     make_user(handle="other", email="other@example.com")  # someone to follow, block, report
     user = make_user(handle="fuzzer", email="fuzzer@example.com")
