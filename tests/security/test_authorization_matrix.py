@@ -3,9 +3,10 @@
 One table says, for each operation, who may call it: ``anyone``, ``auth`` (any signed-in user;
 the object's visibility and ownership rules are tested per app), ``owner`` (the author, owner or
 the user themself; another user gets 403), ``member`` (a chat room's members; others get 404,
-as for what does not exist) or ``staff``. A route added to the API without a row here fails
-``test_every_operation_has_a_row``, so a new endpoint cannot ship without someone deciding who
-may call it.
+as for what does not exist), ``staff``, or ``seller`` (the owner and staff; anyone else gets 404,
+as if it did not exist: a product's insights and store-link checks). A route added to the API
+without a row here fails ``test_every_operation_has_a_row``, so a new endpoint cannot ship
+without someone deciding who may call it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from tangerine.accounts.models import User
-from tangerine.chats.models import Membership, Room
+from tangerine.chats.models import Membership, Message, Room
 from tangerine.images.models import Image
+from tangerine.reports.models import Appeal, ContentHiding
 from tests.factories import (
     ImageFactory,
     ProductFactory,
@@ -31,6 +34,7 @@ from tests.factories import (
 from tests.support.api import client_for
 
 ANYONE, AUTH, OWNER, MEMBER, STAFF = "anyone", "auth", "owner", "member", "staff"
+SELLER = "seller"
 
 RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/accounts/export/"): AUTH,
@@ -126,6 +130,32 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/reports/stats/"): STAFF,
     ("GET", "/api/reports/warnings/mine/"): AUTH,
     ("GET", "/api/search/"): ANYONE,
+    # Marketplace and store links (issue 14).
+    ("GET", "/api/products/categories/"): ANYONE,
+    ("GET", "/api/products/saved/"): AUTH,
+    ("POST", "/api/products/{uuid}/save/"): AUTH,
+    ("DELETE", "/api/products/{uuid}/save/"): AUTH,
+    ("GET", "/api/products/{uuid}/out/"): ANYONE,
+    ("POST", "/api/products/{uuid}/chat/"): AUTH,
+    ("GET", "/api/products/{uuid}/insights/"): SELLER,
+    ("GET", "/api/products/{uuid}/link-checks/"): SELLER,
+    ("GET", "/api/accounts/me/insights/"): AUTH,
+    # Social, notifications, chat and moderation (issue 15).
+    ("GET", "/api/accounts/search/"): AUTH,
+    ("GET", "/api/accounts/suggestions/"): AUTH,
+    ("GET", "/api/accounts/google/config/"): ANYONE,
+    ("GET", "/api/posts/p/"): ANYONE,
+    ("GET", "/api/tags/trending/"): ANYONE,
+    ("GET", "/api/notifications/preferences/"): AUTH,
+    ("PATCH", "/api/notifications/preferences/"): AUTH,
+    # Only one's own message; mod (a member) deletes the one mod sent.
+    ("DELETE", "/api/chats/rooms/{uuid}/messages/{message}/"): MEMBER,
+    ("POST", "/api/reports/appeals/"): AUTH,
+    ("GET", "/api/reports/appeals/"): STAFF,
+    ("GET", "/api/reports/appeals/mine/"): AUTH,
+    ("GET", "/api/reports/appeals/{uuid}/"): STAFF,
+    ("PATCH", "/api/reports/appeals/{uuid}/"): STAFF,
+    ("GET", "/api/reports/hidden/"): AUTH,
 }
 
 # Query strings that make list endpoints answer (a post to list comments of, a search term...).
@@ -136,6 +166,9 @@ QUERY: dict[str, str] = {
     "/api/likes/comment-likes/": "?comment={comment}",
     "/api/likes/reply-likes/": "?reply={reply}",
     "/api/search/": "?q=tangerine",
+    "/api/accounts/search/": "?q=al",
+    "/api/posts/p/": "?tag=tangerine",
+    "/api/reports/hidden/": "?target_type=post&target={hidden}",
 }
 
 
@@ -160,6 +193,7 @@ class World:
         """The path with its parameters filled by alice's objects."""
         kind = next((k for k in self.objects if path.startswith(k)), None)
         filled = path.replace("{handle}", "alice")
+        filled = filled.replace("{message}", str(self.objects["message"].uuid))
         if "{uuid}" in filled:
             assert kind is not None, f"no object for {path}"
             filled = filled.replace("{uuid}", str(self.objects[kind].uuid))
@@ -167,6 +201,7 @@ class World:
             post=self.objects["/api/posts/p/"].uuid,
             comment=self.objects["/api/comments/"].uuid,
             reply=self.objects["/api/replies/"].uuid,
+            hidden=self.objects["hidden"].uuid,
         )
         return filled + query
 
@@ -188,7 +223,16 @@ def world(alice: User, bob: User, mod: User) -> World:
     report = make_report(
         reporter=mod, target_id=post.pk, target_ref=str(post.uuid), target_user=alice, evidence={}
     )
+    message = Message.objects.create(room=room, sender=mod, text="hi", seq=1, client_id="m1")
+    hidden = make_post(alice, "hidden by staff", title="hidden")
+    hiding = ContentHiding.objects.create(
+        target_type="post", target_id=hidden.pk, target_ref=str(hidden.uuid), author=alice,
+        reason="spam", excerpt="hidden", hidden_at=timezone.now(),
+    )  # fmt: skip
+    appeal = Appeal.objects.create(hiding=hiding, author=alice, text="mine")
     objects: dict[str, Any] = {
+        # Longer prefixes first: the first prefix a path starts with names its object.
+        "/api/reports/appeals/": appeal,
         "/api/posts/p/": post,
         "/api/comments/": comment,
         "/api/replies/": reply,
@@ -199,6 +243,8 @@ def world(alice: User, bob: User, mod: User) -> World:
         "/api/likes/post-likes/": post,
         "/api/likes/comment-likes/": comment,
         "/api/likes/reply-likes/": reply,
+        "message": message,
+        "hidden": hidden,
     }
     return World(alice=alice, bob=bob, mod=mod, objects=objects)
 
@@ -231,20 +277,21 @@ def test_anonymous_visitors(world: World, method: str, path: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("method", "path"), sorted(op for op, rule in RULES.items() if rule in {OWNER, MEMBER, STAFF})
+    ("method", "path"),
+    sorted(op for op, rule in RULES.items() if rule in {OWNER, MEMBER, STAFF, SELLER}),
 )
 def test_another_signed_in_user(world: World, method: str, path: str) -> None:
     """bob owns nothing, is in no room and is not staff."""
     client = client_for(world.bob)
     client.raise_request_exception = False
     status = _call(client, method, world.url(path))
-    expected = {OWNER: 403, MEMBER: 404, STAFF: 403}[RULES[(method, path)]]
+    expected = {OWNER: 403, MEMBER: 404, STAFF: 403, SELLER: 404}[RULES[(method, path)]]
     assert status == expected, f"{method} {path}: bob got {status}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("method", "path"), sorted(op for op, rule in RULES.items() if rule in {MEMBER, STAFF})
+    ("method", "path"), sorted(op for op, rule in RULES.items() if rule in {MEMBER, STAFF, SELLER})
 )
 def test_members_and_staff_get_through(world: World, method: str, path: str) -> None:
     """mod is staff and a member of alice's room: the gate opens (bad bodies may still 400)."""
