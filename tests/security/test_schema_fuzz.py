@@ -68,10 +68,6 @@ _CATEGORY_BLANK = (
     'FIX: a post\'s category is "" in answers but PostCategoryEnum has no blank choice '
     "(posts serializer: add the blank choice or null)"
 )
-_CHECKED_AT_NULL = (
-    "FIX: store_check.checked_at is null before the first link check but the schema says "
-    "string (products StoreCheck serializer: allow_null=True)"
-)
 _PAGE_SIZE = (
     "FIX: a non-integer page_size (?page_size=abc) is ignored instead of refused with 400 "
     "(core/pagination.py; every paginated list)"
@@ -148,18 +144,8 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "POST /api/likes/reply-likes/": {"ST103": _BODY_404},
     "POST /api/follows/": {"ST202": "RULE: you cannot follow yourself"},
     # products
-    "GET /api/products/": {"ST108": _CHECKED_AT_NULL, "ST201": _PAGE_SIZE},
-    "GET /api/products/latest/{handle}/": {"ST108": _CHECKED_AT_NULL},
-    "GET /api/products/{uuid}/": {"ST108": _CHECKED_AT_NULL},
-    "POST /api/products/": {"ST108": _CHECKED_AT_NULL},
-    "PUT /api/products/{uuid}/": {"ST108": _CHECKED_AT_NULL},
-    "PATCH /api/products/{uuid}/": {"ST108": _CHECKED_AT_NULL},
-    "POST /api/products/{uuid}/save/": {"ST108": _CHECKED_AT_NULL},
+    "GET /api/products/": {"ST201": _PAGE_SIZE},
     "GET /api/products/saved/": {"ST201": _PAGE_SIZE},
-    "OPTIONS /api/products/{uuid}/": {
-        "ST101": "FIX: 500 (coverage phase): DRF's OPTIONS metadata calls get_object(), and "
-        "ProductDetailView has no queryset/get_queryset (AssertionError)",
-    },
     "POST /api/products/preview/": {
         "ST202": "FIX: url accepts a relative reference in the schema ('/api/images/upload/') "
         "but only absolute http(s) links are previewed (say format uri with a pattern)",

@@ -341,6 +341,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PAGINATION_CLASS": "tangerine.core.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tangerine.core.errors.exception_handler",
+    # OPTIONS never fetches an object through a view without a queryset (core/metadata.py).
+    "DEFAULT_METADATA_CLASS": "tangerine.core.metadata.Metadata",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

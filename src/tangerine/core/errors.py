@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -38,8 +39,21 @@ def _first_code(codes: Any) -> str:
     return str(codes) if codes else "error"
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    """The database refused or dropped the connection (restart, failover, "too many clients"):
+    a retryable 503, not a 500; nothing was stored by the failed request."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is briefly unavailable. Please try again."
+    default_code = "unavailable"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every error becomes the one JSON shape."""
+    database_down = isinstance(exc, OperationalError | InterfaceError)
+    if database_down:
+        logger.warning("Database unavailable in an API view: %s", exc)
+        exc = DatabaseUnavailable()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -70,6 +84,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         elif isinstance(message, dict):
             message = " ".join(str(v) for v in message.values())
         response.data = {"code": _first_code(exc.get_codes()), "detail": message}
+    if database_down:
+        response["Retry-After"] = "1"
     return response
 
 

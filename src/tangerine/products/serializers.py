@@ -28,7 +28,9 @@ class StoreCheckSerializer(serializers.Serializer[Product]):
     see a quiet badge while ``issues`` is not empty, the seller sees the one-tap fix."""
 
     link_status = serializers.ChoiceField(choices=LinkStatus.choices, read_only=True)
-    checked_at = serializers.DateTimeField(source="link_checked_at", read_only=True)
+    checked_at = serializers.DateTimeField(
+        source="link_checked_at", read_only=True, allow_null=True
+    )
     store_price = serializers.IntegerField(read_only=True, allow_null=True)
     store_currency = serializers.CharField(read_only=True)
     store_availability = serializers.CharField(read_only=True)

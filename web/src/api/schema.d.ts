@@ -3170,7 +3170,7 @@ export interface components {
         StoreCheck: {
             readonly link_status: components["schemas"]["LinkStatusEnum"];
             /** Format: date-time */
-            readonly checked_at: string;
+            readonly checked_at: string | null;
             readonly store_price: number | null;
             readonly store_currency: string;
             readonly store_availability: string;
