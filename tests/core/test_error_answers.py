@@ -42,3 +42,15 @@ def test_options_on_a_view_with_its_own_lookup_answers() -> None:
     listing = client.options("/api/products/")
     assert listing.status_code == 200
     assert "POST" in listing.json()["actions"]  # list views still describe their actions
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5"])
+def test_a_bad_page_size_is_a_400_naming_it(value: str) -> None:
+    for url in ("/api/posts/latest/", "/api/products/", "/api/products/recommend/"):
+        response = APIClient().get(url, {"page_size": value})
+        assert response.status_code == 400, url
+        assert list(response.json()["fields"]) == ["page_size"]
+
+
+def test_page_sizes_over_the_most_are_capped_not_refused() -> None:
+    assert APIClient().get("/api/posts/latest/", {"page_size": "5000"}).status_code == 200

@@ -4,14 +4,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import pagination, serializers
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
 
 
-class CursorPagination(pagination.CursorPagination):
+def page_size_from(request: Request, *, default: int, maximum: int = MAX_PAGE_SIZE) -> int:
+    """``?page_size=``: the default when absent, at most ``maximum``; a 400 naming the
+    parameter when it is not a whole number of at least 1 (DRF ignored it silently)."""
+    raw = request.query_params.get("page_size")
+    if raw is None or raw == "":
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise exceptions.ValidationError(
+            {"page_size": [f"Enter a whole number from 1 to {maximum}."]}
+        )
+    return min(size, maximum)
+
+
+# For views that declare their own parameters (custom paginators): the same rule in the schema.
+PAGE_SIZE_PARAMETER = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1},
+    description=f"1 to {MAX_PAGE_SIZE} (default 20; more is capped).",
+)
+
+
+class _StrictPageSize:
+    page_size: int
+    max_page_size: int
+
+    def get_page_size(self, request: Request) -> int:
+        return page_size_from(request, default=self.page_size, maximum=self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)  # type: ignore[misc]
+        for parameter in parameters:
+            if parameter.get("name") == "page_size":
+                parameter["schema"] = {**parameter.get("schema", {}), "minimum": 1}
+        return parameters
+
+
+class CursorPagination(_StrictPageSize, pagination.CursorPagination):
     """Keyset pagination over ``(created_at, id)``, newest first.
 
     The cursor encodes a position, not an offset, so new rows arriving while a user scrolls are
@@ -24,7 +65,7 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = MAX_PAGE_SIZE
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class PageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

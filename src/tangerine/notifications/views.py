@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_user
-from tangerine.core.pagination import CursorPagination
+from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination
 from tangerine.notifications import selectors, services
 from tangerine.notifications.serializers import (
     MarkReadSerializer,
@@ -43,7 +43,7 @@ class NotificationListView(APIView):
         operation_id="notifications_list",
         parameters=[
             OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next`/`previous`."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100 (default 20)."),
+            PAGE_SIZE_PARAMETER,
         ],
         responses={200: NotificationPageSerializer},
         description=(

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.core.errors import error_schema
-from tangerine.core.pagination import cursor_page_of
+from tangerine.core.pagination import PAGE_SIZE_PARAMETER, cursor_page_of
 from tangerine.products import insights, selectors
 from tangerine.products.models import CATEGORIES, Product
 from tangerine.products.pagination import keyset_page
@@ -140,7 +140,7 @@ class ProductSavedListView(generics.GenericAPIView[Any]):
         summary="The products I saved, most recently saved first (cursor pages)",
         parameters=[
             OpenApiParameter("cursor", str, description="`next` of the previous page."),
-            OpenApiParameter("page_size", int, description="1 … 100 (default 20)."),
+            PAGE_SIZE_PARAMETER,
         ],
         responses={200: cursor_page_of(ProductSerializer), 401: _ERROR},
         tags=["products"],

@@ -21,7 +21,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
-from tangerine.core.pagination import MAX_PAGE_SIZE
+from tangerine.core.pagination import MAX_PAGE_SIZE, page_size_from
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -78,11 +78,7 @@ def keyset_page(
     An unreadable cursor is a 404 (as DRF's cursor pagination answers). Queries: the page's own
     (one SELECT of ``page_size + 1`` rows), plus whatever ``qs`` prefetches.
     """
-    try:
-        size = int(request.query_params.get("page_size", DEFAULT_PAGE_SIZE))
-    except ValueError:
-        size = DEFAULT_PAGE_SIZE
-    size = max(1, min(size, MAX_PAGE_SIZE))
+    size = page_size_from(request, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     cursor = request.query_params.get("cursor")
     if cursor:
         qs = qs.filter(_after(keys, _decode(cursor, keys)))

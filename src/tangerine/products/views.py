@@ -11,7 +11,7 @@ from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
 from tangerine.core.errors import error_schema
-from tangerine.core.pagination import CursorPagination, cursor_page_of
+from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination, cursor_page_of
 from tangerine.products import selectors
 from tangerine.products.insights import access_product_for_insights
 from tangerine.products.pagination import keyset_page
@@ -49,7 +49,7 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
         parameters=[
             ProductListQuerySerializer,
             OpenApiParameter("cursor", str, description="`next` of the previous page."),
-            OpenApiParameter("page_size", int, description="1 … 100 (default 20)."),
+            PAGE_SIZE_PARAMETER,
         ],
         responses={200: cursor_page_of(ProductSerializer), 400: _ERROR},
         examples=[

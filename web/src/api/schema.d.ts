@@ -7025,7 +7025,7 @@ export interface operations {
             query?: {
                 /** @description From `next`/`previous`. */
                 cursor?: string;
-                /** @description 1 to 100 (default 20). */
+                /** @description 1 to 100 (default 20; more is capped). */
                 page_size?: number;
             };
             header?: never;
@@ -8106,7 +8106,7 @@ export interface operations {
                 cursor?: string;
                 max_price?: number;
                 min_price?: number;
-                /** @description 1 … 100 (default 20). */
+                /** @description 1 to 100 (default 20; more is capped). */
                 page_size?: number;
                 /**
                  * @description * `latest` - latest
@@ -9187,7 +9187,7 @@ export interface operations {
             query?: {
                 /** @description `next` of the previous page. */
                 cursor?: string;
-                /** @description 1 … 100 (default 20). */
+                /** @description 1 to 100 (default 20; more is capped). */
                 page_size?: number;
             };
             header?: never;
