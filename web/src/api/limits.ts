@@ -346,6 +346,83 @@ export const schemaLimits = {
 
 /** Limits of query parameters: `paramLimits["/api/search/"].get.q.maxLength`. */
 export const paramLimits = {
+  "/api/accounts/users/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/chats/rooms/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/chats/rooms/{uuid}/messages/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/comments/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/comments/user/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/comments/{uuid}/replies/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/notifications/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/posts/feed/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/posts/latest/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/posts/latest/{handle}/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/posts/p/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
   "/api/posts/p/{uuid}/similar/": {
     "get": {
       "page": {
@@ -383,11 +460,21 @@ export const paramLimits = {
         "maximum": 1000000000000,
         "minimum": 0
       },
+      "page_size": {
+        "minimum": 1
+      },
       "sort": {
         "minLength": 1
       },
       "status": {
         "minLength": 1
+      }
+    }
+  },
+  "/api/products/latest/{handle}/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
       }
     }
   },
@@ -399,6 +486,20 @@ export const paramLimits = {
       },
       "page_size": {
         "maximum": 50,
+        "minimum": 1
+      }
+    }
+  },
+  "/api/products/saved/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/products/{uuid}/link-checks/": {
+    "get": {
+      "page_size": {
         "minimum": 1
       }
     }
@@ -421,6 +522,9 @@ export const paramLimits = {
         "maxLength": 30,
         "minLength": 1
       },
+      "page_size": {
+        "minimum": 1
+      },
       "reason": {
         "minLength": 1
       },
@@ -434,8 +538,18 @@ export const paramLimits = {
   },
   "/api/reports/appeals/": {
     "get": {
+      "page_size": {
+        "minimum": 1
+      },
       "status": {
         "minLength": 1
+      }
+    }
+  },
+  "/api/reports/appeals/mine/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
       }
     }
   },
@@ -443,6 +557,20 @@ export const paramLimits = {
     "get": {
       "target_type": {
         "minLength": 1
+      }
+    }
+  },
+  "/api/reports/mine/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
+      }
+    }
+  },
+  "/api/reports/warnings/mine/": {
+    "get": {
+      "page_size": {
+        "minimum": 1
       }
     }
   },
