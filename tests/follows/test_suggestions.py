@@ -57,6 +57,38 @@ def test_a_new_user_gets_popular_accounts(
     assert {"alice", "bob"} <= {h for h, _, _ in result}
 
 
+def test_sellers_in_categories_i_looked_at_come_before_popular_accounts(
+    alice: User, make_user: Callable[..., User], as_user: AsUser
+) -> None:
+    from tangerine.products.models import Product
+
+    farmer, other, star = (make_user(handle=h) for h in ("farmer", "tailor", "star"))
+    for _ in range(3):
+        follow_create(follower=make_user(), followee=star)
+    looked_at = Product.objects.create(
+        owner=other, name="귤 5kg", price=1, link="https://s.example/a", category="food"
+    )
+    Product.objects.create(
+        owner=farmer, name="한라봉", price=1, link="https://s.example/b", category="food"
+    )
+    Product.objects.create(  # a seller of another category only: not this signal
+        owner=make_user(handle="knitter"),
+        name="sweater",
+        price=1,
+        link="https://s.example/c",
+        category="fashion",
+    )
+    before = suggested(as_user(alice).get(URL))
+    assert before[0] == ("star", "popular", 0)
+    # alice opens the tailor's food product: sellers of food (the tailor, the farmer) move up.
+    assert as_user(alice).get(f"/api/products/{looked_at.uuid}/").status_code == 200
+    after = suggested(as_user(alice).get(URL))
+    assert {h for h, _, _ in after[:2]} == {"farmer", "tailor"}
+    assert {r for _, r, _ in after[:2]} == {"sells_what_you_looked_at"}
+    assert after[2] == ("star", "popular", 0)
+    assert ("knitter", "popular", 0) in after
+
+
 def test_blocked_muted_suspended_and_inactive_people_are_never_suggested(
     alice: User, bob: User, carol: User, make_user: Callable[..., User], as_user: AsUser
 ) -> None:

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.accounts.selectors import user_qs_for_viewer
+from tangerine.follows import hooks
 from tangerine.follows.models import Follow
 
 
@@ -79,11 +80,12 @@ def user_suggestions(*, viewer: User, limit: int = SUGGESTIONS_MAX) -> list[User
 
     1. people followed by the people the viewer follows, the more of them the better
        (``mutual_count``, ``reason = "followed_by_people_you_follow"``);
-    2. then popular accounts, by follower count (``reason = "popular"``).
+    2. then people a registered signal names (``hooks.suggestion_signals``; products adds
+       sellers in categories the viewer looked at: ``reason = "sells_what_you_looked_at"``);
+    3. then popular accounts, by follower count (``reason = "popular"``).
 
     Never the viewer, people they already follow, people on either side of a block, people
-    they muted, suspended or deactivated accounts. (Sellers in categories the viewer looked
-    at would need products and search data, apps above this one; not a signal yet.)
+    they muted, suspended or deactivated accounts.
 
     One query: followees, blocks and mutes are subqueries, ``mutual_count`` a correlated count.
     """
@@ -101,13 +103,21 @@ def user_suggestions(*, viewer: User, limit: int = SUGGESTIONS_MAX) -> list[User
         .filter(~Exists(Block.objects.between(viewer, OuterRef("pk"))))
         .filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))))
         .annotate(mutual_count=Coalesce(Subquery(mutual, output_field=IntegerField()), 0))
-        .annotate(
-            reason=Case(
-                When(Q(mutual_count__gt=0), then=Value(FRIENDS_OF_FRIENDS)),
-                default=Value(POPULAR),
-                output_field=CharField(),
-            )
-        )
-        .order_by("-mutual_count", "-follower_count", "-created_at", "-id")
     )
+    signals = {f"signal_{i}": (reason, make(viewer)) for i, (reason, make) in enumerate(
+        sorted(hooks.suggestion_signals.items())
+    )}  # fmt: skip
+    if signals:
+        qs = qs.annotate(**{name: expression for name, (_, expression) in signals.items()})
+    whens = [When(Q(mutual_count__gt=0), then=Value(FRIENDS_OF_FRIENDS))]
+    whens += [When(Q(**{name: True}), then=Value(reason)) for name, (reason, _) in signals.items()]
+    signalled = Case(
+        *[When(Q(**{name: True}), then=Value(1)) for name in signals],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    qs = qs.annotate(
+        reason=Case(*whens, default=Value(POPULAR), output_field=CharField()),
+        signalled=signalled,
+    ).order_by("-mutual_count", "-signalled", "-follower_count", "-created_at", "-id")
     return list(qs[:limit])

@@ -19,7 +19,10 @@ class SuggestionSerializer(UserSerializer):
     # A plain string, not an enum: another "reason" enum would rename the reports' ReasonEnum.
     reason = serializers.CharField(
         read_only=True,
-        help_text=f"{FRIENDS_OF_FRIENDS}, or {POPULAR} (many followers)",
+        help_text=(
+            f"{FRIENDS_OF_FRIENDS}, sells_what_you_looked_at (sells in a category of products "
+            f"I opened lately), or {POPULAR} (many followers)"
+        ),
     )
     mutual_count = serializers.IntegerField(
         read_only=True, help_text="how many of the people I follow follow them"

@@ -18,6 +18,13 @@ class ProductsConfig(AppConfig):
         )
 
         moderation.register()
+        from tangerine.follows.hooks import suggestion_signal_register
+        from tangerine.products.suggestions import (
+            SELLS_WHAT_YOU_LOOKED_AT,
+            sells_what_you_looked_at,
+        )
+
+        suggestion_signal_register(SELLS_WHAT_YOU_LOOKED_AT, sells_what_you_looked_at)
         register(
             DemoStep(
                 name="products",

@@ -31,15 +31,22 @@ logger = logging.getLogger(__name__)
 POPULAR_DAYS = 7
 
 
+def _salted(raw: str) -> str:
+    salt = (getattr(settings, "PRODUCT_VIEWER_SALT", "") or settings.SECRET_KEY).encode()
+    return hmac.new(salt, raw.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def user_viewer_hash(user_id: int) -> str:
+    """The salted viewer key of a signed-in user (what their views were counted under)."""
+    return _salted(f"u:{user_id}")
+
+
 def viewer_hash(request: Any) -> str:
     """The salted viewer key of a request (see the module docstring)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        raw = f"u:{user.pk}"
-    else:
-        raw = f"a:{ratelimit.client_address(request)}"
-    salt = (getattr(settings, "PRODUCT_VIEWER_SALT", "") or settings.SECRET_KEY).encode()
-    return hmac.new(salt, raw.encode(), hashlib.sha256).hexdigest()[:32]
+        return user_viewer_hash(user.pk)
+    return _salted(f"a:{ratelimit.client_address(request)}")
 
 
 def product_view_record(*, product: Product, request: Any) -> None:

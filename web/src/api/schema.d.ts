@@ -3199,7 +3199,7 @@ export interface components {
             readonly is_staff: boolean;
             /** Format: date-time */
             readonly created_at: string;
-            /** @description followed_by_people_you_follow, or popular (many followers) */
+            /** @description followed_by_people_you_follow, sells_what_you_looked_at (sells in a category of products I opened lately), or popular (many followers) */
             readonly reason: string;
             /** @description how many of the people I follow follow them */
             readonly mutual_count: number;

@@ -590,6 +590,7 @@ export const en: Messages = {
   "suggest.title": "People to follow",
   "suggest.reasonFriends": "Followed by {n} people you follow",
   "suggest.reasonPopular": "Popular account",
+  "suggest.reasonSeller": "Sells what you looked at",
   "suggest.empty": "No suggestions yet.",
   "feed.emptyFollow": "Your feed is empty. Follow people below and their posts appear here.",
   "profile.tabGrid": "Photos",

@@ -588,6 +588,7 @@ export const ko = {
   "suggest.title": "팔로우할 만한 사람",
   "suggest.reasonFriends": "내가 팔로우하는 {n}명이 팔로우해요",
   "suggest.reasonPopular": "인기 계정",
+  "suggest.reasonSeller": "최근 본 상품과 같은 분류를 판매해요",
   "suggest.empty": "추천할 사람이 아직 없어요.",
   "feed.emptyFollow": "피드가 비어 있어요. 아래 사람들을 팔로우하면 글이 여기에 보여요.",
   "profile.tabGrid": "사진",

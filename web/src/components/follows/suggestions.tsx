@@ -33,7 +33,9 @@ function SuggestionRow({ person }: { person: Suggestion }) {
           @{person.handle} ·{" "}
           {person.reason === "followed_by_people_you_follow"
             ? t("suggest.reasonFriends", { n: person.mutual_count })
-            : t("suggest.reasonPopular")}
+            : person.reason === "sells_what_you_looked_at"
+              ? t("suggest.reasonSeller")
+              : t("suggest.reasonPopular")}
         </div>
       </Link>
       <Button
