@@ -14,8 +14,6 @@ Everything started here runs in its own process group and is killed in the final
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import shutil
 import signal
@@ -35,6 +33,7 @@ import pytest
 
 from tests.support.fake_google import CLIENT_ID as GOOGLE_CLIENT_ID
 from tests.support.fake_google import FakeGoogle
+from tests.support.web import build_web
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -86,41 +85,8 @@ def _free_port(preferred: int | None = None) -> int:
         return int(s.getsockname()[1])
 
 
-def _web_sources_digest(api_origin: str) -> str:
-    """Changes when a file the build reads changes (or the API origin baked into rewrites)."""
-    digest = hashlib.sha256(api_origin.encode())
-    skip = {"node_modules", ".next", DIST_DIR}
-    for path in sorted(WEB.rglob("*")):
-        rel = path.relative_to(WEB)
-        if rel.parts[0] in skip or rel.parts[0].startswith(".next") or not path.is_file():
-            continue
-        if path.name in {"next-env.d.ts", "tsconfig.tsbuildinfo"}:
-            continue
-        stat = path.stat()
-        digest.update(f"{rel}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
-
-
 def _build_web(api_origin: str, log: Path) -> None:
-    stamp = WEB / DIST_DIR / "e2e-build.json"
-    digest = _web_sources_digest(api_origin)
-    if stamp.exists() and json.loads(stamp.read_text()).get("digest") == digest:
-        return
-    env = {**os.environ, "API_ORIGIN": api_origin, "NEXT_DIST_DIR": DIST_DIR}
-    env["NEXT_TELEMETRY_DISABLED"] = "1"
-    with log.open("wb") as out:
-        result = subprocess.run(  # noqa: S603 (fixed command)
-            [str(WEB / "node_modules" / ".bin" / "next"), "build"],
-            cwd=WEB,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            timeout=600,
-        )
-    if result.returncode != 0:
-        tail = log.read_text(errors="replace")[-4000:]
-        raise RuntimeError(f"next build failed:\n{tail}")
-    stamp.write_text(json.dumps({"digest": digest, "api_origin": api_origin}))
+    build_web(api_origin=api_origin, dist_dir=DIST_DIR, log=log)
 
 
 def _start(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -11,8 +11,6 @@ client's header through, so a new spoofed address per request was never limited.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import signal
@@ -26,6 +24,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support.web import build_web
 
 pytestmark = pytest.mark.e2e
 
@@ -48,35 +48,8 @@ def _port(preferred: int) -> int:
         return int(s.getsockname()[1])
 
 
-def _digest(api_origin: str) -> str:
-    digest = hashlib.sha256(api_origin.encode())
-    for path in sorted(WEB.rglob("*")):
-        rel = path.relative_to(WEB)
-        if rel.parts[0] == "node_modules" or rel.parts[0].startswith(".next") or path.is_dir():
-            continue
-        if path.name in {"next-env.d.ts", "tsconfig.tsbuildinfo"}:
-            continue
-        stat = path.stat()
-        digest.update(f"{rel}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
-
-
 def _build(api_origin: str, env: dict[str, str], log: Path) -> None:
-    stamp = WEB / DIST_DIR / "hardening-build.json"
-    digest = _digest(api_origin)
-    if stamp.exists() and json.loads(stamp.read_text()).get("digest") == digest:
-        return
-    with log.open("wb") as out:
-        subprocess.run(  # noqa: S603 (fixed command)
-            [str(NEXT), "build"],
-            cwd=WEB,
-            env={**env, "API_ORIGIN": api_origin, "NEXT_DIST_DIR": DIST_DIR},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            timeout=600,
-            check=True,
-        )
-    stamp.write_text(json.dumps({"digest": digest}))
+    build_web(api_origin=api_origin, dist_dir=DIST_DIR, log=log, env=env)
 
 
 def _start(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

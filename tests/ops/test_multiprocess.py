@@ -1,12 +1,12 @@
-"""`scripts/run-prod.sh` for real: two API processes and a worker on shared services.
+"""`scripts/run-prod.sh` for real: two API processes, a worker and the web server, shared services.
 
 PostgreSQL (the pytest database), a Redis server of this test's own (so it can be stopped
 without touching anyone else's), and a pulsar-lite broker as the channel layer. The test checks
 that the topology check passes and the processes start, that a job queued in the database is
 run by the worker, that ``/metrics`` counts the requests, and that ``/api/health/ready`` turns
 503 while Redis is stopped and 200 again once it is back. Users on two API processes chatting is
-tests/chats/test_two_servers.py. The web process is left out (it needs a `next build`;
-tests/e2e cover it).
+tests/chats/test_two_servers.py. The web server (Procfile's ``web``, built for this test's API
+port into ``web/.next-ops``) serves pages and proxies ``/api/`` to the API processes.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ import pytest
 
 from tangerine.core.models_jobs import Job
 from tests.support.servers import free_port, server_database_url
+from tests.support.web import build_web
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
+WEB_DIST = ".next-ops"  # the web build of this test (its rewrites name this test's API port)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -102,11 +104,20 @@ def pulsar_url(tmp_path: Path) -> Iterator[str]:
     broker.stop()
 
 
+def _port(preferred: int) -> int:
+    """``preferred`` when free (a rerun then reuses the web build made for it), else any."""
+    return preferred if not _port_open(preferred) else free_port()
+
+
 @pytest.fixture
 def stack(
     transactional_db: None, redis_server: RedisServer, pulsar_url: str, tmp_path: Path
-) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
-    api_port = free_port()
+) -> Iterator[tuple[str, str, subprocess.Popen[bytes], Path]]:
+    api_port, web_port = _port(18791), _port(13791)
+    # The web server's rewrites name the API's address at build time: a build of its own.
+    build_web(
+        api_origin=f"http://127.0.0.1:{api_port}", dist_dir=WEB_DIST, log=tmp_path / "build.log"
+    )
     env = {
         **os.environ,
         "DATABASE_URL": server_database_url(),
@@ -119,7 +130,9 @@ def stack(
         "METRICS_ENABLED": "true",
         "API_PROCESSES": "2",
         "API_PORT": str(api_port),
-        "ONLY": "api worker",
+        "WEB_PORT": str(web_port),
+        "NEXT_DIST_DIR": WEB_DIST,
+        "ONLY": "api worker web",
         "TANGERINE_VAR_DIR": str(tmp_path / "var"),
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
@@ -135,13 +148,19 @@ def stack(
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{api_port}"
+    web = f"http://127.0.0.1:{web_port}"
     try:
         _wait(
             lambda: httpx.get(f"{base}/api/health/live", timeout=2).status_code == 200,
             90,
             f"the api did not start:\n{log.read_text(errors='replace')[-3000:]}",
         )
-        yield base, process, log
+        _wait(
+            lambda: _port_open(web_port),
+            90,
+            f"the web server did not start:\n{log.read_text(errors='replace')[-3000:]}",
+        )
+        yield base, web, process, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -168,14 +187,13 @@ def _wait_for_ready(base: str, condition: Any, message: str, seconds: float = 90
     raise AssertionError(f"{message}; last answers: {answers[-3:]}")
 
 
-def test_two_api_processes_and_a_worker_share_the_services(
-    stack: tuple[str, subprocess.Popen[bytes], Path], redis_server: RedisServer
+def test_two_api_processes_a_worker_and_the_web_server_share_the_services(
+    stack: tuple[str, str, subprocess.Popen[bytes], Path], redis_server: RedisServer
 ) -> None:
-    base, process, log = stack
+    base, web, process, log = stack
     text = log.read_text(errors="replace")
     assert "Topology OK: 2 API process(es)" in text
-    assert "starting api" in text and "starting worker" in text
-    assert "starting web" not in text
+    assert "starting api" in text and "starting worker" in text and "starting web" in text
 
     # Ready once both processes have warmed up (loading the tokenizer and the model holds the
     # interpreter for seconds: a probe may time out meanwhile, as a load balancer's would).
@@ -190,6 +208,13 @@ def test_two_api_processes_and_a_worker_share_the_services(
     counted = 'tangerine_http_responses_total{method="GET",route="'
     scrapes = [httpx.get(f"{base}/metrics", timeout=10).text for _ in range(20)]
     assert any(counted in text for text in scrapes), scrapes[-1][-2000:]
+
+    # The web server serves pages and proxies the API to the API processes.
+    page = httpx.get(f"{web}/products", timeout=30)
+    assert page.status_code == 200 and "<html" in page.text
+    proxied = httpx.get(f"{web}/api/health/ready", timeout=30)
+    assert proxied.status_code == 200, proxied.text
+    assert proxied.json()["checks"]["channel_layer"]["backend"] == "pulsar"
 
     # A job queued in the shared database is run by the worker process.
     job = Job.objects.create(name="tangerine.images.tasks.image_process", kwargs={"image_id": 0})
