@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,7 +98,12 @@ def test_create_product_with_preview_and_image(
     expect(page.get_by_test_id("product-name")).to_have_text("제주 노지 감귤 5kg")
     expect(page.get_by_test_id("product-price")).to_contain_text("15,000")
     link = page.get_by_test_id("product-link")
-    expect(link).to_have_attribute("href", store_url)
+    # The store button goes through the click-out counter, which sends the buyer on to the
+    # store's own page with utm_source added.
+    expect(link).to_have_attribute("href", re.compile(r"^/api/products/[0-9a-f-]+/out/$"))
+    out = page.request.get(link.get_attribute("href") or "", max_redirects=0)
+    assert out.status == 302
+    assert out.headers["location"] == f"{store_url}?utm_source=tangerine"
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     image = page.locator("main picture img").first
