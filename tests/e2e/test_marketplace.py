@@ -176,7 +176,10 @@ def test_marketplace_pages(
         page.goto(f"/products?category=plants&min_price={LOW}&max_price={HIGH}&status=reserved")
         heart = cards.first.get_by_test_id("save-button")
         expect(heart).to_have_attribute("aria-pressed", "false")
-        heart.click()
+        # The heart turns at once; the save is stored when its POST answers (a full page load
+        # right after the click, as page.goto below does, would abort it).
+        with page.expect_response(lambda r: r.url.endswith("/save/") and r.ok):
+            heart.click()
         expect(heart).to_have_attribute("aria-pressed", "true")
         assert re.search(r"/products\?", page.url), page.url  # still on the list
 
