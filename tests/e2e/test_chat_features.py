@@ -124,13 +124,15 @@ def test_product_chat_with_receipts_typing_delete_and_photos(
 
         # The seller is elsewhere: the buyer's message counts as unread in the navigation.
         seller_page.goto("/")
+        # Let the seller's page finish loading (its ticket fetch and socket) before the message.
+        seller_page.wait_for_load_state("networkidle")
         buyer_page.get_by_test_id("chat-input").fill("안녕하세요, 아직 있나요?")
         buyer_page.get_by_test_id("chat-input").press("Enter")
         mine = buyer_page.get_by_test_id("chat-message").filter(has_text="아직 있나요")
         expect(mine).to_have_attribute("data-mine", "true")
         expect(mine.get_by_test_id("unread-count")).to_have_text("1")
         badge = "mobile-nav-unread" if width < 768 else "nav-unread"
-        expect(seller_page.get_by_test_id(badge)).to_have_text("1")
+        expect(seller_page.get_by_test_id(badge)).to_have_text("1", timeout=20_000)
 
         # The seller opens the room (reads it): the buyer's "1" disappears live.
         seller_page.goto(f"/chat/{room}")
