@@ -1,9 +1,9 @@
 import type { NextConfig } from "next";
 
-// Django serves /api/, /media/ and /ws/; the Next.js server proxies them so the browser sees one
-// origin (no CORS, WebSocket upgrades included). Rewrites are written into the build's
-// routes-manifest, so API_ORIGIN counts at `next build` time: the e2e harness builds into its own
-// distDir (NEXT_DIST_DIR) for its own API port.
+// Django serves /api/, /media/, /ws/ and /static/; the browser sees one origin (no CORS, WebSocket
+// upgrades included). In production web/server.mjs proxies them to API_ORIGIN, read when the
+// server starts, so one build serves any API address. `next dev` (no server.mjs) uses the
+// rewrites below instead; rewrites are written into a build, which is why a build has none.
 const apiOrigin = (process.env.API_ORIGIN ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 
 // Security headers for the web pages (Django sets its own on /api/ and /media/). Next.js's
@@ -45,6 +45,7 @@ const nextConfig: NextConfig = {
     return [{ source: "/((?!api/|media/|ws/|static/).*)", headers: securityHeaders }];
   },
   async rewrites() {
+    if (!dev) return [];
     // static/: Django's own files (Swagger UI and ReDoc of /api/schema/, the admin).
     const prefixes = ["api", "media", "ws", "static"];
     // Rules that keep the trailing slash must come before the ones without it.

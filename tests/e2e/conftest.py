@@ -4,9 +4,9 @@ One session starts, for the whole run:
 - a fresh SQLite database in a temporary folder, migrated with ``manage.py migrate``;
 - Django under uvicorn on a free port with the production-like test environment of
   scripts/test.sh (DEBUG=false, test keys), media served, an in-memory channel layer;
-- the Next.js server (``next start``) from a build whose rewrites point at that Django port.
-  Next.js writes rewrites into the build (routes-manifest.json), so the test build lives in its own
-  ``distDir`` (web/.next-test) and is rebuilt only when the web sources or the API port change.
+- the web server (web/server.mjs, as ``make run`` starts it) proxying to that Django port
+  (API_ORIGIN), from the test build in its own ``distDir`` (web/.next-test, tests/support/web.py),
+  rebuilt only when the web sources change.
 
 Everything started here runs in its own process group and is killed in the finalizer.
 """
@@ -33,14 +33,12 @@ import pytest
 
 from tests.support.fake_google import CLIENT_ID as GOOGLE_CLIENT_ID
 from tests.support.fake_google import FakeGoogle
-from tests.support.web import build_web
+from tests.support.web import DIST_DIR, build_web
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 VENV_BIN = ROOT / ".venv" / "bin"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-# E2E_DIST_DIR: a build folder of its own for a second e2e run on the same checkout.
-DIST_DIR = os.environ.get("E2E_DIST_DIR", ".next-test")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -85,8 +83,8 @@ def _free_port(preferred: int | None = None) -> int:
         return int(s.getsockname()[1])
 
 
-def _build_web(api_origin: str, log: Path) -> None:
-    build_web(api_origin=api_origin, dist_dir=DIST_DIR, log=log)
+def _build_web(log: Path) -> None:
+    build_web(log=log)
 
 
 def _start(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -204,7 +202,7 @@ def servers() -> Iterator[Servers]:
         )
         if migrate.returncode != 0:
             raise RuntimeError(f"migrate failed:\n{migrate.stderr.decode()[-3000:]}")
-        _build_web(api_origin, tmp / "next-build.log")
+        _build_web(tmp / "next-build.log")
 
         api_log = tmp / "django.log"
         procs.append(
@@ -229,23 +227,19 @@ def servers() -> Iterator[Servers]:
             )
         )
         web_log = tmp / "next.log"
-        # API_ORIGIN at run time too: server layouts fetch items for page titles and previews.
+        # API_ORIGIN: where server.mjs proxies /api/, /media/, /ws/ and server components fetch.
         web_env = {
             **env,
             "NEXT_DIST_DIR": DIST_DIR,
             "NEXT_TELEMETRY_DISABLED": "1",
             "API_ORIGIN": api_origin,
+            "PORT": str(web_port),
+            "HOSTNAME": "127.0.0.1",
+            "NODE_ENV": "production",
         }
         procs.append(
             _start(
-                [
-                    str(WEB / "node_modules" / ".bin" / "next"),
-                    "start",
-                    "-p",
-                    str(web_port),
-                    "-H",
-                    "127.0.0.1",
-                ],
+                ["node", "server.mjs"],  # as `make run` (scripts/run.sh) serves the web app
                 cwd=WEB,
                 env=web_env,
                 log=web_log,

@@ -25,14 +25,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.web import build_web
+from tests.support.web import DIST_DIR, build_web
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 NEXT = WEB / "node_modules" / ".bin" / "next"
-DIST_DIR = ".next-hardening"  # its own build: rewrites name this test's API port
 
 
 def _port(preferred: int) -> int:
@@ -48,8 +47,8 @@ def _port(preferred: int) -> int:
         return int(s.getsockname()[1])
 
 
-def _build(api_origin: str, env: dict[str, str], log: Path) -> None:
-    build_web(api_origin=api_origin, dist_dir=DIST_DIR, log=log, env=env)
+def _build(env: dict[str, str], log: Path) -> None:
+    build_web(log=log, env=env)
 
 
 def _start(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -118,7 +117,7 @@ def web_url() -> Iterator[str]:
             timeout=300,
             check=True,
         )
-        _build(api_origin, env, tmp / "build.log")
+        _build(env, tmp / "build.log")
         api_log = tmp / "api.log"
         uvicorn = [
             str(ROOT / ".venv" / "bin" / "uvicorn"),
@@ -138,6 +137,7 @@ def web_url() -> Iterator[str]:
             "PORT": str(web_port),
             "HOSTNAME": "127.0.0.1",
             "NEXT_DIST_DIR": DIST_DIR,
+            "API_ORIGIN": api_origin,
             "NODE_ENV": "production",
         }
         procs.append(_start(["node", "server.mjs"], WEB, web_env, web_log))

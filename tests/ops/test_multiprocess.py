@@ -5,8 +5,8 @@ without touching anyone else's), and a pulsar-lite broker as the channel layer. 
 that the topology check passes and the processes start, that a job queued in the database is
 run by the worker, that ``/metrics`` counts the requests, and that ``/api/health/ready`` turns
 503 while Redis is stopped and 200 again once it is back. Users on two API processes chatting is
-tests/chats/test_two_servers.py. The web server (Procfile's ``web``, built for this test's API
-port into ``web/.next-ops``) serves pages and proxies ``/api/`` to the API processes.
+tests/chats/test_two_servers.py. The web server (Procfile's ``web``, from the end-to-end suite's
+build: tests/support/web.py) serves pages and proxies ``/api/`` to the API processes.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ import pytest
 
 from tangerine.core.models_jobs import Job
 from tests.support.servers import free_port, server_database_url
-from tests.support.web import build_web
+from tests.support.web import DIST_DIR, build_web
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
-WEB_DIST = ".next-ops"  # the web build of this test (its rewrites name this test's API port)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -114,10 +113,7 @@ def stack(
     transactional_db: None, redis_server: RedisServer, pulsar_url: str, tmp_path: Path
 ) -> Iterator[tuple[str, str, subprocess.Popen[bytes], Path]]:
     api_port, web_port = _port(18791), _port(13791)
-    # The web server's rewrites name the API's address at build time: a build of its own.
-    build_web(
-        api_origin=f"http://127.0.0.1:{api_port}", dist_dir=WEB_DIST, log=tmp_path / "build.log"
-    )
+    build_web(log=tmp_path / "build.log")  # the e2e suite's build (it names no API address)
     env = {
         **os.environ,
         "DATABASE_URL": server_database_url(),
@@ -131,7 +127,7 @@ def stack(
         "API_PROCESSES": "2",
         "API_PORT": str(api_port),
         "WEB_PORT": str(web_port),
-        "NEXT_DIST_DIR": WEB_DIST,
+        "NEXT_DIST_DIR": DIST_DIR,
         "ONLY": "api worker web",
         "TANGERINE_VAR_DIR": str(tmp_path / "var"),
         "MEDIA_ROOT": str(tmp_path / "media"),
