@@ -33,7 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
-TMP = Path(tempfile.mkdtemp(prefix="tangerine-search-bench-"))
+# SEARCH_BENCH_DIR: build the synthetic index there once and reuse it on later runs (kept).
+KEEP = os.environ.get("SEARCH_BENCH_DIR", "")
+TMP = Path(KEEP) if KEEP else Path(tempfile.mkdtemp(prefix="tangerine-search-bench-"))
+TMP.mkdir(parents=True, exist_ok=True)
 os.environ.update(
     {
         "OMP_NUM_THREADS": "1",
@@ -78,6 +81,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def build(n_items: int, rng: random.Random) -> None:
+    if KEEP and SearchDocument.objects.exists():
+        print(f"reusing the index in {TMP}: {SearchDocument.objects.count()} items")
+        return
     with open(DATA / "items.tsv", encoding="utf-8") as f:
         base = [row["text"].split(" | ", 1) for row in csv.DictReader(f, delimiter="\t")]
     t0 = time.perf_counter()
@@ -235,6 +241,8 @@ def profile_queries(n_queries: int) -> None:
 
     with open(DATA / "queries.tsv", encoding="utf-8") as f:
         queries = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+    if milvus.mirror_enabled():
+        print(f"loaded {milvus.mirror_load()} vectors into the in-process copy")
     client = APIClient()
     for q in queries[:5]:
         client.get("/api/search/", {"q": q})
@@ -310,7 +318,8 @@ def main() -> None:
     finally:
         milvus.close()
         connection.close()
-        shutil.rmtree(TMP, ignore_errors=True)
+        if not KEEP:
+            shutil.rmtree(TMP, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -261,6 +261,9 @@ def main() -> None:
     parser.add_argument("--label", default="current code")
     parser.add_argument("--json", help="write all numbers to this file")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--old", help="also run this commit's request path on the same index (oldcode.py)"
+    )
     parser.add_argument("--show", help="print the API top 10 of queries with this text")
     parser.add_argument(
         "--tune", action="store_true", help="coordinate search of the ranking constants on dev"
@@ -275,6 +278,18 @@ def main() -> None:
             tune([q for q in queries if q["split"] == "dev"], ids)
         runs, latency = api_run(queries, ids)
         print(f"API latency over {len(queries)} queries (1k items): {latency}")
+        if args.old:
+            import oldcode
+
+            set_mode = oldcode.swap(args.old)
+            set_mode("old")
+            try:
+                embeddings.clear_query_cache()
+                old_runs, old_latency = api_run(queries, ids)
+            finally:
+                set_mode("new")
+            print(f"API latency, {args.old}'s request path: {old_latency}")
+            runs |= {f"{name} ({args.old})": run for name, run in old_runs.items()}
         if not args.no_baselines:
             runs |= baselines(items, queries)
         numbers = report(runs, queries)

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from typing import Any, Protocol
 
@@ -130,9 +131,19 @@ def embed_passages(texts: list[str]) -> np.ndarray:
     return get_embedder().passages(texts)
 
 
+def normalise_query(text: str) -> str:
+    """The text a query is embedded as: NFC (a Korean query typed on macOS may arrive
+    decomposed) with runs of white space made one space. The model reads both forms alike
+    (its tokenizer splits on white space), so "warm  jacket " and "warm jacket" share one
+    cache entry; case is kept (the model sees it)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def embed_query(text: str) -> np.ndarray:
-    """A unit vector (384,) for a search query, from the LRU cache when possible."""
+    """A unit vector (384,) for a search query, from the LRU cache (keyed by the normalised
+    text) when possible."""
     embedder = get_embedder()
+    text = normalise_query(text) or text
     key = (embedder.name, text)
     size = settings.EMBEDDING_QUERY_CACHE_SIZE
     with _lock:

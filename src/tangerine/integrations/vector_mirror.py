@@ -121,18 +121,20 @@ class _KindTable:
             mask &= ~np.isin(self.owner_ids[:n], np.asarray(exclude_owner_ids, dtype=np.int64))
         if exclude_object_ids:
             mask &= ~np.isin(self.object_ids[:n], np.asarray(exclude_object_ids, dtype=np.int64))
-        candidates = np.flatnonzero(mask)
-        if candidates.size == 0:
+        count = int(mask.sum())
+        if count == 0:
             return []
-        scores = self.matrix[candidates] @ _unit(query)
-        k = min(limit, candidates.size)
-        top = np.argpartition(-scores, k - 1)[:k] if k < candidates.size else np.arange(k)
+        # One product over the whole block (a view, no copy): gathering the visible rows first
+        # copied the kind's matrix on every search (138 MB for 90k posts), which cost more than
+        # the product itself. Rows that may not be returned score -inf.
+        scores = self.matrix[:n] @ _unit(query)
+        scores[~mask] = -np.inf
+        k = min(limit, count)
+        top = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+        top = top[mask[top]]
         # Best first; equal scores in slot order (stable), as a deterministic tie-break.
-        ordered = top[np.lexsort((candidates[top], -scores[top]))]
-        return [
-            (int(self.object_ids[candidates[i]]), float(scores[i]), int(candidates[i]))
-            for i in ordered
-        ]
+        ordered = top[np.lexsort((top, -scores[top]))]
+        return [(int(self.object_ids[i]), float(scores[i]), int(i)) for i in ordered]
 
 
 class Mirror:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Any
 
 MAX_TERM_LENGTH = 64
@@ -73,8 +74,24 @@ def _normalise_latin(word: str) -> str:
     return word
 
 
+# Queries, their words (spelling checks) and synonym words are short and come back again and
+# again within a request and across requests: their analyses are remembered.
+_CACHED_MAX_CHARS = 80
+
+
 def _analyse(text: str) -> list[tuple[str, str]]:
     """(term, tag) of ``text`` in order; whole compounds get the tag ``COMPOUND``."""
+    if len(text) <= _CACHED_MAX_CHARS:
+        return list(_analyse_short(text))
+    return _analyse_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _analyse_short(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_analyse_text(text))
+
+
+def _analyse_text(text: str) -> list[tuple[str, str]]:
     if not text or not text.strip():
         return []
     kiwi = _get_kiwi()

