@@ -306,24 +306,30 @@ def make_account(servers: Servers) -> Any:
     """Creates a user over the API (quicker than the sign-up page when it is not under test)."""
 
     def make(prefix: str = "user", display_name: str = "") -> Account:
-        handle = unique_handle(prefix)
-        email = f"{handle}@example.com"
-        with servers.api() as client:
-            res = client.post(
-                "/api/accounts/registration/",
-                json={
-                    "email": email,
-                    "handle": handle,
-                    "password1": PASSWORD,
-                    "password2": PASSWORD,
-                    "display_name": display_name,
-                },
-            )
-        assert res.status_code in (200, 201), res.text
-        body = res.json()
-        return Account(email, handle, PASSWORD, body["access"], body["refresh"])
+        return register_account(servers, prefix, display_name)
 
     return make
+
+
+def register_account(servers: Servers, prefix: str = "user", display_name: str = "") -> Account:
+    """A new account with a unique handle, registered over the API (module-scoped fixtures call
+    this; tests use the ``make_account`` fixture)."""
+    handle = unique_handle(prefix)
+    email = f"{handle}@example.com"
+    with servers.api() as client:
+        res = client.post(
+            "/api/accounts/registration/",
+            json={
+                "email": email,
+                "handle": handle,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "display_name": display_name,
+            },
+        )
+    assert res.status_code in (200, 201), res.text
+    body = res.json()
+    return Account(email, handle, PASSWORD, body["access"], body["refresh"])
 
 
 def make_staff(servers: Servers, handle: str) -> None:

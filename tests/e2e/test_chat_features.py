@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, Account, Servers, ui_login
-from tests.e2e.test_layout import LAYOUT_PROBLEMS
+from tests.e2e.helpers import LAYOUT_PROBLEMS
 
 pytestmark = pytest.mark.e2e
 

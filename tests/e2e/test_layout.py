@@ -27,86 +27,27 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
-    PASSWORD,
     ROOT,
-    Account,
     Servers,
     make_staff,
+    register_account,
     ui_login,
-    unique_handle,
 )
+from tests.e2e.helpers import IN_VIEWPORT, LAYOUT_PROBLEMS
 
 pytestmark = pytest.mark.e2e
 
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "var" / "e2e-artifacts")) / "layout"
-
-# Overflow and wrapped-text check, run in the page. Returns a list of problems (empty: fine).
-LAYOUT_PROBLEMS = """() => {
-  const problems = [];
-  const root = document.documentElement;
-  if (root.scrollWidth > innerWidth) {
-    // Name the widest offenders to make a failure readable.
-    const wide = [...document.querySelectorAll('body *')]
-      .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
-      .filter(el => !el.parentElement
-        || el.parentElement.getBoundingClientRect().right <= innerWidth + 1)
-      .slice(0, 5)
-      .map(el => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)}`
-        + ` right=${Math.round(el.getBoundingClientRect().right)}`);
-    problems.push(`overflow: scrollWidth ${root.scrollWidth} > ${innerWidth} ${wide.join(' | ')}`);
-  }
-  const controls = document.querySelectorAll(
-    'button, [role="button"], [role="tab"], header a, nav a, [data-nowrap]');
-  for (const el of controls) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden') continue;
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    let node;
-    while ((node = walker.nextNode())) {
-      const text = node.textContent.trim();
-      if (!text || text.length > 40) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
-      const lines = new Set(rects.map(r => Math.round(r.top / 4)));
-      if (lines.size > 1) problems.push(`wrapped: "${text}" in ${el.tagName.toLowerCase()}`);
-    }
-  }
-  return problems;
-}"""
-
-IN_VIEWPORT = """el => {
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= innerWidth + 0.5;
-}"""
 
 
 @pytest.fixture(scope="module")
 def world(servers: Servers) -> Iterator[dict[str, Any]]:
     """Alice (staff) and Bob, a post with a comment and a reply, a product, a chat room."""
 
-    def register(prefix: str, name: str) -> dict[str, str]:
-        handle = unique_handle(prefix)
-        with servers.api() as client:
-            res = client.post(
-                "/api/accounts/registration/",
-                json={
-                    "email": f"{handle}@example.com",
-                    "handle": handle,
-                    "password1": PASSWORD,
-                    "password2": PASSWORD,
-                    "display_name": name,
-                },
-            )
-        assert res.status_code in (200, 201), res.text
-        return {"handle": handle, "email": f"{handle}@example.com", **res.json()}
-
-    alice = register("lay_a", "앨리스 김")
-    bob = register("lay_b", "밥")
-    make_staff(servers, alice["handle"])
-    with servers.api(alice["access"]) as a, servers.api(bob["access"]) as b:
+    alice = register_account(servers, "lay_a", "앨리스 김")
+    bob = register_account(servers, "lay_b", "밥")
+    make_staff(servers, alice.handle)
+    with servers.api(alice.access) as a, servers.api(bob.access) as b:
         post = a.post(
             "/api/posts/p/",
             json={
@@ -141,13 +82,13 @@ def world(servers: Servers) -> Iterator[dict[str, Any]]:
             },
         )
         assert product.status_code == 201, product.text
-        b.post("/api/follows/", json={"handle": alice["handle"]})
-        room = a.post("/api/chats/rooms/", json={"members": [bob["handle"]]})
+        b.post("/api/follows/", json={"handle": alice.handle})
+        room = a.post("/api/chats/rooms/", json={"members": [bob.handle]})
         assert room.status_code in (200, 201), room.text
     room_uuid = room.json()["uuid"]
     _send_chat(
         servers,
-        bob["access"],
+        bob.access,
         room_uuid,
         [
             "안녕하세요! 감귤 아직 있나요?",
@@ -156,7 +97,7 @@ def world(servers: Servers) -> Iterator[dict[str, Any]]:
     )
     _send_chat(
         servers,
-        alice["access"],
+        alice.access,
         room_uuid,
         ["네 있어요. 내일 보내드릴게요 " * 3, "아주긴한단어" * 12],
     )
@@ -261,7 +202,7 @@ def test_every_page_fits(
 
         # Alice (staff).
         page.evaluate("localStorage.removeItem('tangerine-locale')")
-        account = Account(alice["email"], alice["handle"], PASSWORD, "", "")
+        account = alice
         ui_login(page, account)
         set_lang()
         pages = {
@@ -273,9 +214,9 @@ def test_every_page_fits(
             "post": f"/posts/{world['post']}",
             "post-new": "/posts/new",
             "product-new": "/products/new",
-            "profile-own": f"/u/{alice['handle']}",
-            "profile-other": f"/u/{bob['handle']}",
-            "followers": f"/u/{alice['handle']}/followers",
+            "profile-own": f"/u/{alice.handle}",
+            "profile-other": f"/u/{bob.handle}",
+            "followers": f"/u/{alice.handle}/followers",
             "chat": "/chat",
             "chat-room": f"/chat/{world['room']}",
             "notifications": "/notifications",
@@ -348,7 +289,7 @@ def test_phone_navigation(servers: Servers, browser: Any, world: dict[str, Any])
         page.wait_for_url("**/signup")
 
         bob = world["bob"]
-        ui_login(page, Account(bob["email"], bob["handle"], PASSWORD, "", ""))
+        ui_login(page, bob)
         # Alice's two messages are unread for Bob: the bottom bar says so.
         unread = page.get_by_test_id("mobile-nav-unread")
         expect(unread).to_be_visible()

@@ -10,21 +10,17 @@ button text with the layout test's checks.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, Account, Servers, ui_login
-from tests.e2e.test_layout import IN_VIEWPORT, LAYOUT_PROBLEMS
+from tests.e2e.conftest import Servers, register_account
+from tests.e2e.helpers import IN_VIEWPORT, browser_context, layout_problems, login_in
 
 pytestmark = pytest.mark.e2e
-
-ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "var" / "e2e-artifacts")) / "marketplace"
 
 # A price band no other e2e test uses, so the filtered list holds only this module's products.
 LOW, HIGH = 777_000, 777_999
@@ -35,10 +31,10 @@ STATUS_TEXT = {
 
 
 @pytest.fixture(scope="module")
-def market(servers: Servers, make_account_module: Any) -> Iterator[dict[str, Any]]:
+def market(servers: Servers) -> Iterator[dict[str, Any]]:
     """A seller with three plants (on sale, reserved, sold out) and some views and click-outs."""
-    seller: Account = make_account_module("mkt_s", "화분 가게")
-    viewer: Account = make_account_module("mkt_v", "구경꾼")
+    seller = register_account(servers, "mkt_s", "화분 가게")
+    viewer = register_account(servers, "mkt_v", "구경꾼")
     products: dict[str, str] = {}
     with servers.api(seller.access) as api:
         for i, status in enumerate(("sold_out", "reserved", "on_sale")):
@@ -63,80 +59,23 @@ def market(servers: Servers, make_account_module: Any) -> Iterator[dict[str, Any
     yield {"seller": seller, "products": products}
 
 
-@pytest.fixture(scope="module")
-def make_account_module(servers: Servers) -> Any:
-    from tests.e2e.conftest import PASSWORD, unique_handle
-
-    def make(prefix: str, display_name: str) -> Account:
-        handle = unique_handle(prefix)
-        with servers.api() as client:
-            res = client.post(
-                "/api/accounts/registration/",
-                json={
-                    "email": f"{handle}@example.com",
-                    "handle": handle,
-                    "password1": PASSWORD,
-                    "password2": PASSWORD,
-                    "display_name": display_name,
-                },
-            )
-        assert res.status_code in (200, 201), res.text
-        body = res.json()
-        return Account(f"{handle}@example.com", handle, PASSWORD, body["access"], body["refresh"])
-
-    return make
-
-
-def _context(browser: Any, servers: Servers, width: int, lang: str) -> Any:
-    phone = width < 600
-    context = browser.new_context(
-        base_url=servers.base_url,
-        locale="ko-KR" if lang == "ko" else "en-US",
-        viewport={"width": width, "height": 844 if phone else 900},
-        has_touch=phone,
-        is_mobile=phone,
-    )
-    context.set_default_timeout(15_000)
-    return context
-
-
-def _login(page: Any, account: Account, lang: str) -> None:
-    ui_login(page, account)
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
-
-
-def _layout(page: Any, name: str) -> list[str]:
-    """Layout problems of the page; a screenshot lands in ``ARTIFACTS`` (not committed)."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(150)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    lang = page.evaluate("document.documentElement.lang") or "x"
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{lang}.png"))
-    return [f"{name}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
-
-
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("width", [390, 800, 1280])
 def test_marketplace_pages(
     servers: Servers,
     browser: Any,
     market: dict[str, Any],
-    make_account_module: Any,
+    make_account: Any,
     width: int,
     lang: str,
 ) -> None:
     products = market["products"]
-    buyer = make_account_module("mkt_b", "구매자")
+    buyer = make_account("mkt_b", "구매자")
     problems: list[str] = []
-    context = _context(browser, servers, width, lang)
+    context = browser_context(browser, servers, width, lang)
     try:
         page = context.new_page()
-        _login(page, buyer, lang)
+        login_in(page, buyer, lang)
 
         # The filter bar: state from the URL, and changes written back to it.
         page.goto(f"/products?category=plants&min_price={LOW}&max_price={HIGH}")
@@ -151,7 +90,7 @@ def test_marketplace_pages(
         expect(badges).to_have_count(2)
         expect(badges.nth(0)).to_have_text(STATUS_TEXT[lang]["reserved"])
         expect(badges.nth(1)).to_have_text(STATUS_TEXT[lang]["sold_out"])
-        problems += _layout(page, "products-filtered")
+        problems += layout_problems(page, "products-filtered", screenshots="marketplace")
 
         page.get_by_test_id("filter-status").select_option("reserved")
         page.wait_for_url(re.compile(r"status=reserved"))
@@ -217,19 +156,19 @@ def test_marketplace_pages(
             assert bar_box and nav_box
             if bar_box["y"] + bar_box["height"] > nav_box["y"] + 1:
                 problems.append(f"bottom bar {bar_box} overlaps the tab bar {nav_box}")
-        problems += _layout(page, "product-detail")
+        problems += layout_problems(page, "product-detail", screenshots="marketplace")
 
         page.goto("/products/saved")
         expect(page.get_by_test_id("product-card")).to_have_count(2)
-        problems += _layout(page, "products-saved")
+        problems += layout_problems(page, "products-saved", screenshots="marketplace")
     finally:
         context.close()
 
     # The seller's insights.
-    context = _context(browser, servers, width, lang)
+    context = browser_context(browser, servers, width, lang)
     try:
         page = context.new_page()
-        _login(page, market["seller"], lang)
+        login_in(page, market["seller"], lang)
         page.goto("/products")
         page.get_by_test_id("insights-link").click()
         page.wait_for_url(re.compile(r"/insights$"))
@@ -239,19 +178,19 @@ def test_marketplace_pages(
         for field in ("views", "click_outs", "saves", "chats"):
             expect(page.get_by_test_id(f"chart-{field}").locator("svg")).to_be_visible()
         expect(page.get_by_test_id("top-products")).to_contain_text("몬스테라")
-        problems += _layout(page, "insights")
+        problems += layout_problems(page, "insights", screenshots="marketplace")
         page.get_by_test_id("range-7").click()
         page.wait_for_url(re.compile(r"days=7"))
         expect(page.get_by_test_id("insights-totals")).to_be_visible()
         page.goto(f"/insights?product={products['on_sale']}")
         expect(page.get_by_test_id("insights-product-name")).to_contain_text("몬스테라")
         assert int(page.get_by_test_id("total-clicks").inner_text()) == 1
-        problems += _layout(page, "insights-product")
+        problems += layout_problems(page, "insights-product", screenshots="marketplace")
         # The owner's product page: the one-tap status switch and the way to its insights.
         page.goto(f"/products/{products['on_sale']}")
         expect(page.get_by_test_id("status-switch")).to_be_visible()
         expect(page.get_by_test_id("product-insights-link")).to_be_visible()
-        problems += _layout(page, "product-own")
+        problems += layout_problems(page, "product-own", screenshots="marketplace")
     finally:
         context.close()
     assert problems == [], "\n".join(problems)

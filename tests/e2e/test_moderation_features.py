@@ -16,10 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SCREENSHOTS, Account, Servers, make_staff
-
-# The marketplace test's phone/desktop contexts, login with a language, and layout probe.
-from tests.e2e.test_marketplace import _context, _layout
-from tests.e2e.test_marketplace import _login as login_in
+from tests.e2e.helpers import browser_context, layout_problems, login_in
 
 pytestmark = pytest.mark.e2e
 
@@ -96,7 +93,7 @@ def test_appeal_form_and_staff_appeals_tab(
     problems: list[str] = []
 
     # The author: the notification leads to the appeal form.
-    context = _context(browser, servers, width, lang)
+    context = browser_context(browser, servers, width, lang)
     try:
         page = context.new_page()
         _login(page, author, lang)
@@ -108,7 +105,7 @@ def test_appeal_form_and_staff_appeals_tab(
         expect(hidden.get_by_test_id("appeal-excerpt")).to_contain_text(title)
         expect(hidden.get_by_test_id("appeal-reason")).to_contain_text(text["reason"])
         expect(hidden.get_by_test_id("appeal-reason")).to_contain_text("광고 도배 ad spam")
-        problems += _layout(page, f"appeal form {lang} {width}")
+        problems += layout_problems(page, f"appeal form {lang} {width}", screenshots="moderation")
         page.screenshot(path=str(SCREENSHOTS / f"e2e-appeal-form-{lang}-{width}.png"))
         form = page.get_by_test_id("appeal-form")
         expect(page.get_by_test_id("appeal-submit")).to_be_disabled()
@@ -134,7 +131,7 @@ def test_appeal_form_and_staff_appeals_tab(
         context.close()
 
     # Staff: the appeals tab opens on pending appeals; overturning asks first.
-    context = _context(browser, servers, width, lang)
+    context = browser_context(browser, servers, width, lang)
     try:
         page = context.new_page()
         _login(page, staff, lang)
@@ -145,7 +142,7 @@ def test_appeal_form_and_staff_appeals_tab(
         row = page.locator(f'[data-testid="appeal-row"][data-target="{post}"]')
         expect(row.get_by_test_id("appeal-excerpt")).to_contain_text(title)
         expect(row.get_by_test_id("appeal-text")).to_contain_text("My own photo.")
-        problems += _layout(page, f"staff appeals {lang} {width}")
+        problems += layout_problems(page, f"staff appeals {lang} {width}", screenshots="moderation")
         page.screenshot(path=str(SCREENSHOTS / f"e2e-staff-appeals-{lang}-{width}.png"))
         row.get_by_test_id("appeal-overturn").click()
         dialog = page.get_by_test_id("confirm-dialog")
@@ -174,10 +171,12 @@ def test_appeal_form_and_staff_appeals_tab(
         page.reload()
         page.get_by_test_id("action-hide").click()
         expect(page.get_by_test_id("confirm-dialog")).to_contain_text(text["hide_title"])
-        problems += _layout(page, f"staff report confirm {lang} {width}")
+        problems += layout_problems(
+            page, f"staff report confirm {lang} {width}", screenshots="moderation"
+        )
         page.get_by_test_id("confirm-cancel").click()
         expect(page.get_by_test_id("report-status")).to_have_attribute("data-status", "in_review")
-        problems += _layout(page, f"staff report {lang} {width}")
+        problems += layout_problems(page, f"staff report {lang} {width}", screenshots="moderation")
     finally:
         context.close()
     assert problems == []

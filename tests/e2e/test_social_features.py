@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Account, Servers, ui_login, unique_handle
-from tests.e2e.test_layout import LAYOUT_PROBLEMS
+from tests.e2e.conftest import Servers, register_account, ui_login
+from tests.e2e.helpers import layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -24,53 +24,36 @@ TEXT = {
 }
 
 
-def _register(servers: Servers, prefix: str, name: str) -> dict[str, str]:
-    handle = unique_handle(prefix)
-    with servers.api() as client:
-        res = client.post(
-            "/api/accounts/registration/",
-            json={
-                "email": f"{handle}@example.com",
-                "handle": handle,
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-                "display_name": name,
-            },
-        )
-    assert res.status_code in (200, 201), res.text
-    return {"handle": handle, "email": f"{handle}@example.com", **res.json()}
-
-
 @pytest.fixture(scope="module")
 def world(servers: Servers) -> Iterator[dict[str, Any]]:
     """A writer whose post mentions minji and a handle nobody has, with a unique tag and an
     edited comment; a hub account that follows the writer (so whoever follows the hub is
     suggested the writer)."""
-    writer = _register(servers, "soc_w", "감귤 농부")
-    minji = _register(servers, "soc_m", "민지")
-    hub = _register(servers, "soc_h", "허브")
+    writer = register_account(servers, "soc_w", "감귤 농부")
+    minji = register_account(servers, "soc_m", "민지")
+    hub = register_account(servers, "soc_h", "허브")
     tag = f"귤e2e{uuid.uuid4().hex[:6]}"
-    with servers.api(writer["access"]) as w, servers.api(hub["access"]) as h:
+    with servers.api(writer.access) as w, servers.api(hub.access) as h:
         post = w.post(
             "/api/posts/p/",
             json={
                 "title": "같이 귤 따요",
-                "text": f"@{minji['handle']} 님 내일 같이 따요! @nobody_{uuid.uuid4().hex[:6]} 도",
+                "text": f"@{minji.handle} 님 내일 같이 따요! @nobody_{uuid.uuid4().hex[:6]} 도",
                 "tags": [tag, "jeju"],
                 "status": "published",
             },
         )
         assert post.status_code == 201, post.text
-        assert [m["handle"] for m in post.json()["mentions"]] == [minji["handle"]]
+        assert [m["handle"] for m in post.json()["mentions"]] == [minji.handle]
         assert post.json()["tags"] == [tag.lower(), "jeju"]
         comment = w.post("/api/comments/", json={"post": post.json()["uuid"], "text": "첫 댓글"})
         assert comment.status_code == 201, comment.text
         edited = w.patch(
             f"/api/comments/{comment.json()['uuid']}/",
-            json={"text": f"고쳤어요 @{minji['handle']}"},
+            json={"text": f"고쳤어요 @{minji.handle}"},
         )
         assert edited.json()["edited_at"], edited.text
-        assert h.post("/api/follows/", json={"handle": writer["handle"]}).status_code == 201
+        assert h.post("/api/follows/", json={"handle": writer.handle}).status_code == 201
     yield {
         "writer": writer,
         "minji": minji,
@@ -78,11 +61,6 @@ def world(servers: Servers) -> Iterator[dict[str, Any]]:
         "tag": tag.lower(),
         "post": post.json()["uuid"],
     }
-
-
-def _fits(page: Any, name: str) -> list[str]:
-    page.wait_for_load_state("networkidle")
-    return [f"{name}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -93,9 +71,9 @@ def test_mentions_tags_suggestions_and_profile_grid(
     text = TEXT[lang]
     writer, minji = world["writer"], world["minji"]
     # A new member who follows only the hub: an empty feed, the writer suggested.
-    newbie = _register(servers, "soc_n", "새내기")
-    with servers.api(newbie["access"]) as n:
-        assert n.post("/api/follows/", json={"handle": world["hub"]["handle"]}).status_code == 201
+    newbie = register_account(servers, "soc_n", "새내기")
+    with servers.api(newbie.access) as n:
+        assert n.post("/api/follows/", json={"handle": world["hub"].handle}).status_code == 201
     phone = width < 600
     context = browser.new_context(
         base_url=servers.base_url,
@@ -110,7 +88,7 @@ def test_mentions_tags_suggestions_and_profile_grid(
         page = context.new_page()
         # Script errors in the page fail the test with their message.
         page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-        ui_login(page, Account(newbie["email"], newbie["handle"], PASSWORD, "", ""))
+        ui_login(page, newbie)
         page.evaluate(
             "lang => localStorage.setItem('tangerine-locale',"
             " JSON.stringify({state: {locale: lang}, version: 0}))",
@@ -120,9 +98,9 @@ def test_mentions_tags_suggestions_and_profile_grid(
         # Empty feed: suggestions with follow buttons; following keeps the row.
         page.goto("/")
         panel = page.get_by_test_id("suggestions")
-        row = panel.get_by_test_id("suggestion").filter(has_text=f"@{writer['handle']}")
+        row = panel.get_by_test_id("suggestion").filter(has_text=f"@{writer.handle}")
         expect(row).to_be_visible()
-        problems += _fits(page, "home-suggestions")
+        problems += layout_problems(page, "home-suggestions")
         row.get_by_role("button", name=text["follow"], exact=True).click()
         expect(row.get_by_role("button", name=text["unfollow"], exact=True)).to_be_visible()
         # The writer's post arrives in the feed under the panel, which stays.
@@ -135,12 +113,12 @@ def test_mentions_tags_suggestions_and_profile_grid(
         expect(body).to_contain_text("@nobody_")
         links = body.get_by_test_id("mention-link")
         expect(links).to_have_count(1)
-        expect(links).to_have_attribute("href", f"/u/{minji['handle']}")
+        expect(links).to_have_attribute("href", f"/u/{minji.handle}")
         # The edited comment says so, and its mention is linked too.
         comment = page.get_by_test_id("comment").first
         expect(comment.get_by_test_id("comment-edited")).to_have_text(text["edited"])
-        expect(comment.get_by_test_id("mention-link")).to_have_text(f"@{minji['handle']}")
-        problems += _fits(page, "post-mentions")
+        expect(comment.get_by_test_id("mention-link")).to_have_text(f"@{minji.handle}")
+        problems += layout_problems(page, "post-mentions")
 
         # Tags are links to the tag's page, in the order typed.
         tag_links = page.get_by_test_id("tag-link")
@@ -158,7 +136,7 @@ def test_mentions_tags_suggestions_and_profile_grid(
             page.wait_for_timeout(5_000)
             page.reload()
         expect(page.get_by_test_id("trending-tags")).to_be_visible()
-        problems += _fits(page, "tag-page")
+        problems += layout_problems(page, "tag-page")
         page.goto(f"/tags/{uuid.uuid4().hex}")
         expect(page.get_by_test_id("tag-title")).to_be_visible()
         expect(page.get_by_test_id("post-card")).to_have_count(0)
@@ -166,17 +144,17 @@ def test_mentions_tags_suggestions_and_profile_grid(
         # Mention link goes to minji's profile.
         page.goto(f"/posts/{world['post']}")
         page.get_by_test_id("post-text").get_by_test_id("mention-link").click()
-        page.wait_for_url(f"**/u/{minji['handle']}")
+        page.wait_for_url(f"**/u/{minji.handle}")
 
         # The writer's profile: the photo grid tab.
-        page.goto(f"/u/{writer['handle']}")
+        page.goto(f"/u/{writer.handle}")
         page.get_by_role("tab", name=text["grid"], exact=True).click()
         expect(page.get_by_test_id("grid-tile")).to_have_count(1)
-        problems += _fits(page, "profile-grid")
+        problems += layout_problems(page, "profile-grid")
 
         # My following list: unfollowing keeps the row with a follow button (undo).
-        page.goto(f"/u/{newbie['handle']}/following")
-        follow_row = page.get_by_test_id("follow-row").filter(has_text=f"@{writer['handle']}")
+        page.goto(f"/u/{newbie.handle}/following")
+        follow_row = page.get_by_test_id("follow-row").filter(has_text=f"@{writer.handle}")
         follow_row.get_by_role("button", name=text["unfollow"], exact=True).click()
         undo = follow_row.get_by_role("button", name=text["follow"], exact=True)
         expect(undo).to_be_visible()
@@ -184,7 +162,7 @@ def test_mentions_tags_suggestions_and_profile_grid(
         expect(follow_row).to_be_visible()
         undo.click()
         expect(follow_row.get_by_role("button", name=text["unfollow"], exact=True)).to_be_visible()
-        problems += _fits(page, "following-undo")
+        problems += layout_problems(page, "following-undo")
     finally:
         context.close()
     assert problems == []
