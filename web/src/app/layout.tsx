@@ -3,6 +3,8 @@ import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
 import "./globals.css";
 import { AppShell } from "@/components/layout/app-shell";
 import { Providers } from "@/components/providers";
+import { LocaleProvider } from "@/i18n";
+import { requestLocale } from "@/lib/server/api";
 
 export const metadata: Metadata = {
   // Pages name themselves ("검색 · 감귤마켓"); posts, products and profiles use their own title,
@@ -15,13 +17,18 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#f97316" };
 
-export default function RootLayout({ children }: LayoutProps<"/">) {
+// Pages render per request, in the request's language (the `lang` cookie or Accept-Language):
+// public pages carry their first content in the HTML (lib/server/).
+export default async function RootLayout({ children }: LayoutProps<"/">) {
+  const locale = await requestLocale();
   return (
-    <html lang="ko" className="h-full antialiased">
+    <html lang={locale} className="h-full antialiased">
       <body className="min-h-full">
-        <Providers>
-          <AppShell>{children}</AppShell>
-        </Providers>
+        <LocaleProvider locale={locale}>
+          <Providers>
+            <AppShell>{children}</AppShell>
+          </Providers>
+        </LocaleProvider>
       </body>
     </html>
   );

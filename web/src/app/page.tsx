@@ -1,47 +1,26 @@
-"use client";
+import type { CursorPage, Post } from "@/api/types";
+import { ServerData } from "@/components/common/server-data";
+import { apiGet, memberHint } from "@/lib/server/api";
+import { Seeds, seedKeys } from "@/lib/server/seeds";
+import { HomeView } from "./home-view";
 
-import Link from "next/link";
-import { useState } from "react";
-import { useHomePosts } from "@/api/posts";
-import { InfiniteList } from "@/components/common/infinite-list";
-import { Suggestions } from "@/components/follows/suggestions";
-import { PostCard } from "@/components/posts/post-card";
-import { TrendingTags } from "@/components/posts/trending-tags";
-import { RecommendedPosts } from "@/components/search/recommended";
-import { buttonVariants } from "@/components/ui/button";
-import { PageTitle } from "@/components/ui/card";
-import { useT } from "@/i18n";
-import { useAuth } from "@/stores/auth";
-
-export default function HomePage() {
-  const t = useT();
-  const loggedIn = useAuth((s) => !!s.user);
-  const posts = useHomePosts(loggedIn);
-  const feedEmpty = loggedIn && posts.isSuccess && posts.data.pages[0]?.results.length === 0;
-  // Once shown, suggestions stay while the member follows people (their posts then fill the
-  // feed below instead of the panel vanishing after the first follow).
-  const [suggesting, setSuggesting] = useState(false);
-  if (feedEmpty && !suggesting) setSuggesting(true);
+/**
+ * Visitors: the latest posts and the trending tags, read on the server (in the HTML of a cold
+ * load). A browser that holds a session (the `member` hint cookie) gets the member's feed from the
+ * browser, as before: the server cannot read it without the session.
+ */
+export default async function HomePage() {
+  if (await memberHint()) return <HomeView waitForSession />;
+  const [latest, trending] = await Promise.all([
+    apiGet<CursorPage<Post>>("/api/posts/latest/"),
+    apiGet<unknown>("/api/tags/trending/"),
+  ]);
+  const seeds = new Seeds();
+  if (latest.ok) seeds.firstPage(seedKeys.latestPosts(), latest.data);
+  if (trending.ok) seeds.item(seedKeys.trendingTags(), trending.data);
   return (
-    <div className="mx-auto max-w-2xl">
-      <div className="mb-2 flex items-center justify-between">
-        <PageTitle className="mb-0">{loggedIn ? t("feed.title") : t("feed.latestTitle")}</PageTitle>
-        {loggedIn && (
-          <Link href="/posts/new" className={buttonVariants({ size: "sm" })}>
-            {t("nav.newPost")}
-          </Link>
-        )}
-      </div>
-      {!loggedIn && <p className="mb-4 text-sm text-stone-500">{t("app.tagline")}</p>}
-      {loggedIn && suggesting && <Suggestions intro={t("feed.emptyFollow")} />}
-      <TrendingTags />
-      <RecommendedPosts />
-      <InfiniteList
-        query={posts}
-        getKey={(p) => p.uuid}
-        render={(p) => <PostCard post={p} />}
-        empty={suggesting ? null : t("feed.empty")}
-      />
-    </div>
+    <ServerData state={seeds.state()}>
+      <HomeView />
+    </ServerData>
   );
 }

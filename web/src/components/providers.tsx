@@ -5,6 +5,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { statusOf } from "@/api/client";
 import { useLocale } from "@/i18n";
+import { writeMemberCookie } from "@/lib/locale";
 import { AUTH_STORAGE_KEY, useAuth } from "@/stores/auth";
 
 /**
@@ -67,6 +68,8 @@ export function Providers({ children }: { children: ReactNode }) {
   const hydrated = useAuth((s) => s.hydrated);
   useEffect(() => {
     if (!hydrated) return;
+    // The server leaves the member's own pages (home feed, drafts) to the browser (lib/locale.ts).
+    writeMemberCookie(userId !== null);
     if (previousUser.current !== undefined && previousUser.current !== userId) {
       void queryClient.resetQueries();
     }

@@ -1,33 +1,80 @@
 "use client";
 
-import { useCallback } from "react";
+import { createContext, createElement, useCallback, useContext, type ReactNode } from "react";
 import { create } from "zustand";
 import { createJSONStorage, persist } from "zustand/middleware";
 import { en } from "@/i18n/en";
 import { ko, type MessageKey, type Messages } from "@/i18n/ko";
+import { DEFAULT_LOCALE, LOCALES, writeLangCookie, type Locale } from "@/lib/locale";
 
-export type Locale = "ko" | "en";
-export const LOCALES: Locale[] = ["ko", "en"];
+export { LOCALES, type Locale };
 const catalogs: Record<Locale, Messages> = { ko, en };
 
-interface LocaleState {
-  locale: Locale;
+/**
+ * The language the server rendered the page in (the `lang` cookie or Accept-Language, read by the
+ * root layout): what every component shows until the user's stored choice is read, so the server
+ * HTML and the first client render agree.
+ */
+const ServerLocale = createContext<Locale>(DEFAULT_LOCALE);
+
+/** The server's language in the browser, for code outside components (`useLocale.getState()`). */
+let serverLocale: Locale = DEFAULT_LOCALE;
+
+export function LocaleProvider({ locale, children }: { locale: Locale; children: ReactNode }) {
+  if (typeof window !== "undefined") serverLocale = locale;
+  return createElement(ServerLocale.Provider, { value: locale }, children);
+}
+
+interface StoredLocale {
+  /** The user's choice from localStorage; null until read (and for a user who never chose). */
+  locale: Locale | null;
   setLocale: (locale: Locale) => void;
 }
 
-export const useLocale = create<LocaleState>()(
+const localeStore = create<StoredLocale>()(
   persist(
     (set) => ({
-      locale: "ko",
-      setLocale: (locale) => set({ locale }),
+      locale: null,
+      setLocale: (locale) => {
+        writeLangCookie(locale);
+        set({ locale });
+      },
     }),
     {
       name: "tangerine-locale",
       storage: createJSONStorage(() => localStorage),
       skipHydration: true,
+      // A choice stored before the cookie existed (or set by another tab): the server learns it
+      // for the next page load.
+      onRehydrateStorage: () => (state) => {
+        if (state?.locale) writeLangCookie(state.locale);
+      },
     },
   ),
 );
+
+export interface LocaleState {
+  locale: Locale;
+  setLocale: (locale: Locale) => void;
+}
+
+/** `useLocale((s) => s.locale)` or `const { locale, setLocale } = useLocale()`. */
+export function useLocale(): LocaleState;
+export function useLocale<T>(selector: (state: LocaleState) => T): T;
+export function useLocale<T>(selector?: (state: LocaleState) => T): T | LocaleState {
+  const rendered = useContext(ServerLocale);
+  const stored = localeStore((s) => s.locale);
+  const setLocale = localeStore((s) => s.setLocale);
+  const state = { locale: stored ?? rendered, setLocale };
+  return selector ? selector(state) : state;
+}
+/** Providers reads the stored choice after the first render (`useLocale.persist.rehydrate()`). */
+useLocale.persist = localeStore.persist;
+/** The language shown now, outside React (error texts built in event handlers). */
+useLocale.getState = (): LocaleState => {
+  const { locale, setLocale } = localeStore.getState();
+  return { locale: locale ?? serverLocale, setLocale };
+};
 
 export type TranslateVars = Record<string, string | number>;
 

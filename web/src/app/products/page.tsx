@@ -1,56 +1,28 @@
-"use client";
+import type { CursorPage, Product } from "@/api/types";
+import { ServerData } from "@/components/common/server-data";
+import { apiGet } from "@/lib/server/api";
+import { Seeds, seedKeys } from "@/lib/server/seeds";
+import { ProductsView } from "./products-view";
 
-import Link from "next/link";
-import { Suspense } from "react";
-import { useProducts } from "@/api/products";
-import { InfiniteList } from "@/components/common/infinite-list";
-import { FilterBar, useFiltersFromUrl } from "@/components/products/filter-bar";
-import { ProductCard } from "@/components/products/product-card";
-import { buttonVariants } from "@/components/ui/button";
-import { PageTitle, Spinner } from "@/components/ui/card";
-import { useT } from "@/i18n";
-import { useAuth } from "@/stores/auth";
-
-function ProductList() {
-  const t = useT();
-  const filters = useFiltersFromUrl();
-  const products = useProducts(filters);
+/**
+ * The newest products, read on the server for the plain list (`/products`): a cold load has the
+ * cards in the HTML. A filtered list (`?category=…`) is read by the browser, as before (its
+ * filters are parsed by the client's FilterBar).
+ */
+export default async function ProductsPage({ searchParams }: PageProps<"/products">) {
+  const filtered = Object.keys(await searchParams).length > 0;
+  const seeds = new Seeds();
+  if (!filtered) {
+    const [products, categories] = await Promise.all([
+      apiGet<CursorPage<Product>>("/api/products/"),
+      apiGet<unknown>("/api/products/categories/"),
+    ]);
+    if (products.ok) seeds.firstPage(seedKeys.products(), products.data);
+    if (categories.ok) seeds.item(seedKeys.categories(), categories.data);
+  }
   return (
-    <>
-      <FilterBar />
-      <InfiniteList
-        query={products}
-        getKey={(p) => p.uuid}
-        className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4"
-        render={(p) => <ProductCard product={p} />}
-        empty={t("product.empty")}
-      />
-    </>
-  );
-}
-
-export default function ProductsPage() {
-  const t = useT();
-  const loggedIn = useAuth((s) => !!s.user);
-  return (
-    <div>
-      <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
-        <PageTitle className="mb-0">{t("product.list")}</PageTitle>
-        {loggedIn && (
-          <div className="flex flex-wrap items-center gap-1">
-            <Link href="/products/saved" data-testid="saved-link" className={buttonVariants({ variant: "ghost", size: "sm" })}>
-              {t("product.savedTitle")}
-            </Link>
-            <Link href="/insights" data-testid="insights-link" className={buttonVariants({ variant: "ghost", size: "sm" })}>
-              {t("product.insights")}
-            </Link>
-            <Link href="/products/new" className={buttonVariants({ size: "sm" })}>{t("product.newTitle")}</Link>
-          </div>
-        )}
-      </div>
-      <Suspense fallback={<Spinner label={t("common.loading")} />}>
-        <ProductList />
-      </Suspense>
-    </div>
+    <ServerData state={seeds.state()}>
+      <ProductsView />
+    </ServerData>
   );
 }

@@ -19,6 +19,7 @@ import { NotificationBell } from "@/components/notifications/notification-bell";
 import { Spinner } from "@/components/ui/card";
 import { useLocale, useT } from "@/i18n";
 import { cn } from "@/lib/cn";
+import { rendersOnServer } from "@/lib/server-rendered";
 import { useAuth } from "@/stores/auth";
 import type { MessageKey } from "@/i18n/ko";
 
@@ -239,7 +240,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main className="mx-auto w-full min-w-0 max-w-5xl flex-1 px-4 pb-24 pt-6 md:pb-10">
-        {hydrated ? children : <Spinner label={t("common.loading")} />}
+        {hydrated || rendersOnServer(pathname) ? children : <Spinner label={t("common.loading")} />}
       </main>
       <nav
         aria-label="mobile"

@@ -39,7 +39,10 @@ export function RelativeTime({ iso, className }: { iso: string; className?: stri
     return () => clearInterval(id);
   }, []);
   return (
-    <time dateTime={iso} title={fullDate(iso, locale)} className={className} data-testid="relative-time">
+    // Server-rendered pages: the server's clock and time zone may differ from the browser's by a
+    // minute or a day; the browser's own text replaces the server's without a hydration error.
+    <time dateTime={iso} title={fullDate(iso, locale)} className={className} data-testid="relative-time"
+      suppressHydrationWarning>
       {relativeTime(iso, locale, now)}
     </time>
   );

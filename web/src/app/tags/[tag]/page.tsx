@@ -1,39 +1,23 @@
-"use client";
+import type { CursorPage, Post } from "@/api/types";
+import { ServerData } from "@/components/common/server-data";
+import { decodeSegment } from "@/lib/server-rendered";
+import { apiGet } from "@/lib/server/api";
+import { Seeds, seedKeys } from "@/lib/server/seeds";
+import { TagView } from "./tag-view";
 
-import { useParams } from "next/navigation";
-import { useTagPosts } from "@/api/posts";
-import { InfiniteList } from "@/components/common/infinite-list";
-import { PostCard } from "@/components/posts/post-card";
-import { TrendingTags } from "@/components/posts/trending-tags";
-import { PageTitle } from "@/components/ui/card";
-import { useT } from "@/i18n";
-
-/** The route segment as typed (a stray `%` in a tag must not break the page). */
-function decodeSegment(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-export default function TagPage() {
-  const t = useT();
-  const params = useParams<{ tag: string }>();
-  const tag = decodeSegment(params.tag).replace(/^#+/, "");
-  const posts = useTagPosts(tag);
+/** A tag's newest posts and the trending tags, read on the server (in the HTML of a cold load). */
+export default async function TagPage({ params }: PageProps<"/tags/[tag]">) {
+  const tag = decodeSegment((await params).tag).replace(/^#+/, "");
+  const [posts, trending] = await Promise.all([
+    apiGet<CursorPage<Post>>(`/api/posts/p/?tag=${encodeURIComponent(tag)}`),
+    apiGet<unknown>("/api/tags/trending/"),
+  ]);
+  const seeds = new Seeds();
+  if (posts.ok) seeds.firstPage(seedKeys.tagPosts(tag), posts.data);
+  if (trending.ok) seeds.item(seedKeys.trendingTags(), trending.data);
   return (
-    <div className="mx-auto max-w-2xl">
-      <PageTitle>
-        <span data-testid="tag-title">#{tag}</span>
-      </PageTitle>
-      <TrendingTags />
-      <InfiniteList
-        query={posts}
-        getKey={(p) => p.uuid}
-        render={(p) => <PostCard post={p} />}
-        empty={t("tags.empty")}
-      />
-    </div>
+    <ServerData state={seeds.state()}>
+      <TagView />
+    </ServerData>
   );
 }
