@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_user
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination
+from tangerine.core.schema import body_rules
 from tangerine.notifications import selectors, services
+from tangerine.notifications.models import ALWAYS_ON
 from tangerine.notifications.serializers import (
     MarkReadSerializer,
     NotificationPageSerializer,
@@ -123,6 +125,18 @@ class MarkReadView(APIView):
         operation_id="notifications_mark_read",
         request=MarkReadSerializer,
         responses={200: UnreadCountSerializer},
+        # Exactly one of them ("all" must then be true; "all": false beside uuids is ignored).
+        extensions=body_rules(
+            properties={"uuids": {"minItems": 1}},
+            oneOf=[
+                {"required": ["uuids"], "properties": {"all": {"enum": [False]}}},
+                {
+                    "required": ["all"],
+                    "properties": {"all": {"enum": [True]}},
+                    "not": {"required": ["uuids"]},
+                },
+            ],
+        ),
         description=(
             'Mark notifications read: `{"uuids": [...]}` (1 to 100) or `{"all": true}`. Only my '
             "own notifications change; uuids that are not mine, or do not exist, are ignored "
@@ -175,6 +189,12 @@ class PreferencesView(APIView):
         operation_id="notifications_preferences_update",
         request=NotificationPreferencesSerializer,
         responses={200: NotificationPreferencesSerializer},
+        # At least one kind, only kinds, and the moderation notices only as true.
+        extensions=body_rules(
+            minProperties=1,
+            additionalProperties=False,
+            properties={str(kind): {"enum": [True]} for kind in sorted(ALWAYS_ON)},
+        ),
         description=(
             "Turn kinds on or off: send only the kinds that change, e.g. "
             '`{"post_like": false}`. Answers every kind afterwards. An unknown kind, a value '

@@ -76,6 +76,8 @@ class PostSerializer(serializers.ModelSerializer[Post]):
     images = serializers.SerializerMethodField()
     mentions = serializers.SerializerMethodField()
     liked = serializers.BooleanField(read_only=True, default=False)
+    # Declared: a read-only model field loses allow_blank, and "no category" is answered as "".
+    category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Post

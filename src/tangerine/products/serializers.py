@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.core.schema import HttpUrlTextField
 from tangerine.core.validators import validate_http_url
 from tangerine.images.serializers import ImageRefSerializer
 from tangerine.products.models import (
@@ -117,7 +118,7 @@ class ProductInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PreviewInputSerializer(serializers.Serializer[dict[str, Any]]):
-    url = serializers.CharField(max_length=LINK_MAX_LENGTH)
+    url = HttpUrlTextField(max_length=LINK_MAX_LENGTH)  # the view checks it (invalid_url)
 
 
 class PreviewSerializer(serializers.Serializer[dict[str, Any]]):

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PageNumberPagination
+from tangerine.core.schema import error_response
 from tangerine.reports import selectors, services
 from tangerine.reports.models import Report
 from tangerine.reports.serializers import (
@@ -80,7 +81,10 @@ class ReportListCreateView(generics.GenericAPIView):
 
     @extend_schema(
         request=ReportCreateSerializer,
-        responses={201: ReportSerializer},
+        responses={
+            201: ReportSerializer,
+            404: error_response("No such target (user, post, comment, ...), or not visible."),
+        },
         summary="Report a user, post, comment, reply, chat message or product",
     )
     def post(self, request: Request) -> Response:

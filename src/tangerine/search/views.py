@@ -16,6 +16,7 @@ from tangerine.accounts.auth import request_viewer
 from tangerine.core import metrics, ratelimit, viewers
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import numbered_page
+from tangerine.core.schema import body_rules
 from tangerine.search import selectors, services
 from tangerine.search.serializers import (
     EVENTS_MAX,
@@ -117,6 +118,7 @@ class EventsView(APIView):
     @extend_schema(
         request=EventSerializer(many=True),
         responses={202: OpenApiResponse(description="Accepted.")},
+        extensions=body_rules(minItems=1, maxItems=EVENTS_MAX),
         description=(
             f"One event object or a list of at most {EVENTS_MAX}. Each counts one view per "
             "viewer and hour; `dwell_ms` (0 to 3 600 000) feeds recommendations. Targets must "

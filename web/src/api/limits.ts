@@ -103,7 +103,8 @@ export const schemaLimits = {
   },
   "MarkReadRequest": {
     "uuids": {
-      "maxItems": 100
+      "maxItems": 100,
+      "minItems": 1
     }
   },
   "PasswordChangeRequest": {
@@ -346,6 +347,14 @@ export const schemaLimits = {
 
 /** Limits of query parameters: `paramLimits["/api/search/"].get.q.maxLength`. */
 export const paramLimits = {
+  "/api/accounts/search/": {
+    "get": {
+      "q": {
+        "maxLength": 50,
+        "minLength": 1
+      }
+    }
+  },
   "/api/accounts/users/": {
     "get": {
       "page_size": {
@@ -376,6 +385,9 @@ export const paramLimits = {
   },
   "/api/comments/user/": {
     "get": {
+      "handle": {
+        "minLength": 1
+      },
       "page_size": {
         "minimum": 1
       }
@@ -420,6 +432,9 @@ export const paramLimits = {
     "get": {
       "page_size": {
         "minimum": 1
+      },
+      "tag": {
+        "minLength": 1
       }
     }
   },

@@ -182,6 +182,7 @@ export function notificationHref(n: Notification): string | null {
 
 export type NotificationPreferences = components["schemas"]["NotificationPreferences"];
 export type NotificationKind = keyof NotificationPreferences;
+type PreferencesUpdate = components["schemas"]["PatchedNotificationPreferencesRequest"];
 export const preferencesKey = ["notifications", "preferences"] as const;
 /** Moderation notices cannot be turned off (the API refuses). */
 export const ALWAYS_ON: readonly NotificationKind[] = ["warning", "content_hidden"];
@@ -199,8 +200,9 @@ export function useNotificationPreferences() {
 export function useUpdateNotificationPreferences() {
   const qc = useQueryClient();
   return useMutation({
+    // The schema allows ALWAYS_ON kinds only as true; their switches never send false.
     mutationFn: (body: Partial<NotificationPreferences>) =>
-      unwrap(api.PATCH("/api/notifications/preferences/", { body })),
+      unwrap(api.PATCH("/api/notifications/preferences/", { body: body as PreferencesUpdate })),
     onMutate: async (body) => {
       await qc.cancelQueries({ queryKey: preferencesKey });
       const before = qc.getQueryData<NotificationPreferences>(preferencesKey);

@@ -1513,7 +1513,7 @@ export interface components {
             /** Format: uri */
             redirect_uri?: string;
             code_verifier?: string;
-        };
+        } & (unknown | unknown | unknown);
         AccountError: {
             code: string;
             detail: string;
@@ -1753,7 +1753,7 @@ export interface components {
             /** Format: uri */
             redirect_uri?: string;
             code_verifier?: string;
-        };
+        } & (unknown | unknown);
         /** @description What of mine moderation hid, and my appeal (null until I appeal). */
         HiddenContent: {
             target_type: string;
@@ -1898,7 +1898,13 @@ export interface components {
         MarkReadRequest: {
             uuids?: string[];
             all?: boolean;
-        };
+        } & ({
+            /** @enum {unknown} */
+            all?: false;
+        } | {
+            /** @enum {unknown} */
+            all: true;
+        });
         /**
          * @description * `dense` - dense
          *     * `keyword` - keyword
@@ -1917,9 +1923,7 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
-            /** Format: uri */
             readonly link_1: string;
-            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -2353,14 +2357,20 @@ export interface components {
             reply_like?: boolean;
             /** @description `report_resolved` notifications. */
             report_resolved?: boolean;
-            /** @description `warning` notifications. */
-            warning?: boolean;
+            /**
+             * @description `warning` notifications.
+             * @enum {boolean}
+             */
+            warning?: true;
             /** @description `mention` notifications. */
             mention?: boolean;
             /** @description `product_saved` notifications. */
             product_saved?: boolean;
-            /** @description `content_hidden` notifications. */
-            content_hidden?: boolean;
+            /**
+             * @description `content_hidden` notifications.
+             * @enum {boolean}
+             */
+            content_hidden?: true;
             /** @description `appeal_resolved` notifications. */
             appeal_resolved?: boolean;
             /** @description `store_link` notifications. */
@@ -2457,7 +2467,7 @@ export interface components {
             readonly text: string;
             readonly mentions: components["schemas"]["Mention"][];
             readonly tags: string[];
-            readonly category: components["schemas"]["PostCategoryEnum"];
+            readonly category: components["schemas"]["PostCategoryEnum"] | components["schemas"]["BlankEnum"];
             readonly status: components["schemas"]["PostStatusEnum"];
             readonly images: components["schemas"]["ImageRef"][];
             readonly view_count: number;
@@ -2546,6 +2556,7 @@ export interface components {
             url: string;
         };
         PreviewInputRequest: {
+            /** Format: uri */
             url: string;
         };
         Product: {
@@ -3183,9 +3194,7 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
-            /** Format: uri */
             readonly link_1: string;
-            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -3270,9 +3279,7 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
-            /** Format: uri */
             readonly link_1: string;
-            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -3455,7 +3462,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["GoogleLoginRequest"];
             };
@@ -3521,6 +3528,15 @@ export interface operations {
             };
             /** @description Invalid input (`code` invalid, with `fields`), or a malformed body. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_credentials`: the e-mail or password is wrong. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4277,7 +4293,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["AccountDeleteRequest"];
             };
@@ -4431,6 +4447,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description `invalid` on `handle`: you cannot block or mute yourself. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -4542,6 +4567,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description `invalid` on `handle`: you cannot block or mute yourself. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The access token is missing, invalid or expired. */
@@ -5205,7 +5239,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description post uuid */
+                /** @description post uuid (else 404) */
                 post: string;
             };
             header?: never;
@@ -5310,6 +5344,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such post, or not visible to me. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6429,6 +6472,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such post, comment or reply, or not visible to me. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
                 headers: {
@@ -6662,6 +6714,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such post, comment or reply, or not visible to me. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
                 headers: {
@@ -6888,6 +6949,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such post, comment or reply, or not visible to me. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7142,7 +7212,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["PatchedNotificationPreferencesRequest"];
             };
@@ -7201,7 +7271,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["MarkReadRequest"];
             };
@@ -9582,6 +9652,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such target (user, post, comment, ...), or not visible. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
+from tangerine.core.schema import NON_BLANK, error_response
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Comment, Reply
 from tangerine.posts.serializers import (
@@ -45,12 +47,22 @@ class CommentListCreateView(ListAPIView[Comment]):
         return selectors.comment_list_for_post(viewer=request_viewer(self.request), post=post)
 
     @extend_schema(
-        parameters=[OpenApiParameter("post", str, required=True, description="post uuid")],
+        parameters=[
+            OpenApiParameter(
+                "post", OpenApiTypes.UUID, required=True, description="post uuid (else 404)"
+            )
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
+    @extend_schema(
+        request=CommentCreateSerializer,
+        responses={
+            201: CommentSerializer,
+            404: error_response("No such post, or not visible to me."),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = CommentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -65,7 +77,9 @@ class CommentListCreateView(ListAPIView[Comment]):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("handle", str, required=True, description="the user's handle")]
+    parameters=[
+        OpenApiParameter("handle", NON_BLANK, required=True, description="the user's handle")
+    ]
 )
 class CommentUserListView(ListAPIView[Comment]):
     """A user's comments, newest first (cursor)."""

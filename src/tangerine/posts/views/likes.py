@@ -17,6 +17,7 @@ from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
 from tangerine.core.pagination import NewestFirstCursorPagination, cursor_page_of
+from tangerine.core.schema import error_response
 from tangerine.posts import selectors, services
 from tangerine.posts.serializers import (
     CommentLikeCreateSerializer,
@@ -133,7 +134,13 @@ def _list_schema(field: str, item: type[serializers.Serializer[Any]]) -> Any:
 
 
 def _create_schema(create: type[serializers.Serializer[Any]]) -> Any:
-    return extend_schema(request=create, responses={200: LikeStateSerializer})
+    return extend_schema(
+        request=create,
+        responses={
+            200: LikeStateSerializer,
+            404: error_response("No such post, comment or reply, or not visible to me."),
+        },
+    )
 
 
 _detail_schema = extend_schema(responses={200: LikeStateSerializer})

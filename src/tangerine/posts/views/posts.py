@@ -69,7 +69,8 @@ class PostCreateView(ListAPIView[Post]):
         parameters=[
             OpenApiParameter(
                 "tag",
-                str,
+                # Something besides spaces and #s (a blank tag is 400).
+                {"type": "string", "minLength": 1, "pattern": r"[^\s#]"},
                 required=True,
                 description="A tag, with or without #, any case (`감귤`, `#Jeju`).",
             )
