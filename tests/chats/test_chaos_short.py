@@ -23,21 +23,22 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 import redis
-from django.db import DatabaseError, connection
+from django.db import connection
 
 from tangerine.accounts.models import User
 from tangerine.chats import services
 from tangerine.chats.models import Message
-from tests.support.faults import Client, PrivateRedis
-from tests.support.faults import assert_acks_stored as _assert_acks_stored
-from tests.support.faults import assert_union_is_db as _assert_union_is_db
-from tests.support.faults import db_rows as _db_rows
-from tests.support.faults import server_env as _server_env
+from tests.support.faults import (
+    Client,
+    PrivateRedis,
+    assert_nothing_lost,
+    run_senders,
+    server_env,
+)
 from tests.support.servers import Server, server_database_url
 
 pytestmark = [
@@ -87,45 +88,6 @@ class Chaos(threading.Thread):
                     self.errors.append(repr(exc))
 
 
-def _sender(client: Client, deadline: float, report: dict[str, Any]) -> None:
-    outcomes: Counter[str] = Counter()
-    try:
-        for i in range(MESSAGES):
-            client_id = f"{client.user.handle}-{i}"
-            while True:
-                assert time.monotonic() < deadline, f"{client_id} never acknowledged: {outcomes}"
-                outcome = client.send(f"{client.user.handle} says {i}", client_id)
-                outcomes[outcome] += 1
-                if outcome == "ack":
-                    break
-                if outcome == "error":
-                    # Either the server could not store it now, or the resends after such
-                    # refusals spent the socket's send budget: nothing was stored, send again
-                    # (after a pause long enough for the budget to refill when rate-limited).
-                    code = client.outcomes[client_id].get("code")
-                    assert code in ("unavailable", "rate_limited"), client.outcomes[client_id]
-                    time.sleep(0.05 if code == "unavailable" else 0.4)
-                else:  # closed, or no answer in time: a new socket, then the same client_id
-                    _reconnect(client, deadline)
-    except BaseException as exc:
-        report["error"] = repr(exc)
-    finally:
-        connection.close()  # this thread's own database connection (tickets)
-    report["outcomes"] = outcomes
-
-
-def _reconnect(client: Client, deadline: float) -> None:
-    """A new socket; the ticket's access token is made with this thread's database connection,
-    which the chaos may have terminated too: then reconnect to the database and try again."""
-    while True:
-        try:
-            client.connect(deadline)
-            return
-        except DatabaseError:
-            assert time.monotonic() < deadline, "no database for a ticket"
-            connection.close()
-
-
 def test_chat_clients_lose_nothing_while_redis_and_database_connections_die(
     make_user: Callable[..., User], tmp_path: Path
 ) -> None:
@@ -133,7 +95,7 @@ def test_chat_clients_lose_nothing_while_redis_and_database_connections_die(
         pytest.skip("pg_terminate_backend needs PostgreSQL")
     broker = PrivateRedis(tmp_path / "redis.log")
     broker.start()
-    server = Server(_server_env(broker.url, DATABASE_CONN_MAX_AGE="60"), tmp_path / "server.log")
+    server = Server(server_env(broker.url, DATABASE_CONN_MAX_AGE="60"), tmp_path / "server.log")
     chaos: Chaos | None = None
     clients: list[Client] = []
     try:
@@ -150,34 +112,17 @@ def test_chat_clients_lose_nothing_while_redis_and_database_connections_die(
             own = {int(cursor.fetchone()[0])}
         chaos = Chaos(broker.port, own)
         chaos.start()
-        reports: list[dict[str, Any]] = [{} for _ in clients]
-        senders = [
-            threading.Thread(target=_sender, args=(client, deadline, report))
-            for client, report in zip(clients, reports, strict=True)
-        ]
-        for thread in senders:
-            thread.start()
-        for thread in senders:
-            thread.join(DEADLINE + 30)
-        chaos.stop.set()
-        chaos.join(10)
-
-        assert [r.get("error") for r in reports] == [None] * CLIENTS, reports
+        try:
+            outcomes = run_senders(clients, MESSAGES, deadline)
+        finally:
+            chaos.stop.set()
+            chaos.join(10)
         assert chaos.errors == []
         # The faults really happened, several times each, while messages were being sent.
         assert chaos.faults["redis"] >= 2 and chaos.faults["postgres"] >= 2, chaos.faults
-        retried = sum(sum(r["outcomes"].values()) - MESSAGES for r in reports)
-
-        rows = _db_rows(str(room.uuid))
-        assert len(rows) == CLIENTS * MESSAGES  # each message stored once: 0 duplicates
-        assert len({client_id for _, _, client_id in rows}) == len(rows)
-        # 0 gaps (checked in _assert_union_is_db too) and 0 acknowledged messages lost:
-        assert [seq for seq, _, _ in rows] == list(range(1, len(rows) + 1))
-        _assert_acks_stored(clients)
-        for client in clients:
-            client.drain(0.3)
-            client.catch_up()
-        _assert_union_is_db(clients)
+        retried = sum(outcomes.values()) - CLIENTS * MESSAGES
+        # 0 lost, 0 duplicates, 0 gaps; every client holds the database's messages after.
+        assert_nothing_lost(clients, CLIENTS * MESSAGES, time.monotonic() + 60)
         assert Message.objects.filter(room=room).count() == CLIENTS * MESSAGES
         print(  # shown with -s: the figures RELIABILITY.md quotes
             f"chaos: {CLIENTS}x{MESSAGES} messages, faults {dict(chaos.faults)}, "

@@ -1,8 +1,9 @@
 """Chat fault tests' tools: private brokers to kill, a chat client over a real socket, checks.
 
-Used by tests/chats/test_faults.py and test_chaos_short.py: each test starts its own uvicorn server
-on the pytest database and its own broker (a private redis-server on a free port, a private
-pulsar-lite broker), and kills them after.
+Used by tests/chats/test_faults.py, test_chaos_short.py and tests/ops/test_chaos_kill.py (the
+last two share the careful client's send loop and the after-checks below): each test starts its
+own uvicorn server on the pytest database and its own broker (a private redis-server on a free
+port, a private pulsar-lite broker), and kills them after.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,6 +240,20 @@ class Client:
             assert self.ws is not None
             self._frame(max(0.01, end - time.monotonic()))
 
+    def _get(self, url: str, deadline: float | None) -> httpx.Response:
+        delay = 0.2
+        while True:
+            try:
+                response = httpx.get(url, headers={"Authorization": bearer(self.user)}, timeout=10)
+            except httpx.TransportError:
+                if deadline is None or time.monotonic() > deadline:
+                    raise
+            else:
+                if response.status_code != 503 or deadline is None or time.monotonic() > deadline:
+                    return response
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
     def held(self) -> int:
         """The highest seq up to which this client has every message (where catch-up starts).
 
@@ -248,14 +265,17 @@ class Client:
             seq += 1
         return seq
 
-    def catch_up(self) -> list[dict[str, Any]]:
-        """GET ?after_seq=<held>, following ``next``; returns the pages' messages in order."""
+    def catch_up(self, deadline: float | None = None) -> list[dict[str, Any]]:
+        """GET ?after_seq=<held>, following ``next``; returns the pages' messages in order.
+
+        With ``deadline``, a page that answers 503 (Retry-After: a lost or missing database
+        connection), or no answer at all, is asked again until then."""
         url: str | None = (
             f"{self.server.base}/api/chats/rooms/{self.room}/messages/?after_seq={self.held()}"
         )
         got: list[dict[str, Any]] = []
         while url:
-            response = httpx.get(url, headers={"Authorization": bearer(self.user)}, timeout=10)
+            response = self._get(url, deadline)
             assert response.status_code == 200, response.text
             body = response.json()
             got.extend(body["results"])
@@ -304,3 +324,110 @@ def server_env(layer_url: str, **extra: str) -> dict[str, str]:
         "CHANNEL_LAYER_PREFIX": f"flt{uuid.uuid4().hex[:8]}",
         **extra,
     }
+
+
+# --- the exchange both chaos tests run, and what they check after ---------------------------
+
+
+def reconnect(client: Client, deadline: float) -> None:
+    """A new socket to the client's server, which may be dead, starting or out of database
+    connections: its ticket request fails until it answers; the thread's own database connection
+    (the ticket's access token is made with it) may have been terminated too."""
+    from django.db import DatabaseError, connection
+    from websockets.exceptions import WebSocketException
+
+    delay = 0.2
+    while True:
+        try:
+            client.connect(min(deadline, time.monotonic() + 10))
+            return
+        except DatabaseError:
+            connection.close()
+        except (httpx.HTTPError, AssertionError, WebSocketException):
+            pass  # no server yet, not ready, or it died during the handshake
+        assert time.monotonic() < deadline, f"{client.user.handle} could not reconnect"
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)
+
+
+def send_until_acked(
+    client: Client,
+    count: int,
+    deadline: float,
+    report: dict[str, Any],
+    before_last: threading.Event | None = None,
+) -> None:
+    """A careful client's thread: send ``count`` messages one after another, each until
+    acknowledged. On a closed socket or no answer: reconnect and resend the same ``client_id``;
+    on an ``unavailable`` or ``rate_limited`` refusal (nothing stored): resend after a pause.
+    With ``before_last``, the last message waits for that event (a full cycle of faults).
+    ``report`` gets ``outcomes`` (a Counter of send outcomes) and ``error`` if it failed."""
+    from django.db import connection
+
+    outcomes: Counter[str] = Counter()
+    try:
+        for i in range(count):
+            if before_last is not None and i == count - 1:
+                assert before_last.wait(max(0, deadline - time.monotonic())), "no chaos"
+            client_id = f"{client.user.handle}-{i}"
+            while True:
+                assert time.monotonic() < deadline, f"{client_id} never acknowledged: {outcomes}"
+                outcome = client.send(f"{client.user.handle} says {i}", client_id)
+                outcomes[outcome] += 1
+                if outcome == "ack":
+                    break
+                if outcome == "error":
+                    code = client.outcomes[client_id].get("code")
+                    assert code in ("unavailable", "rate_limited"), client.outcomes[client_id]
+                    # Long enough for the socket's send budget to refill when rate-limited.
+                    time.sleep(0.05 if code == "unavailable" else 0.4)
+                else:  # closed, or no answer in time: a new socket, then the same client_id
+                    reconnect(client, deadline)
+    except BaseException as exc:
+        report["error"] = repr(exc)
+    finally:
+        connection.close()  # this thread's own database connection (tickets)
+    report["outcomes"] = outcomes
+
+
+def run_senders(
+    clients: list[Client],
+    count: int,
+    deadline: float,
+    before_last: threading.Event | None = None,
+) -> Counter[str]:
+    """Every client sends ``count`` messages at once (a thread each); the summed outcomes.
+    Fails if a client could not get every message acknowledged by ``deadline``."""
+    reports: list[dict[str, Any]] = [{} for _ in clients]
+    threads = [
+        threading.Thread(
+            target=send_until_acked, args=(client, count, deadline, report, before_last)
+        )
+        for client, report in zip(clients, reports, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(1.0, deadline - time.monotonic()) + 30)
+    assert [r.get("error") for r in reports] == [None] * len(clients), reports
+    outcomes: Counter[str] = Counter()
+    for report in reports:
+        outcomes.update(report["outcomes"])
+    return outcomes
+
+
+def assert_nothing_lost(clients: list[Client], expected: int, deadline: float) -> None:
+    """After the exchange, against the database: ``expected`` rows, one per client message (0
+    duplicates), seqs 1..n (0 gaps), every ack stored as acknowledged (0 acknowledged messages
+    lost); then every client catches up over HTTP and holds exactly the database's messages,
+    with no live frame twice. Catch-up retries until ``deadline`` (servers just restarted, or
+    a database short of connections, answer 503 for a while)."""
+    rows = db_rows(clients[0].room)
+    assert len(rows) == expected, f"{len(rows)} messages stored, {expected} sent"
+    assert len({client_id for _, _, client_id in rows}) == len(rows), "duplicates"
+    assert [seq for seq, _, _ in rows] == list(range(1, len(rows) + 1)), "gaps in seq"
+    assert_acks_stored(clients)
+    for client in clients:  # a socket the last fault closed: catch-up is over HTTP
+        client.drain(0.3)
+        client.catch_up(deadline)
+    assert_union_is_db(clients)
