@@ -3,6 +3,10 @@ pending sends delivered once, the session-revoked close, and live moderation of 
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -343,3 +347,93 @@ def test_message_hidden_while_offline_is_replaced_after_the_reconnect(
     first = page_b.locator('[data-testid="chat-message"][data-seq="1"]')
     expect(first).to_contain_text("운영자가 숨긴 메시지입니다.", timeout=20_000)
     assert shown(page_b) == [(1, "운영자가 숨긴 메시지입니다."), (2, "감사합니다")]
+
+
+# The heartbeat shortened for the test (web/src/stores/chat/socket.ts reads it at each connect),
+# and every change of the socket state the header shows (data-socket) recorded with its time.
+HEARTBEAT = {"everyMs": 2_000, "timeoutMs": 3_000}
+RECORD_SOCKET_STATES = """
+(() => {
+  window.__tangerineHeartbeat = HEARTBEAT_JSON;
+  window.__e2eSocketStates = [];
+  const seen = () => {
+    const el = document.querySelector('[data-testid="nav-notifications"]');
+    const state = el && el.dataset.socket;
+    const states = window.__e2eSocketStates;
+    if (state && (states.length === 0 || states[states.length - 1].state !== state)) {
+      states.push({state, at: performance.now()});
+    }
+  };
+  new MutationObserver(seen).observe(document, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-socket"],
+  });
+})();
+""".replace("HEARTBEAT_JSON", json.dumps(HEARTBEAT))
+
+
+def api_server_pid(servers: Servers) -> int:
+    """The uvicorn process of this run's API server (found by its --port, unique to the run)."""
+    port = servers.api_url.rsplit(":", 1)[1].encode()
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        is_uvicorn = any(a.endswith(b"uvicorn") for a in args) and b"--port" in args
+        if is_uvicorn and args[args.index(b"--port") + 1] == port:
+            pids.append(int(proc.name))
+    assert len(pids) == 1, pids
+    return pids[0]
+
+
+def test_a_frozen_server_is_seen_as_lost_within_the_heartbeat_and_sends_resume_in_order(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    """SIGSTOP keeps every socket open but answers nothing: only the heartbeat can notice."""
+    alice = make_account("hb_a")
+    bob = make_account("hb_b")
+    room = create_room(servers, alice, bob)
+    page = open_room(new_page, alice, room)
+    page.context.add_init_script(RECORD_SOCKET_STATES)
+    page.reload()
+    socket_state = page.get_by_test_id("nav-notifications")
+    expect(socket_state).to_have_attribute("data-socket", "open")
+    send_ui(page, "멈추기 전", 1)
+    page.wait_for_load_state("networkidle")
+    # A few heartbeats answered in time: the shortened interval itself is not a loss.
+    page.wait_for_timeout(HEARTBEAT["everyMs"] * 2)
+    assert page.evaluate("window.__e2eSocketStates.map(s => s.state)")[-1] == "open"
+
+    pid = api_server_pid(servers)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        frozen_at = float(page.evaluate("performance.now()"))
+        banner = page.get_by_test_id("chat-status")
+        expect(banner).to_contain_text("다시 연결하는 중", timeout=15_000)
+        states = page.evaluate("window.__e2eSocketStates")
+        lost = [s["at"] for s in states if s["state"] == "lost" and s["at"] > frozen_at]
+        assert lost, states
+        window_ms = HEARTBEAT["everyMs"] + HEARTBEAT["timeoutMs"]
+        # Within one ping interval plus the answer timeout (and some slack for a loaded runner).
+        assert lost[0] - frozen_at <= window_ms + 2_500, (lost[0] - frozen_at, states)
+        # Typed while the connection is lost: shown as pending, in the order typed.
+        for text in ("끊긴 동안 하나", "끊긴 동안 둘"):
+            page.get_by_test_id("chat-input").fill(text)
+            page.get_by_test_id("chat-input").press("Enter")
+        expect(page.get_by_test_id("pending-message")).to_have_count(2)
+        page.wait_for_timeout(1_000)
+        expect(page.get_by_test_id("pending-message")).to_have_count(2)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+    expect(socket_state).to_have_attribute("data-socket", "open", timeout=30_000)
+    expect(page.get_by_test_id("chat-status")).to_have_count(0)
+    expect(page.get_by_test_id("pending-message")).to_have_count(0, timeout=15_000)
+    expected = [(1, "멈추기 전"), (2, "끊긴 동안 하나"), (3, "끊긴 동안 둘")]
+    expect(page.get_by_test_id("chat-message")).to_have_count(3)
+    assert shown(page) == expected
+    stored = stored_messages(servers, bob, room)
+    assert [(m["seq"], m["text"]) for m in stored] == expected

@@ -1,10 +1,12 @@
-"""Sessions in the browser (issue 10): token refresh shared by tabs, a refresh that truly fails,
-dwell events after the access token expires, and no retries of 4xx answers.
+"""Sessions in the browser (issue 10): the refresh token is an HttpOnly cookie (never in the
+page's storage), refreshed once for all tabs, restored on reload, ended everywhere by signing out,
+and a refresh that truly fails sends to the login page; dwell events after the access token
+expires, and no retries of 4xx answers.
 
 An expired access token is simulated at the browser's network layer: ``context.route`` answers
 401 (as Django does for an expired token) to every API request that carries the token given at
 login, while the refresh endpoint stays real (rotation and revocation happen in Django). Two pages
-of one browser context are two tabs sharing localStorage.
+of one browser context are two tabs sharing localStorage and the cookie jar.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tests.e2e.conftest import Servers, ui_login
 pytestmark = pytest.mark.e2e
 
 REFRESH_PATH = "/api/accounts/token/refresh/"
+COOKIE = "tangerine_refresh"
 NOTIFICATIONS_EMPTY = "아직 알림이 없어요."
 EXPIRED_BODY = json.dumps(
     {"code": "token_not_valid", "detail": "Given token not valid for any token type"}
@@ -34,6 +37,23 @@ def stored_session(page: Any) -> dict[str, Any]:
         "() => JSON.parse(localStorage.getItem('tangerine-auth') || '{}').state || {}"
     )
     return state
+
+
+def refresh_cookie(context: Any) -> str:
+    """The refresh token the browser holds (Playwright reads HttpOnly cookies; pages cannot)."""
+    values = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+    assert len(values) == 1, context.cookies()
+    return str(values[0])
+
+
+def assert_no_refresh_token_in_page(page: Any) -> None:
+    token = refresh_cookie(page.context)
+    seen: str = page.evaluate(
+        """() => JSON.stringify([
+          Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])"""
+    )
+    assert token not in seen
+    assert "refresh" not in stored_session(page)
 
 
 def expire_access_token(context: Any, access: str) -> None:
@@ -49,8 +69,9 @@ def expire_access_token(context: Any, access: str) -> None:
 
 
 def expect_notifications_loaded(page: Any) -> None:
-    """The list's empty state needs the API's answer (the header and buttons render before it)."""
-    expect(page.get_by_text(NOTIFICATIONS_EMPTY)).to_be_visible()
+    """The list's empty state needs the API's answer (the header and buttons render before it).
+    Up to 15 s: a refresh and the retried request on a loaded runner (5 s failed at load 28)."""
+    expect(page.get_by_text(NOTIFICATIONS_EMPTY)).to_be_visible(timeout=15_000)
 
 
 def wait_until(page: Any, condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
@@ -75,12 +96,32 @@ def logged_in_tabs(new_page: Any, make_account: Any, prefix: str) -> tuple[Any, 
     return tab_a.context, tab_a, tab_b, access
 
 
+def test_login_keeps_the_refresh_token_in_an_http_only_cookie(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    account = make_account("cookie")
+    page = new_page()
+    ui_login(page, account)
+    page.wait_for_load_state("networkidle")
+    cookies = {c["path"]: c for c in page.context.cookies() if c["name"].startswith(COOKIE)}
+    assert set(cookies) == {REFRESH_PATH, "/api/accounts/logout/"}, cookies
+    for cookie in cookies.values():
+        assert cookie["httpOnly"] is True
+        assert cookie["sameSite"] == "Strict"
+        assert cookie["expires"] > time.time() + 13 * 24 * 3600
+    assert_no_refresh_token_in_page(page)
+    # It is a working refresh token (the API's body mode accepts it too).
+    with servers.api() as client:
+        res = client.post(REFRESH_PATH, json={"refresh": refresh_cookie(page.context)})
+        assert res.status_code == 200, res.text
+
+
 def test_two_tabs_refresh_once_when_both_hit_an_expired_token(
     new_page: Any, make_account: Any
 ) -> None:
     """Both tabs get 401 at the same time: one refresh (Web Lock), the other tab uses its result."""
     context, tab_a, tab_b, access = logged_in_tabs(new_page, make_account, "tabs_lock")
-    first_refresh = stored_session(tab_a)["refresh"]
+    first_cookie = refresh_cookie(context)
     expire_access_token(context, access)
 
     # Hold refresh requests in the browser until the test lets them go, so the second tab's 401
@@ -94,40 +135,44 @@ def test_two_tabs_refresh_once_when_both_hit_an_expired_token(
     wait_until(tab_a, lambda: len(held) == 1)
     tab_b.get_by_test_id("nav-notifications").click()
     wait_until(tab_b, lambda: len(refused_b) >= 1)
-    # Tab B waits for tab A's refresh instead of sending the same refresh token again (which the
-    # server would refuse, since refresh tokens rotate, logging both tabs out).
+    # Tab B waits for tab A's refresh instead of sending the same cookie again (which the server
+    # would refuse, since refresh tokens rotate, logging both tabs out).
     tab_b.wait_for_timeout(1500)
     assert len(held) == 1, [r.request.post_data for r in held]
+    # The refresh sends no token of its own: the cookie is the token.
+    assert held[0].request.headers["x-refresh-cookie"] == "1"
+    assert json.loads(held[0].request.post_data or "{}") == {}
 
     held[0].fallback()
     for tab in (tab_a, tab_b):
         expect_notifications_loaded(tab)
         expect(tab.get_by_test_id("logout")).to_be_visible()
     assert len(held) == 1
-    rotated = stored_session(tab_a)
-    assert rotated["refresh"] != first_refresh
-    assert rotated["access"] != access
-    assert stored_session(tab_b)["refresh"] == rotated["refresh"]
+    assert refresh_cookie(context) != first_cookie
+    rotated = stored_session(tab_a)["access"]
+    assert rotated != access
+    assert stored_session(tab_b)["access"] == rotated
 
-    # Both tabs are still logged in after a reload, with the rotated pair.
+    # Both tabs are still logged in after a reload, with the refreshed token.
     for tab in (tab_a, tab_b):
         tab.reload()
         expect(tab.get_by_test_id("logout")).to_be_visible()
         expect_notifications_loaded(tab)
     assert len(held) == 1
+    assert_no_refresh_token_in_page(tab_a)
 
 
 def test_second_tab_uses_tokens_rotated_by_the_first(new_page: Any, make_account: Any) -> None:
     """The issue's steps: tab A refreshes (rotating the refresh token), then tab B is used."""
     context, tab_a, tab_b, access = logged_in_tabs(new_page, make_account, "tabs_seq")
-    first_refresh = stored_session(tab_a)["refresh"]
+    first_cookie = refresh_cookie(context)
     expire_access_token(context, access)
     refreshes: list[int] = []
     context.on("response", lambda r: refreshes.append(r.status) if REFRESH_PATH in r.url else None)
 
     tab_a.get_by_test_id("nav-notifications").click()
     expect_notifications_loaded(tab_a)
-    wait_until(tab_a, lambda: stored_session(tab_a)["refresh"] != first_refresh)
+    wait_until(tab_a, lambda: refresh_cookie(context) != first_cookie)
 
     tab_b.get_by_test_id("nav-notifications").click()
     expect_notifications_loaded(tab_b)
@@ -137,7 +182,50 @@ def test_second_tab_uses_tokens_rotated_by_the_first(new_page: Any, make_account
     for tab in (tab_b, tab_a):
         tab.reload()
         expect(tab.get_by_test_id("logout")).to_be_visible()
-    assert stored_session(tab_a)["refresh"] == stored_session(tab_b)["refresh"] != first_refresh
+    assert stored_session(tab_a)["access"] == stored_session(tab_b)["access"] != access
+
+
+def test_reload_without_an_access_token_restores_the_session_from_the_cookie(
+    new_page: Any, make_account: Any
+) -> None:
+    account = make_account("restore")
+    page = new_page()
+    ui_login(page, account)
+    page.goto("/notifications")
+    expect_notifications_loaded(page)
+    first_cookie = refresh_cookie(page.context)
+    # Only the user stays in storage (as after a browser dropped the short-lived token).
+    page.evaluate(
+        """() => {
+          const saved = JSON.parse(localStorage.getItem('tangerine-auth'));
+          saved.state.access = null;
+          localStorage.setItem('tangerine-auth', JSON.stringify(saved));
+        }"""
+    )
+    with page.expect_response(lambda r: REFRESH_PATH in r.url) as refreshed:
+        page.reload()
+    assert refreshed.value.status == 200
+    expect(page.get_by_test_id("logout")).to_be_visible()
+    expect_notifications_loaded(page)
+    wait_until(page, lambda: bool(stored_session(page).get("access")))
+    assert refresh_cookie(page.context) != first_cookie
+    assert_no_refresh_token_in_page(page)
+
+
+def test_signing_out_ends_the_session_in_every_tab(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    context, tab_a, tab_b, _ = logged_in_tabs(new_page, make_account, "signout")
+    token = refresh_cookie(context)
+    with tab_a.expect_response(lambda r: r.url.endswith("/api/accounts/logout/")) as logout:
+        tab_a.get_by_test_id("logout").click()
+    assert logout.value.status == 204
+    for tab in (tab_a, tab_b):
+        expect(tab.get_by_test_id("logout")).to_have_count(0)
+        assert stored_session(tab).get("access") is None
+    assert [c for c in context.cookies() if c["name"].startswith(COOKIE)] == []
+    with servers.api() as client:
+        assert client.post(REFRESH_PATH, json={"refresh": token}).status_code == 401
 
 
 def test_refused_refresh_sends_to_login_with_session_expired(
@@ -147,14 +235,12 @@ def test_refused_refresh_sends_to_login_with_session_expired(
     page = new_page()
     ui_login(page, account)
     page.wait_for_load_state("networkidle")
-    session = stored_session(page)
-    # The refresh token dies on the server (as after a logout elsewhere or its expiry).
-    with servers.api(session["access"]) as client:
-        assert (
-            client.post("/api/accounts/logout/", json={"refresh": session["refresh"]}).status_code
-            == 204
-        )
-    expire_access_token(page.context, session["access"])
+    access = stored_session(page)["access"]
+    # The cookie's refresh token dies on the server (as after a logout elsewhere or its expiry).
+    with servers.api(access) as client:
+        res = client.post("/api/accounts/logout/", json={"refresh": refresh_cookie(page.context)})
+        assert res.status_code == 204
+    expire_access_token(page.context, access)
     refreshes: list[int] = []
     page.on("response", lambda r: refreshes.append(r.status) if REFRESH_PATH in r.url else None)
 
@@ -164,7 +250,7 @@ def test_refused_refresh_sends_to_login_with_session_expired(
         "로그인 세션이 만료되었습니다. 다시 로그인해 주세요."
     )
     assert refreshes == [401], refreshes
-    assert stored_session(page).get("refresh") is None
+    assert stored_session(page).get("access") is None
 
     # Logging in again goes back to where the user was.
     page.get_by_label("이메일", exact=True).fill(account.email)
@@ -174,7 +260,7 @@ def test_refused_refresh_sends_to_login_with_session_expired(
     expect_notifications_loaded(page)
 
 
-def test_session_expired_message_in_english(
+def test_an_invalid_cookie_says_session_expired_in_english(
     servers: Servers, new_page: Any, make_account: Any
 ) -> None:
     account = make_account("expired_en")
@@ -182,10 +268,21 @@ def test_session_expired_message_in_english(
     ui_login(page, account)
     page.get_by_test_id("language-switch").click()
     page.wait_for_load_state("networkidle")
-    session = stored_session(page)
-    with servers.api(session["access"]) as client:
-        client.post("/api/accounts/logout/", json={"refresh": session["refresh"]})
-    expire_access_token(page.context, session["access"])
+    access = stored_session(page)["access"]
+    page.context.add_cookies(
+        [
+            {
+                "name": COOKIE,
+                "value": "not-a-token",
+                "domain": "127.0.0.1",
+                "path": REFRESH_PATH,
+                "secure": True,
+                "httpOnly": True,
+                "sameSite": "Strict",
+            }
+        ]
+    )
+    expire_access_token(page.context, access)
     page.get_by_test_id("nav-notifications").click()
     expect(page.get_by_test_id("session-expired")).to_have_text(
         "Your session has expired. Please log in again."

@@ -22,10 +22,13 @@ says the request is cross-site (``Sec-Fetch-Site``). Refusals are 403 with their
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt.settings import api_settings
 
 HEADER = "X-Refresh-Cookie"
 REFRESH_PATH = "/api/accounts/token/refresh/"
@@ -81,7 +84,7 @@ def logout_token(request: Request) -> str | None:
 
 
 def set_cookie(response: Response, token: str) -> None:
-    max_age = int(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds())
+    max_age = int(api_settings.REFRESH_TOKEN_LIFETIME.total_seconds())
     for path, name in _names().items():
         response.set_cookie(
             name,
@@ -99,7 +102,7 @@ def clear_cookie(response: Response) -> None:
         response.delete_cookie(name, path=path, samesite="Strict")
 
 
-def respond_with_tokens(request: Request, body: dict[str, object], status: int) -> Response:
+def respond_with_tokens(request: Request, body: dict[str, Any], status: int) -> Response:
     """``body`` holds ``access`` and ``refresh``: for a cookie client the refresh token moves
     from the body into the cookie."""
     if not cookie_wanted(request):

@@ -5,7 +5,7 @@ from typing import Any, cast
 from rest_framework import serializers
 
 from tangerine.accounts.models import HANDLE_MAX_LENGTH, User, handle_validator
-from tangerine.core.schema import HttpUrlField
+from tangerine.core.validators import validate_http_url
 from tangerine.images.models import Image
 from tangerine.images.selectors import images_for_attach
 from tangerine.images.serializers import ImageRefSerializer
@@ -18,9 +18,6 @@ class UserSerializer(serializers.ModelSerializer[User]):
     is_following = serializers.BooleanField(read_only=True, default=False)
     is_blocked = serializers.BooleanField(read_only=True, default=False)
     is_muted = serializers.BooleanField(read_only=True, default=False)
-    # Declared: a read-only model field loses allow_blank, and an unset link is answered as "".
-    link_1 = HttpUrlField(read_only=True, allow_blank=True)
-    link_2 = HttpUrlField(read_only=True, allow_blank=True)
 
     class Meta:
         model = User
@@ -71,7 +68,10 @@ class UserBriefSerializer(serializers.ModelSerializer[User]):
 
 class TokenPairSerializer(serializers.Serializer[dict[str, Any]]):
     access = serializers.CharField()
-    refresh = serializers.CharField()
+    refresh = serializers.CharField(
+        required=False,
+        help_text="Absent when the request had `X-Refresh-Cookie: 1`: it is then a cookie.",
+    )
 
 
 class AuthResultSerializer(TokenPairSerializer):
@@ -99,7 +99,11 @@ class LoginSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class RefreshSerializer(serializers.Serializer[dict[str, Any]]):
-    refresh = serializers.CharField(max_length=2048)
+    refresh = serializers.CharField(
+        max_length=2048,
+        required=False,
+        help_text="Required unless the request has `X-Refresh-Cookie: 1` and the cookie.",
+    )
 
 
 class PasswordChangeSerializer(serializers.Serializer[dict[str, Any]]):
@@ -178,8 +182,8 @@ class UserUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     )
     display_name = serializers.CharField(max_length=50, allow_blank=True)
     bio = serializers.CharField(max_length=500, allow_blank=True)
-    link_1 = HttpUrlField(allow_blank=True)
-    link_2 = HttpUrlField(allow_blank=True)
+    link_1 = serializers.URLField(max_length=500, allow_blank=True, validators=[validate_http_url])
+    link_2 = serializers.URLField(max_length=500, allow_blank=True, validators=[validate_http_url])
     profile_image = serializers.UUIDField(allow_null=True)
 
     def validate_profile_image(self, value: Any) -> Image | None:

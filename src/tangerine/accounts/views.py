@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -14,14 +15,14 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tangerine.accounts import google, selectors, services
+from tangerine.accounts import google, refresh_cookie, selectors, services
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.models import User
 from tangerine.accounts.serializers import (
@@ -45,8 +46,8 @@ from tangerine.accounts.serializers import (
 from tangerine.accounts.tokens import token_rotate, tokens_for_user
 from tangerine.core import exports
 from tangerine.core.errors import error_schema
+from tangerine.core.exceptions import Unauthorized
 from tangerine.core.ratelimit import client_address
-from tangerine.core.schema import NON_BLANK, body_rules, error_response
 
 
 class ServiceUnavailable(APIException):
@@ -58,10 +59,22 @@ class ServiceUnavailable(APIException):
 _ACCOUNT_ERROR = error_schema("AccountError")
 
 
-def _auth_result(user: User, http_status: int = status.HTTP_200_OK) -> Response:
+def _auth_result(request: Request, user: User, http_status: int = status.HTTP_200_OK) -> Response:
     me = selectors.user_qs_for_viewer(viewer=user).get(pk=user.pk)
     body = {**tokens_for_user(user=user), "user": MeSerializer(me).data}
-    return Response(body, status=http_status)
+    return refresh_cookie.respond_with_tokens(request, body, http_status)
+
+
+_COOKIE_HEADER = OpenApiParameter(
+    refresh_cookie.HEADER,
+    str,
+    location=OpenApiParameter.HEADER,
+    enum=["1"],
+    description=(
+        "`1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped "
+        "to the refresh and logout paths and left out of the JSON body (docs/accounts.md)."
+    ),
+)
 
 
 def _google_id_token(data: dict[str, Any]) -> str:
@@ -79,7 +92,11 @@ class RegistrationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(request=RegistrationSerializer, responses={201: AuthResultSerializer})
+    @extend_schema(
+        request=RegistrationSerializer,
+        parameters=[_COOKIE_HEADER],
+        responses={201: AuthResultSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = RegistrationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -90,7 +107,7 @@ class RegistrationView(APIView):
             display_name=data.validated_data.get("display_name", ""),
             address=client_address(request),
         )
-        return _auth_result(user, status.HTTP_201_CREATED)
+        return _auth_result(request, user, status.HTTP_201_CREATED)
 
 
 class LoginView(APIView):
@@ -99,10 +116,8 @@ class LoginView(APIView):
 
     @extend_schema(
         request=LoginSerializer,
-        responses={
-            200: AuthResultSerializer,
-            401: error_response("`invalid_credentials`: the e-mail or password is wrong."),
-        },
+        parameters=[_COOKIE_HEADER],
+        responses={200: AuthResultSerializer},
     )
     def post(self, request: Request) -> Response:
         data = LoginSerializer(data=request.data)
@@ -112,7 +127,7 @@ class LoginView(APIView):
             password=data.validated_data["password"],
             address=client_address(request),
         )
-        return _auth_result(user)
+        return _auth_result(request, user)
 
 
 class GoogleLoginView(APIView):
@@ -121,11 +136,8 @@ class GoogleLoginView(APIView):
 
     @extend_schema(
         request=GoogleLoginSerializer,
+        parameters=[_COOKIE_HEADER],
         responses={200: AuthResultSerializer},
-        # Exactly one proof: an ID token, or an authorization code with its redirect URI.
-        extensions=body_rules(
-            oneOf=[{"required": ["id_token"]}, {"required": ["code", "redirect_uri"]}]
-        ),
     )
     def post(self, request: Request) -> Response:
         data = GoogleLoginSerializer(data=request.data)
@@ -135,7 +147,7 @@ class GoogleLoginView(APIView):
         except google.GoogleUnavailableError as exc:
             raise ServiceUnavailable from exc
         user = services.user_google_login(identity=identity)
-        return _auth_result(user)
+        return _auth_result(request, user)
 
 
 class GoogleConfigView(APIView):
@@ -178,27 +190,89 @@ class GoogleConfigView(APIView):
         )
 
 
+_COOKIE = OpenApiParameter(
+    settings.REFRESH_COOKIE_NAME,
+    str,
+    location=OpenApiParameter.COOKIE,
+    description=(
+        "The refresh token set by a request with `X-Refresh-Cookie: 1` (named by "
+        "REFRESH_COOKIE_NAME; on the logout path its copy `<name>_logout`). Read only with that "
+        "header, never from a cross-site request."
+    ),
+)
+
+
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=RefreshSerializer, responses={204: None})
+    @extend_schema(
+        request=RefreshSerializer,
+        parameters=[_COOKIE_HEADER, _COOKIE],
+        responses={204: None},
+        description=(
+            "Revokes the refresh token of the body, or, with `X-Refresh-Cookie: 1` and no body "
+            "token, the one in the cookie, and clears the cookie (a cookie that is missing, "
+            "invalid or not this user's is cleared without a revocation)."
+        ),
+    )
     def post(self, request: Request) -> Response:
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_logout(user=request_user(request), refresh=data.validated_data["refresh"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        user = request_user(request)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        body_token = data.validated_data.get("refresh")
+        if body_token:
+            services.user_logout(user=user, refresh=body_token)
+            return response
+        token = refresh_cookie.logout_token(request)
+        if token:
+            # A cookie that is invalid, expired or another user's is no session of this user's:
+            # nothing to revoke, and it is cleared all the same.
+            with contextlib.suppress(Unauthorized, ValidationError):
+                services.user_logout(user=user, refresh=token)
+        refresh_cookie.clear_cookie(response)
+        return response
 
 
 class TokenRefreshView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
+    @extend_schema(
+        request=RefreshSerializer,
+        parameters=[_COOKIE_HEADER, _COOKIE],
+        responses={
+            200: TokenPairSerializer,
+            401: OpenApiResponse(
+                _ACCOUNT_ERROR, description="`token_not_valid`: missing, revoked or expired."
+            ),
+            403: OpenApiResponse(
+                _ACCOUNT_ERROR,
+                description=(
+                    "`refresh_cookie_header_required` or `refresh_cookie_cross_site`: a cookie "
+                    "refresh without the header, or from another site."
+                ),
+            ),
+        },
+        description=(
+            "Exchanges a refresh token for a new pair; the old refresh token is revoked (of "
+            "parallel refreshes of one token exactly one succeeds). The token comes from the "
+            "body, or, with `X-Refresh-Cookie: 1` and no body token, from the cookie; the new "
+            "one is then set as the cookie and left out of the body. A cookie without that "
+            "header is refused with 403 `refresh_cookie_header_required`, a cross-site request "
+            "(`Sec-Fetch-Site: cross-site`) with 403 `refresh_cookie_cross_site`. A missing, "
+            "revoked or expired token is 401 `token_not_valid`; no token at all 400 on "
+            "`refresh`."
+        ),
+    )
     def post(self, request: Request) -> Response:
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _, pair = token_rotate(raw=data.validated_data["refresh"])
-        return Response(pair)
+        raw = refresh_cookie.refresh_from_request(request, data.validated_data.get("refresh"))
+        if not raw:
+            raise Unauthorized(detail="No refresh token cookie.", code="token_not_valid")
+        _, pair = token_rotate(raw=raw)
+        return refresh_cookie.respond_with_tokens(request, dict(pair), status.HTTP_200_OK)
 
 
 class PasswordChangeView(APIView):
@@ -206,6 +280,7 @@ class PasswordChangeView(APIView):
 
     @extend_schema(
         request=PasswordChangeSerializer,
+        parameters=[_COOKIE_HEADER],
         responses={200: AuthResultSerializer, 400: _ACCOUNT_ERROR, 429: _ACCOUNT_ERROR},
     )
     def post(self, request: Request) -> Response:
@@ -219,7 +294,7 @@ class PasswordChangeView(APIView):
             address=client_address(request),
         )
         # Every other session is now logged out; this one continues with a new pair.
-        return _auth_result(user)
+        return _auth_result(request, user)
 
 
 class PasswordResetView(APIView):
@@ -300,7 +375,7 @@ class UserSearchView(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                {**NON_BLANK, "maxLength": 50},
+                str,
                 required=True,
                 description="1 to 50 characters of a handle or display name (any case).",
             )
@@ -396,14 +471,6 @@ class UserDetailView(APIView):
             429: _ACCOUNT_ERROR,
             503: _ACCOUNT_ERROR,
         },
-        # One proof: the current password, a Google ID token, or a code with its redirect URI.
-        extensions=body_rules(
-            oneOf=[
-                {"required": ["current_password"]},
-                {"required": ["id_token"]},
-                {"required": ["code", "redirect_uri"]},
-            ]
-        ),
     )
     def delete(self, request: Request, handle: str) -> Response:
         """Delete one's own account: asks for the current password (or, for an account
@@ -442,13 +509,7 @@ class _RelationView(APIView):
     remove: staticmethod[..., None] = staticmethod(services.block_delete)
     source, target = "blocker", "blocked"
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: UserSerializer,
-            400: error_response("`invalid` on `handle`: you cannot block or mute yourself."),
-        },
-    )
+    @extend_schema(request=None, responses={200: UserSerializer})
     def post(self, request: Request, handle: str) -> Response:
         me = request_user(request)
         other = selectors.user_get_by_handle(handle=handle, viewer=me)

@@ -392,6 +392,14 @@ SIMPLE_JWT = {
     "LEEWAY": 5,
 }
 
+# REFRESH_COOKIE_NAME: the cookie that holds the refresh token of clients that ask for one with
+# the header X-Refresh-Cookie: 1 (the web app; HttpOnly, SameSite=Strict, on the refresh path,
+# and a copy named <name>_logout on the logout path; docs/accounts.md).
+REFRESH_COOKIE_NAME = env_str("REFRESH_COOKIE_NAME", "tangerine_refresh")
+# REFRESH_COOKIE_SECURE: send that cookie over HTTPS only. On unless DEBUG (browsers also keep
+# Secure cookies of http://localhost and http://127.0.0.1).
+REFRESH_COOKIE_SECURE = env_bool("REFRESH_COOKIE_SECURE", default=not DEBUG)
+
 # Google sign-in. GOOGLE_CLIENT_ID is the OAuth client id (the audience of ID tokens);
 # GOOGLE_CLIENT_SECRET is needed for the authorization-code flow. The endpoint URLs are
 # Google's by default and only change in tests (a local fake) or behind an egress proxy.
@@ -425,8 +433,6 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "tangerine.core.errors.document_error_responses",
-        # Whole-body rules a view's validation enforces (core/schema.py body_rules).
-        "tangerine.core.schema.apply_body_rules",
     ],
 }
 

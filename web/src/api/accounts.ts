@@ -54,9 +54,9 @@ export function useGoogleLogin() {
 export function useLogout() {
   return useMutation({
     mutationFn: async () => {
-      const { refresh } = useAuth.getState();
       try {
-        if (refresh) await unwrap(api.POST("/api/accounts/logout/", { body: { refresh } }));
+        // The refresh token is the HttpOnly cookie: the API revokes it and clears the cookie.
+        if (useAuth.getState().user) await unwrap(api.POST("/api/accounts/logout/", { body: {} }));
       } finally {
         // Forget the tokens even when the server cannot be told.
         useAuth.getState().logout();

@@ -37,9 +37,18 @@ export function statusOf(error: unknown): number {
 // stream). Keyed by openapi-fetch's request id; null for requests without a body.
 const bodies = new Map<string, ArrayBuffer | null>();
 
+/** Where the API issues, rotates and revokes refresh tokens (login, sign-up, Google, logout…). */
+const ACCOUNTS_PATH = "/api/accounts/";
+
 const auth: Middleware = {
   async onRequest({ request, id }) {
-    const access = useAuth.getState().access;
+    // A browser: the refresh token goes into an HttpOnly cookie, never into this page's storage.
+    if (new URL(request.url).pathname.startsWith(ACCOUNTS_PATH)) {
+      request.headers.set("X-Refresh-Cookie", "1");
+    }
+    let access = useAuth.getState().access;
+    // Signed in, but the access token is gone (restored from the cookie on start): get one first.
+    if (!access && useAuth.getState().user) access = await refreshSession(null);
     if (access && !request.headers.has("Authorization")) {
       request.headers.set("Authorization", `Bearer ${access}`);
     }

@@ -81,6 +81,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Revokes the refresh token of the body, or, with `X-Refresh-Cookie: 1` and no body token, the one in the cookie, and clears the cookie (a cookie that is missing, invalid or not this user's is cleared without a revocation). */
         post: operations["accounts_logout_create"];
         delete?: never;
         options?: never;
@@ -228,6 +229,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Exchanges a refresh token for a new pair; the old refresh token is revoked (of parallel refreshes of one token exactly one succeeds). The token comes from the body, or, with `X-Refresh-Cookie: 1` and no body token, from the cookie; the new one is then set as the cookie and left out of the body. A cookie without that header is refused with 403 `refresh_cookie_header_required`, a cross-site request (`Sec-Fetch-Site: cross-site`) with 403 `refresh_cookie_cross_site`. A missing, revoked or expired token is 401 `token_not_valid`; no token at all 400 on `refresh`. */
         post: operations["accounts_token_refresh_create"];
         delete?: never;
         options?: never;
@@ -1513,7 +1515,7 @@ export interface components {
             /** Format: uri */
             redirect_uri?: string;
             code_verifier?: string;
-        } & (unknown | unknown | unknown);
+        };
         AccountError: {
             code: string;
             detail: string;
@@ -1604,7 +1606,8 @@ export interface components {
         };
         AuthResult: {
             access: string;
-            refresh: string;
+            /** @description Absent when the request had `X-Refresh-Cookie: 1`: it is then a cookie. */
+            refresh?: string;
             user: components["schemas"]["Me"];
         };
         /** @enum {unknown} */
@@ -1753,7 +1756,7 @@ export interface components {
             /** Format: uri */
             redirect_uri?: string;
             code_verifier?: string;
-        } & (unknown | unknown);
+        };
         /** @description What of mine moderation hid, and my appeal (null until I appeal). */
         HiddenContent: {
             target_type: string;
@@ -1898,13 +1901,7 @@ export interface components {
         MarkReadRequest: {
             uuids?: string[];
             all?: boolean;
-        } & ({
-            /** @enum {unknown} */
-            all?: false;
-        } | {
-            /** @enum {unknown} */
-            all: true;
-        });
+        };
         /**
          * @description * `dense` - dense
          *     * `keyword` - keyword
@@ -1923,7 +1920,9 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
+            /** Format: uri */
             readonly link_1: string;
+            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -2357,20 +2356,14 @@ export interface components {
             reply_like?: boolean;
             /** @description `report_resolved` notifications. */
             report_resolved?: boolean;
-            /**
-             * @description `warning` notifications.
-             * @enum {boolean}
-             */
-            warning?: true;
+            /** @description `warning` notifications. */
+            warning?: boolean;
             /** @description `mention` notifications. */
             mention?: boolean;
             /** @description `product_saved` notifications. */
             product_saved?: boolean;
-            /**
-             * @description `content_hidden` notifications.
-             * @enum {boolean}
-             */
-            content_hidden?: true;
+            /** @description `content_hidden` notifications. */
+            content_hidden?: boolean;
             /** @description `appeal_resolved` notifications. */
             appeal_resolved?: boolean;
             /** @description `store_link` notifications. */
@@ -2467,7 +2460,7 @@ export interface components {
             readonly text: string;
             readonly mentions: components["schemas"]["Mention"][];
             readonly tags: string[];
-            readonly category: components["schemas"]["PostCategoryEnum"] | components["schemas"]["BlankEnum"];
+            readonly category: components["schemas"]["PostCategoryEnum"];
             readonly status: components["schemas"]["PostStatusEnum"];
             readonly images: components["schemas"]["ImageRef"][];
             readonly view_count: number;
@@ -2556,7 +2549,6 @@ export interface components {
             url: string;
         };
         PreviewInputRequest: {
-            /** Format: uri */
             url: string;
         };
         Product: {
@@ -2829,7 +2821,8 @@ export interface components {
             readonly reason: components["schemas"]["Reason"];
         };
         RefreshRequest: {
-            refresh: string;
+            /** @description Required unless the request has `X-Refresh-Cookie: 1` and the cookie. */
+            refresh?: string;
         };
         RegistrationRequest: {
             /** Format: email */
@@ -3194,7 +3187,9 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
+            /** Format: uri */
             readonly link_1: string;
+            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -3218,7 +3213,8 @@ export interface components {
         };
         TokenPair: {
             access: string;
-            refresh: string;
+            /** @description Absent when the request had `X-Refresh-Cookie: 1`: it is then a cookie. */
+            refresh?: string;
         };
         TopProduct: {
             /** @description Detail-page loads by others, one per viewer a day. */
@@ -3279,7 +3275,9 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
+            /** Format: uri */
             readonly link_1: string;
+            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -3458,11 +3456,14 @@ export interface operations {
     accounts_google_login_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped to the refresh and logout paths and left out of the JSON body (docs/accounts.md). */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["GoogleLoginRequest"];
             };
@@ -3508,7 +3509,10 @@ export interface operations {
     accounts_login_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped to the refresh and logout paths and left out of the JSON body (docs/accounts.md). */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
@@ -3528,15 +3532,6 @@ export interface operations {
             };
             /** @description Invalid input (`code` invalid, with `fields`), or a malformed body. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `invalid_credentials`: the e-mail or password is wrong. */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3567,11 +3562,17 @@ export interface operations {
     accounts_logout_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped to the refresh and logout paths and left out of the JSON body (docs/accounts.md). */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token set by a request with `X-Refresh-Cookie: 1` (named by REFRESH_COOKIE_NAME; on the logout path its copy `<name>_logout`). Read only with that header, never from a cross-site request. */
+                tangerine_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -3729,7 +3730,10 @@ export interface operations {
     accounts_password_change_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped to the refresh and logout paths and left out of the JSON body (docs/accounts.md). */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
@@ -3886,7 +3890,10 @@ export interface operations {
     accounts_registration_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped to the refresh and logout paths and left out of the JSON body (docs/accounts.md). */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
@@ -4039,11 +4046,17 @@ export interface operations {
     accounts_token_refresh_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `1`: browsers. The refresh token is set as an HttpOnly, SameSite=Strict cookie scoped to the refresh and logout paths and left out of the JSON body (docs/accounts.md). */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token set by a request with `X-Refresh-Cookie: 1` (named by REFRESH_COOKIE_NAME; on the logout path its copy `<name>_logout`). Read only with that header, never from a cross-site request. */
+                tangerine_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -4066,13 +4079,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not allowed for this user. */
+            /** @description `token_not_valid`: missing, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountError"];
+                };
+            };
+            /** @description `refresh_cookie_header_required` or `refresh_cookie_cross_site`: a cookie refresh without the header, or from another site. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["AccountError"];
                 };
             };
             /** @description Too many requests; `Retry-After` says when to try again. */
@@ -4293,7 +4315,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["AccountDeleteRequest"];
             };
@@ -4447,15 +4469,6 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description `invalid` on `handle`: you cannot block or mute yourself. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -4567,15 +4580,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
-                };
-            };
-            /** @description `invalid` on `handle`: you cannot block or mute yourself. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The access token is missing, invalid or expired. */
@@ -5239,7 +5243,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description post uuid (else 404) */
+                /** @description post uuid */
                 post: string;
             };
             header?: never;
@@ -5344,15 +5348,6 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such post, or not visible to me. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6472,15 +6467,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such post, comment or reply, or not visible to me. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
                 headers: {
@@ -6714,15 +6700,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such post, comment or reply, or not visible to me. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
                 headers: {
@@ -6949,15 +6926,6 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such post, comment or reply, or not visible to me. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7212,7 +7180,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedNotificationPreferencesRequest"];
             };
@@ -7271,7 +7239,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["MarkReadRequest"];
             };
@@ -9652,15 +9620,6 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such target (user, post, comment, ...), or not visible. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,6 +40,22 @@ import {
 const SEND_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 20_000;
 const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/**
+ * The heartbeat's timing: a ping every `everyMs`, lost after `timeoutMs` without an answer.
+ * Tests shorten it with `window.__tangerineHeartbeat = {everyMs, timeoutMs}` set before the app
+ * starts (read at each connect); anything else keeps the defaults.
+ */
+function heartbeatTiming(): { everyMs: number; timeoutMs: number } {
+  const given = (window as { __tangerineHeartbeat?: { everyMs?: unknown; timeoutMs?: unknown } })
+    .__tangerineHeartbeat;
+  const ms = (value: unknown, fallback: number) =>
+    typeof value === "number" && Number.isFinite(value) && value >= 100 ? value : fallback;
+  return {
+    everyMs: ms(given?.everyMs, HEARTBEAT_MS),
+    timeoutMs: ms(given?.timeoutMs, HEARTBEAT_TIMEOUT_MS),
+  };
+}
 /** At most one typing frame per room this often (the server throttles too). */
 const TYPING_EVERY_MS = 2_000;
 
@@ -63,7 +79,7 @@ class ChatConnection {
   private inflightTimer: ReturnType<typeof setTimeout> | null = null;
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private holds = 0;
-  /** Heartbeat: a frame every HEARTBEAT_MS; no answer within HEARTBEAT_TIMEOUT_MS = lost. */
+  /** Heartbeat: a frame every `everyMs`; no answer within `timeoutMs` = lost (heartbeatTiming). */
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private pingTimer: ReturnType<typeof setTimeout> | null = null;
   private typingSent: Record<string, number> = {};
@@ -279,13 +295,14 @@ class ChatConnection {
 
   private startHeartbeat(ws: WebSocket) {
     this.stopHeartbeat();
+    const { everyMs, timeoutMs } = heartbeatTiming();
     this.heartbeat = setInterval(() => {
       if (this.ws !== ws || ws.readyState !== WebSocket.OPEN || this.pingTimer) return;
       // The API has no ping frame yet: any frame is answered, an unknown type with an error
       // frame without client_id, which is taken as the pong (and not shown).
       ws.send(JSON.stringify({ type: "ping" }));
-      this.pingTimer = setTimeout(() => this.lost(), HEARTBEAT_TIMEOUT_MS);
-    }, HEARTBEAT_MS);
+      this.pingTimer = setTimeout(() => this.lost(), timeoutMs);
+    }, everyMs);
   }
 
   private stopHeartbeat() {
