@@ -5,7 +5,7 @@ from typing import Any, cast
 from rest_framework import serializers
 
 from tangerine.accounts.models import HANDLE_MAX_LENGTH, User, handle_validator
-from tangerine.core.validators import validate_http_url
+from tangerine.core.schema import HttpUrlField
 from tangerine.images.models import Image
 from tangerine.images.selectors import images_for_attach
 from tangerine.images.serializers import ImageRefSerializer
@@ -18,6 +18,9 @@ class UserSerializer(serializers.ModelSerializer[User]):
     is_following = serializers.BooleanField(read_only=True, default=False)
     is_blocked = serializers.BooleanField(read_only=True, default=False)
     is_muted = serializers.BooleanField(read_only=True, default=False)
+    # Declared: a read-only model field loses allow_blank, and an unset link is answered as "".
+    link_1 = HttpUrlField(read_only=True, allow_blank=True)
+    link_2 = HttpUrlField(read_only=True, allow_blank=True)
 
     class Meta:
         model = User
@@ -182,8 +185,8 @@ class UserUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     )
     display_name = serializers.CharField(max_length=50, allow_blank=True)
     bio = serializers.CharField(max_length=500, allow_blank=True)
-    link_1 = serializers.URLField(max_length=500, allow_blank=True, validators=[validate_http_url])
-    link_2 = serializers.URLField(max_length=500, allow_blank=True, validators=[validate_http_url])
+    link_1 = HttpUrlField(allow_blank=True)
+    link_2 = HttpUrlField(allow_blank=True)
     profile_image = serializers.UUIDField(allow_null=True)
 
     def validate_profile_image(self, value: Any) -> Image | None:

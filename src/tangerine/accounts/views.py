@@ -48,6 +48,7 @@ from tangerine.core import exports
 from tangerine.core.errors import error_schema
 from tangerine.core.exceptions import Unauthorized
 from tangerine.core.ratelimit import client_address
+from tangerine.core.schema import NON_BLANK, body_rules, error_response
 
 
 class ServiceUnavailable(APIException):
@@ -117,7 +118,10 @@ class LoginView(APIView):
     @extend_schema(
         request=LoginSerializer,
         parameters=[_COOKIE_HEADER],
-        responses={200: AuthResultSerializer},
+        responses={
+            200: AuthResultSerializer,
+            401: error_response("`invalid_credentials`: the e-mail or password is wrong."),
+        },
     )
     def post(self, request: Request) -> Response:
         data = LoginSerializer(data=request.data)
@@ -138,6 +142,10 @@ class GoogleLoginView(APIView):
         request=GoogleLoginSerializer,
         parameters=[_COOKIE_HEADER],
         responses={200: AuthResultSerializer},
+        # Exactly one proof: an ID token, or an authorization code with its redirect URI.
+        extensions=body_rules(
+            oneOf=[{"required": ["id_token"]}, {"required": ["code", "redirect_uri"]}]
+        ),
     )
     def post(self, request: Request) -> Response:
         data = GoogleLoginSerializer(data=request.data)
@@ -375,7 +383,7 @@ class UserSearchView(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                {**NON_BLANK, "maxLength": 50},
                 required=True,
                 description="1 to 50 characters of a handle or display name (any case).",
             )
@@ -471,6 +479,14 @@ class UserDetailView(APIView):
             429: _ACCOUNT_ERROR,
             503: _ACCOUNT_ERROR,
         },
+        # One proof: the current password, a Google ID token, or a code with its redirect URI.
+        extensions=body_rules(
+            oneOf=[
+                {"required": ["current_password"]},
+                {"required": ["id_token"]},
+                {"required": ["code", "redirect_uri"]},
+            ]
+        ),
     )
     def delete(self, request: Request, handle: str) -> Response:
         """Delete one's own account: asks for the current password (or, for an account
@@ -509,7 +525,13 @@ class _RelationView(APIView):
     remove: staticmethod[..., None] = staticmethod(services.block_delete)
     source, target = "blocker", "blocked"
 
-    @extend_schema(request=None, responses={200: UserSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            200: UserSerializer,
+            400: error_response("`invalid` on `handle`: you cannot block or mute yourself."),
+        },
+    )
     def post(self, request: Request, handle: str) -> Response:
         me = request_user(request)
         other = selectors.user_get_by_handle(handle=handle, viewer=me)

@@ -433,6 +433,8 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "tangerine.core.errors.document_error_responses",
+        # Whole-body rules a view's validation enforces (core/schema.py body_rules).
+        "tangerine.core.schema.apply_body_rules",
     ],
 }
 

@@ -1515,7 +1515,7 @@ export interface components {
             /** Format: uri */
             redirect_uri?: string;
             code_verifier?: string;
-        };
+        } & (unknown | unknown | unknown);
         AccountError: {
             code: string;
             detail: string;
@@ -1756,7 +1756,7 @@ export interface components {
             /** Format: uri */
             redirect_uri?: string;
             code_verifier?: string;
-        };
+        } & (unknown | unknown);
         /** @description What of mine moderation hid, and my appeal (null until I appeal). */
         HiddenContent: {
             target_type: string;
@@ -1901,7 +1901,13 @@ export interface components {
         MarkReadRequest: {
             uuids?: string[];
             all?: boolean;
-        };
+        } & ({
+            /** @enum {unknown} */
+            all?: false;
+        } | {
+            /** @enum {unknown} */
+            all: true;
+        });
         /**
          * @description * `dense` - dense
          *     * `keyword` - keyword
@@ -1920,9 +1926,7 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
-            /** Format: uri */
             readonly link_1: string;
-            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -2356,14 +2360,20 @@ export interface components {
             reply_like?: boolean;
             /** @description `report_resolved` notifications. */
             report_resolved?: boolean;
-            /** @description `warning` notifications. */
-            warning?: boolean;
+            /**
+             * @description `warning` notifications.
+             * @enum {boolean}
+             */
+            warning?: true;
             /** @description `mention` notifications. */
             mention?: boolean;
             /** @description `product_saved` notifications. */
             product_saved?: boolean;
-            /** @description `content_hidden` notifications. */
-            content_hidden?: boolean;
+            /**
+             * @description `content_hidden` notifications.
+             * @enum {boolean}
+             */
+            content_hidden?: true;
             /** @description `appeal_resolved` notifications. */
             appeal_resolved?: boolean;
             /** @description `store_link` notifications. */
@@ -2460,7 +2470,7 @@ export interface components {
             readonly text: string;
             readonly mentions: components["schemas"]["Mention"][];
             readonly tags: string[];
-            readonly category: components["schemas"]["PostCategoryEnum"];
+            readonly category: components["schemas"]["PostCategoryEnum"] | components["schemas"]["BlankEnum"];
             readonly status: components["schemas"]["PostStatusEnum"];
             readonly images: components["schemas"]["ImageRef"][];
             readonly view_count: number;
@@ -2549,6 +2559,7 @@ export interface components {
             url: string;
         };
         PreviewInputRequest: {
+            /** Format: uri */
             url: string;
         };
         Product: {
@@ -3187,9 +3198,7 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
-            /** Format: uri */
             readonly link_1: string;
-            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -3275,9 +3284,7 @@ export interface components {
             readonly handle: string;
             readonly display_name: string;
             readonly bio: string;
-            /** Format: uri */
             readonly link_1: string;
-            /** Format: uri */
             readonly link_2: string;
             readonly profile_image: components["schemas"]["ImageRef"] | null;
             readonly follower_count: number;
@@ -3463,7 +3470,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["GoogleLoginRequest"];
             };
@@ -3532,6 +3539,15 @@ export interface operations {
             };
             /** @description Invalid input (`code` invalid, with `fields`), or a malformed body. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_credentials`: the e-mail or password is wrong. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4315,7 +4331,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["AccountDeleteRequest"];
             };
@@ -4469,6 +4485,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description `invalid` on `handle`: you cannot block or mute yourself. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -4580,6 +4605,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description `invalid` on `handle`: you cannot block or mute yourself. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The access token is missing, invalid or expired. */
@@ -5243,7 +5277,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description post uuid */
+                /** @description post uuid (else 404) */
                 post: string;
             };
             header?: never;
@@ -5348,6 +5382,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such post, or not visible to me. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6467,6 +6510,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such post, comment or reply, or not visible to me. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
                 headers: {
@@ -6700,6 +6752,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such post, comment or reply, or not visible to me. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
                 headers: {
@@ -6926,6 +6987,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such post, comment or reply, or not visible to me. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7180,7 +7250,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["PatchedNotificationPreferencesRequest"];
             };
@@ -7239,7 +7309,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["MarkReadRequest"];
             };
@@ -9620,6 +9690,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such target (user, post, comment, ...), or not visible. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
