@@ -5,8 +5,12 @@ Development only: every demo account shares ``DEMO_PASSWORD`` (documented in the
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
+
 from tangerine.accounts.models import User
+from tangerine.accounts.services import user_update
 from tangerine.core.demo import DemoContext
+from tangerine.images.demo_art import art_for, demo_image_create
 
 DEMO_PASSWORD = "tangerine-demo-2026"  # noqa: S105 (documented demo accounts, development only)
 
@@ -67,14 +71,32 @@ PEOPLE = [
 ]
 
 
+# Profile pictures: a portrait, or for a shop a picture of what it sells (as shops do).
+AVATARS = {
+    "jeju_gyul": "citrus",
+    "seoul_coffee": "coffee",
+    "hana_bakes": "bread",
+    "sora_plants": "plant",
+    "yuna_books": "books",
+    "tom_knits": "knit",
+    "mirae_pet": "pet",
+    "chris_audio": "camera",
+    "minji_kim": "person",
+    "daniel_lee": "person",
+    "alex_outdoor": "person",
+}  # jiwoo_art keeps the default picture: not everyone sets one
+
+
 def _users() -> list[User]:
+    # One hash for the one shared password: hashing costs ~0.3 s a time, inside the transaction.
+    password_hash = make_password(DEMO_PASSWORD)
     users = []
     for handle, name, bio, link in PEOPLE:
         users.append(
             User.objects.create_user(
                 email=f"{handle}@demo.tangerine",
                 handle=handle,
-                password=DEMO_PASSWORD,
+                password_hash=password_hash,
                 display_name=name,
                 bio=bio,
                 link_1=link,
@@ -83,15 +105,29 @@ def _users() -> list[User]:
     User.objects.create_user(
         email="staff@demo.tangerine",
         handle="staff_demo",
-        password=DEMO_PASSWORD,
+        password_hash=password_hash,
         display_name="운영팀 Staff",
         is_staff=True,
     )
     return users
 
 
+def _avatars(ctx: DemoContext) -> None:
+    art = art_for(ctx)
+    for user in ctx.users:
+        kind = AVATARS.get(user.handle)
+        if kind is None:
+            continue
+        data = art.avatar() if kind == "person" else art.picture(kind, width=320, height=320)
+        image = demo_image_create(owner=user, data=data)
+        if image is not None:
+            user_update(user=user, data={"profile_image": image})
+
+
 def seed(ctx: DemoContext) -> None:
     ctx.users = _users()
+    if ctx.with_images:
+        _avatars(ctx)
     ctx.notes.append(
         f"Log in as jeju_gyul@demo.tangerine (or any handle@demo.tangerine; staff: "
         f"staff@demo.tangerine) with the password {DEMO_PASSWORD!r}."

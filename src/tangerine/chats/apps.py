@@ -6,8 +6,10 @@ class ChatsConfig(AppConfig):
     label = "chats"
 
     def ready(self) -> None:
-        from tangerine.chats import exports, moderation, receivers
+        from tangerine.chats import demo, exports, moderation, receivers
+        from tangerine.core.demo import DemoStep, register
 
+        register(DemoStep(name="chats", order=35, run=demo.step))
         exports.register()
         moderation.register()
         receivers.connect()

@@ -23,6 +23,8 @@ class DemoContext:
     notes: list[str] = field(default_factory=list)
     # Settings a step turned off for the data phase, for a later step to restore.
     paused: dict[str, Any] = field(default_factory=dict)
+    # What several steps share (the one demo picture maker, the products made).
+    shared: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

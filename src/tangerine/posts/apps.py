@@ -12,8 +12,4 @@ class PostsConfig(AppConfig):
         exports.register()
         receivers.connect()
         moderation.register()
-        register(
-            DemoStep(
-                name="posts", order=30, run=lambda ctx: demo.seed(users=ctx.users, rng=ctx.rng)
-            )
-        )
+        register(DemoStep(name="posts", order=30, run=demo.step))

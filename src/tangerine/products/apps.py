@@ -25,12 +25,4 @@ class ProductsConfig(AppConfig):
         )
 
         suggestion_signal_register(SELLS_WHAT_YOU_LOOKED_AT, sells_what_you_looked_at)
-        register(
-            DemoStep(
-                name="products",
-                order=20,
-                run=lambda ctx: demo.seed(
-                    users=ctx.users, rng=ctx.rng, with_images=ctx.with_images
-                ),
-            )
-        )
+        register(DemoStep(name="products", order=20, run=demo.step))

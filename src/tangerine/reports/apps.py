@@ -6,7 +6,9 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from tangerine.reports import exports, receivers
+        from tangerine.core.demo import DemoStep, register
+        from tangerine.reports import demo, exports, receivers
 
+        register(DemoStep(name="reports", order=45, run=demo.step))
         exports.register()
         receivers.connect()

@@ -6,6 +6,7 @@ The command knows no app: each app registers its demo step (``core.demo``) in ``
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -37,18 +38,26 @@ class Command(BaseCommand):
             with_images=not no_images,
         )
         data, after = demo.steps("data"), demo.steps("after")
+        took: list[str] = []
+
+        def run(step: demo.DemoStep, bar: Any) -> None:
+            bar.set_postfix_str(step.name)
+            started = time.perf_counter()
+            step.run(ctx)
+            took.append(f"{step.name} {time.perf_counter() - started:.1f}")
+            bar.update()
+
+        started = time.perf_counter()
         with tqdm(total=len(data) + len(after), desc="Seeding demo data", unit="step") as bar:
             with transaction.atomic():
                 for step in data:
-                    bar.set_postfix_str(step.name)
-                    step.run(ctx)
-                    bar.update()
+                    run(step, bar)
             for step in after:
-                bar.set_postfix_str(step.name)
-                step.run(ctx)
-                bar.update()
+                run(step, bar)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo community ready: {len(ctx.users)} users. {' '.join(ctx.notes)}"
             )
         )
+        total = time.perf_counter() - started
+        self.stdout.write(f"Seeded in {total:.1f} s (seconds per step: {', '.join(took)}).")
