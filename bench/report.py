@@ -66,6 +66,21 @@ def headline(name: str, r: dict[str, Any]) -> str:
         return "; ".join(
             f"{row.get('layer')}: {row.get('stream msg/s')} msg/s" for row in r["rows"]
         )
+    if name == "chat" and r.get("layers"):
+        return "; ".join(
+            f"{x['layer']}: {r.get('rate', 0):g} msg/s delivery p99 "
+            f"{x['chat']['steady']['delivery_p99_ms']} ms (floor "
+            f"{x['floor']['steady']['delivery_p99_ms']}), missing "
+            f"{x['chat']['steady']['missing_deliveries']}; max sustainable "
+            f"{x['chat']['max_sustainable_rate']} vs floor {x['floor']['max_sustainable_rate']}"
+            for x in r["layers"]
+            if "chat" in x and "floor" in x
+        )
+    if name == "sockets" and r.get("rows"):
+        per = [f"{x['kib_per_socket']} KiB ({x['kind']}, {x['sockets']:,})"
+               for x in r["rows"] if x.get("kib_per_socket") is not None]  # fmt: skip
+        after = r.get("churn", [{}])[-1].get("connections_after", {}) if r.get("churn") else {}
+        return f"per socket {', '.join(per)}; PG/Redis after close {after}"
     if name == "images" and r.get("medians"):
         m = r["medians"]
         return f"{m.get('seconds', 0):.3f} s, peak RSS {m.get('peak_rss_mb', 0):.1f} MB"
@@ -190,6 +205,11 @@ def render(records: dict[str, dict[str, Any]]) -> str:
         lines += ["", "![rows/s](results/data_rows_per_s.png)", ""]
     for name, r in records.items():
         if name in ("api", "data"):
+            continue
+        if name in ("chat", "sockets"):  # they print markdown tables themselves
+            lines += [f"### {name} ({r.get('date')}, {r.get('note')})", ""]
+            lines += [x for x in r.get("output", "").splitlines() if not x.startswith("{")]
+            lines.append("")
             continue
         lines += [f"### {name} ({r.get('date')}, {r.get('note')})", "", "```"]
         lines += r.get("output", "").strip().splitlines()[-25:]

@@ -182,6 +182,21 @@ BENCHES: dict[str, Bench] = {
         ],
         _parse_markdown_table,
     ),
+    "chat": Bench(
+        "chat end to end: store, ack, deliver in rooms of 10 beside a no-database floor",
+        ["bench/chat/bench.py", "--db", f"{DB}_chat"],
+        f"bench/chat/bench.py --db {DB}_chat --rooms 1 --rate 20 --seconds 1 --grace 10 "
+        "--search 20 --search-seconds 1".split(),
+        _parse_none,
+        writes_json=True,
+    ),
+    "sockets": Bench(
+        "idle chat sockets: memory per socket, PostgreSQL/Redis connections through churn",
+        ["bench/sockets/bench.py", "--db", f"{DB}_sockets"],
+        ["bench/sockets/bench.py", "--db", f"{DB}_sockets", "--steps", "20,40", "--churn", "1"],
+        _parse_none,
+        writes_json=True,
+    ),
     "images": Bench(
         "image pipeline: one 12-megapixel JPEG",
         ["bench/images/bench_pipeline.py", "--runs", "3"],

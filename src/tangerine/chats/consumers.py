@@ -6,10 +6,12 @@ The consumer is as thin as a view: it parses frames, calls services and selector
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
@@ -45,17 +47,29 @@ CLOSE_INVALID_TICKET = 4401  # missing, unknown, expired or already used ticket
 # clients show "typing…" for TYPING_EXPIRES_SECONDS after the last one.
 TYPING_THROTTLE_SECONDS = 2.5
 TYPING_EXPIRES_SECONDS = 6
+# Client frames waiting on one socket before its reads are held back.
+FRAME_QUEUE_SIZE = 64
 
 T = TypeVar("T")
 
 
-def _db(func: Callable[..., T]) -> Callable[..., Any]:
-    """``database_sync_to_async(func)``, run once more on a new connection after a
-    connection error.
+# Message writes of all the sockets of a process run on these threads, several at once, each
+# on a connection of the process's PostgreSQL pool (DATABASE_POOL_MAX_SIZE, 10 by default; the
+# HTTP threads share it). On the one thread channels gives every consumer by default, one
+# process stored ~50-80 messages/s (issue #17); in parallel, commits share the disk's flushes.
+# Four leaves pool connections for HTTP. Per socket, frames are still handled one at a time, so
+# one sender's messages keep their order; across senders the room's row lock orders them.
+_WRITERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-writer")
 
-    Consumers share one long-lived sync thread, so with persistent connections
-    (``CONN_MAX_AGE``) a connection the database dropped (restart, failover, terminated
-    backend) would otherwise fail the next frame of every socket. Only calls made outside a
+
+def _db(func: Callable[..., T], *, concurrent: bool = False) -> Callable[..., Any]:
+    """``database_sync_to_async(func)``, run once more on a new connection after a
+    connection error; with ``concurrent`` on the ``_WRITERS`` threads instead of the one
+    thread channels shares between every consumer of the process.
+
+    With persistent connections (``CONN_MAX_AGE``) a connection the database dropped
+    (restart, failover, terminated backend) would otherwise fail the next frame of every
+    socket. Only calls made outside a
     transaction are repeated, and every function called here is safe to repeat:
     ``message_send`` is idempotent per ``client_id``, and a repeated ticket check refuses the
     already used ticket (4401), after which the client fetches a new one.
@@ -71,7 +85,15 @@ def _db(func: Callable[..., T]) -> Callable[..., Any]:
             connection.close()
             return func(*args, **kwargs)
 
+    if concurrent:
+        return database_sync_to_async(call, thread_sensitive=False, executor=_WRITERS)
     return database_sync_to_async(call)
+
+
+def _message_send_and_render(**kwargs: Any) -> tuple[services.SendResult, dict[str, Any]]:
+    """Store the message and render its payload on one thread hop and one pooled connection."""
+    result = services.message_send(**kwargs)
+    return result, message_payload(result.message, read_marks=result.read_marks)
 
 
 class TokenBucket:
@@ -115,10 +137,13 @@ def _room_field(frame: dict[str, Any]) -> str:
 
 class ChatConsumer(AsyncWebsocketConsumer):
     user: User | None = None
+    frame_busy = False  # a client frame is being handled (_handle_frames)
+    held_events: list[Any]
 
     async def connect(self) -> None:
         self.closing = False
         self.user = None
+        self.held_events = []
         self.blocked: set[str] = set()
         self.rooms: set[str] = set()
         self.send_bucket = TokenBucket(
@@ -153,12 +178,24 @@ class ChatConsumer(AsyncWebsocketConsumer):
         room_uuids = await _db(selectors.room_uuids_for_user)(user_id=user.pk)
         for room_uuid in room_uuids:
             await self._join(room_uuid)
+        # Client frames are handled in order on a task of their own, so that deliveries to this
+        # socket never wait behind its own message's database write: a consumer busy in a
+        # handler reads no events, and the Redis layer drops what overflows its buffer.
+        self.frames: asyncio.Queue[str | bytes | None] = asyncio.Queue(maxsize=FRAME_QUEUE_SIZE)
+        self.frame_worker = asyncio.create_task(self._handle_frames())
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
         if self.user is None:
             return
+        # The frame in hand finishes (a stored message is still rung); queued ones are dropped.
+        worker = getattr(self, "frame_worker", None)
+        if worker is not None:
+            while not self.frames.empty():
+                self.frames.get_nowait()
+            self.frames.put_nowait(None)
+            await worker
         groups = [events.room_group(room_uuid) for room_uuid in self.rooms]
         self.rooms.clear()
         try:
@@ -193,13 +230,53 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Handle each frame and each event under a request id (core/context.py): the id of the
         request or frame that caused an event, or a new one per frame from the client, so the
         log lines of one message's journey (send, store, fan-out, delivery) share it."""
+        if self.frame_busy and not message["type"].startswith("websocket."):
+            # Events that arrive while a client frame is handled follow its answer, as they did
+            # when the handler held the whole consumer; read off the layer now, not dropped.
+            self.held_events.append(message)
+            return
+        await self._dispatch_now(message)
+
+    async def _dispatch_now(self, message: Any) -> None:
         with request_id_as(message.get("request_id")):
             await super().dispatch(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.user is None:
+        if self.user is None or self.closing:
             return
-        if text_data is None:
+        # A full queue holds this socket's reads back (backpressure on a flooding client).
+        await self.frames.put(text_data if text_data is not None else bytes_data or b"")
+
+    async def _handle_frames(self) -> None:
+        while True:
+            text_data = await self.frames.get()
+            if text_data is None or self.closing:
+                return
+            self.frame_busy = True
+            try:
+                # A new request id per frame, as ``dispatch`` gives every other message.
+                with request_id_as(None):
+                    await self._handle_frame(text_data)
+            except OSError:  # the client left mid-frame (uvicorn's ClientDisconnected)
+                logger.debug("Chat client left while a frame was handled", exc_info=True)
+            except Exception:  # one broken frame never ends the socket's frame handling
+                logger.exception("Could not handle a chat frame")
+            finally:
+                # Still busy while the held events go out, so newer ones queue behind them.
+                while self.held_events:
+                    try:
+                        await self._dispatch_now(self.held_events.pop(0))
+                    except OSError:
+                        logger.debug("Chat client left before an event", exc_info=True)
+                    except Exception:
+                        logger.exception("Could not deliver a chat event")
+                self.frame_busy = False
+
+    async def _handle_frame(self, text_data: str | bytes) -> None:
+        user = self.user
+        if user is None:
+            return
+        if not isinstance(text_data, str):
             await self._error("unsupported", "Frames are JSON text, not binary.")
             return
         if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
@@ -216,11 +293,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         kind = frame.get("type")
         try:
             if kind == "message.send":
-                await self._on_message_send(self.user, frame)
+                await self._on_message_send(user, frame)
             elif kind == "room.read":
-                await self._on_room_read(self.user, frame)
+                await self._on_room_read(user, frame)
             elif kind == "typing":
-                await self._on_typing(self.user, frame)
+                await self._on_typing(user, frame)
             else:
                 raise FrameError("unknown_type", "Unknown frame type.")
         except FrameError as error:
@@ -248,7 +325,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 client_id=client_id,
             )
         try:
-            result = await _db(services.message_send)(
+            result, payload = await _db(_message_send_and_render, concurrent=True)(
                 sender=user, room_uuid=room_uuid, text=text, client_id=client_id, image=image
             )
         except Http404 as exc:
@@ -259,13 +336,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameError(
                 "blocked", "You cannot send messages in this chat.", client_id=client_id
             ) from exc
-        except DatabaseError as exc:
-            logger.warning("Could not store a chat message", exc_info=True)
-            raise _unavailable(client_id) from exc
-        try:
-            payload = await _db(message_payload)(result.message, read_marks=result.read_marks)
-        except DatabaseError as exc:  # stored, but without its payload no ack: a resend acks
-            logger.warning("Could not load a stored chat message", exc_info=True)
+        except DatabaseError as exc:  # not stored, or stored without a payload: a resend acks
+            logger.warning("Could not store or load a chat message", exc_info=True)
             raise _unavailable(client_id) from exc
         # The database commit is done: acknowledge, then ring the room's bell once.
         await self._send_json({"type": "message.ack", "client_id": client_id, "message": payload})

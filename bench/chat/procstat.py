@@ -1,0 +1,58 @@
+"""What a server process holds, read from ``/proc`` (Linux): TCP connections to PostgreSQL and
+Redis, resident memory and CPU time. No psutil needed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    fd_dir = Path(f"/proc/{pid}/fd")
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(fd_dir / fd)
+        except OSError:  # closed between listdir and readlink
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def connections(pid: int, ports: dict[str, int]) -> dict[str, int]:
+    """Established TCP connections of ``pid`` to each named remote port (``{"postgresql": 5432,
+    "redis": 6379}`` → counts)."""
+    inodes = _socket_inodes(pid)
+    counts = dict.fromkeys(ports, 0)
+    by_port = {port: name for name, port in ports.items()}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            remote_port = int(parts[2].rsplit(":", 1)[1], 16)
+            if parts[3] == "01" and remote_port in by_port and parts[9] in inodes:
+                counts[by_port[remote_port]] += 1
+    return counts
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
