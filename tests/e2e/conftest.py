@@ -349,8 +349,17 @@ def make_staff(servers: Servers, handle: str) -> None:
 
 
 def ui_login(page: Any, account: Account) -> None:
+    """Signs in through the login page in Korean (the labels below), whatever the browser's
+    language: the server renders the `lang` cookie's language, else Accept-Language's, so an
+    en-US browser is pinned to Korean for the login (and unpinned afterwards)."""
     page.goto("/login")
+    pinned = page.evaluate("document.documentElement.lang") != "ko"
+    if pinned:
+        page.evaluate("document.cookie = 'lang=ko; Path=/'")
+        page.goto("/login")
     page.get_by_label("이메일", exact=True).fill(account.email)
     page.get_by_label("비밀번호", exact=True).fill(account.password)
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(lambda url: "/login" not in url)
+    if pinned:
+        page.evaluate("document.cookie = 'lang=; Max-Age=0; Path=/'")
