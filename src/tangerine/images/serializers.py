@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -17,11 +18,13 @@ class ImageVariantSerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(choices=["jpeg", "webp"])
 
 
-def variants_for(image: Image) -> list[dict[str, Any]]:
-    """Served variants with their URLs; nothing until the image is ready (never the original)."""
+def variants_for(image: Image, storage: Any = None) -> list[dict[str, Any]]:
+    """Served variants with their URLs; nothing until the image is ready (never the original).
+
+    ``storage``: the backend to build URLs with, to share one across a page of images."""
     if image.status != Image.Status.READY:
         return []
-    storage = image_storage()
+    storage = storage or image_storage()
     return [
         {
             "url": storage.variant_url(key=variant["key"]),
@@ -31,6 +34,25 @@ def variants_for(image: Image) -> list[dict[str, Any]]:
         }
         for variant in image.variants
     ]
+
+
+def image_ref(image: Image, storage: Any = None) -> dict[str, Any]:
+    """``ImageRefSerializer``'s representation, built directly: a page of posts or products
+    renders dozens of images, and a serializer per image cost more than the rest of the page's
+    rendering (bench/README.md, "CPU per request"). ``tests/images`` pins the two as equal."""
+    return {
+        "uuid": str(image.uuid),
+        "status": str(image.status),
+        "width": image.width,
+        "height": image.height,
+        "variants": variants_for(image, storage),
+    }
+
+
+def image_refs(images: Iterable[Image]) -> list[dict[str, Any]]:
+    """``image_ref`` of each image, with one storage backend for them all."""
+    storage = image_storage()
+    return [image_ref(image, storage) for image in images]
 
 
 class ImageRefSerializer(serializers.ModelSerializer[Image]):
@@ -47,6 +69,10 @@ class ImageRefSerializer(serializers.ModelSerializer[Image]):
     def get_variants(self, image: Image) -> list[dict[str, Any]]:
         return variants_for(image)
 
+    def to_representation(self, instance: Image) -> dict[str, Any]:
+        # The same fields as the declared ones, without building a field object per image.
+        return image_ref(instance)
+
 
 class ImageSerializer(ImageRefSerializer):
     """``GET /api/images/{uuid}/``: status, the failure reason if any, and the variants."""
@@ -56,6 +82,9 @@ class ImageSerializer(ImageRefSerializer):
     class Meta(ImageRefSerializer.Meta):
         fields = ["uuid", "status", "error", "width", "height", "variants"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Image) -> dict[str, Any]:
+        return serializers.ModelSerializer.to_representation(self, instance)
 
     def get_error(self, image: Image) -> str | None:
         return image.error or None if image.status == Image.Status.FAILED else None

@@ -10,6 +10,10 @@ from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, Target
 
 MARK_READ_MAX_UUIDS = 100
 
+# One brief-user serializer for every actor of a page: a ModelSerializer builds its fields on
+# first use, which cost more than the rest of the page when done per actor (bench/README.md).
+_USER_BRIEF = UserBriefSerializer()
+
 
 class NotificationTargetSerializer(serializers.Serializer[dict[str, Any]]):
     type = serializers.ChoiceField(choices=TargetType.choices)
@@ -64,11 +68,11 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
     @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_actor(self, notification: Notification) -> dict[str, Any] | None:
         rows = self._actor_rows(notification)
-        return dict(UserBriefSerializer(rows[0].actor).data) if rows else None
+        return _USER_BRIEF.to_representation(rows[0].actor) if rows else None
 
     @extend_schema_field(UserBriefSerializer(many=True))
     def get_actors(self, notification: Notification) -> list[dict[str, Any]]:
-        return [dict(UserBriefSerializer(row.actor).data) for row in self._actor_rows(notification)]
+        return [_USER_BRIEF.to_representation(row.actor) for row in self._actor_rows(notification)]
 
     @extend_schema_field(serializers.IntegerField(min_value=0))
     def get_actor_count(self, notification: Notification) -> int:
