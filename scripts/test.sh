@@ -47,6 +47,8 @@ export DATABASE_POOL_MAX_SIZE=0
 export SEARCH_WARM_AT_START=false
 # Search index sync is on in tests/search (and the end-to-end server); elsewhere writes skip it.
 export SEARCH_INDEX_SYNC=false EMBEDDING_BACKEND=hash
+# Keyword scoring in SQL unless a test turns the postings copy on (tests/search/test_postings.py).
+export SEARCH_POSTINGS_CACHE=false
 # No store-link sweep behind a test's back (tests/products/test_linkcheck.py runs it by hand).
 export LINK_CHECK_EVERY=0
 export TANGERINE_VAR_DIR="${TANGERINE_VAR_DIR:-$(mktemp -d /tmp/tangerine-test.XXXXXX)}"

@@ -565,6 +565,10 @@ MILVUS_RETRY_SECONDS = env_int("MILVUS_RETRY_SECONDS", 30, minimum=0)
 SEARCH_VECTOR_MIRROR = env_str("SEARCH_VECTOR_MIRROR", "auto")
 if SEARCH_VECTOR_MIRROR not in ("auto", "on", "off"):
     raise ConfigurationError("SEARCH_VECTOR_MIRROR must be auto, on or off.")
+# SEARCH_POSTINGS_CACHE: score BM25 over an in-process copy of the keyword postings (numpy,
+# kept in step with the database before each search; search/postings.py) instead of in SQL.
+# Costs about 12 bytes per posting; the test suite turns it off outside its own tests.
+SEARCH_POSTINGS_CACHE = env_bool("SEARCH_POSTINGS_CACHE", True)
 # SEARCH_CANDIDATES: candidates each retriever returns per kind before fusion (and result depth).
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200, minimum=10)
 # SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).

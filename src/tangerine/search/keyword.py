@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
+from tangerine.search import postings
 from tangerine.search.models import SearchDocument, SearchPosting
 
 K1 = 1.2
@@ -69,6 +70,7 @@ def remove_document(*, kind: str, object_id: int) -> None:
     SearchPosting.objects.filter(kind=kind, object_id=object_id).delete()
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
     forget_corpus_stats()
+    postings.removed(kind, object_id)
 
 
 # Below this many postings in all, reading them all is cheaper than the extra pruning query.
@@ -167,6 +169,10 @@ def bm25(*, kind: str, terms: list[str], limit: int, prune: bool = True) -> list
     """
     if not terms:
         return []
+    if prune:  # the in-process copy when it is loaded and in step (search/postings.py)
+        cached = postings.bm25(kind=kind, terms=terms, limit=limit)
+        if cached is not None:
+            return cached
     n_docs, avgdl = _corpus_stats(kind)
     if n_docs == 0:
         return []
