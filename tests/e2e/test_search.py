@@ -93,3 +93,94 @@ def test_korean_search_highlights_and_dwell(
     if expected:
         expect(items.first.get_by_test_id("recommended-reason")).not_to_be_empty()
         page.screenshot(path=str(SCREENSHOTS / "e2e-home-recommended-ko.png"))
+
+
+KIND_LABELS = {
+    "ko": {"post": "게시글", "product": "상품", "user": "사람"},
+    "en": {"post": "Post", "product": "Product", "user": "Person"},
+}
+
+
+_MIXED: dict[str, Any] = {}  # made once for the six widths and languages
+
+
+@pytest.fixture
+def mixed_world(servers: Servers, make_account: Any) -> dict[str, Any]:
+    """A seller whose handle is also the title of a post and the name of a product: one query
+    finds a post, a product and a person, so the merged ranking mixes all three kinds."""
+    if _MIXED:
+        return _MIXED
+    seller = make_account("stop", display_name="감귤 셀러")
+    handle, access = seller.handle, seller.access
+    with servers.api(access) as client:
+        post = client.post(
+            "/api/posts/p/",
+            json={
+                "title": f"{handle} 감귤 수확 후기",
+                "text": "올해 감귤은 유난히 달고 향이 좋아요.",
+                "category": "food",
+                "status": "published",
+            },
+        )
+        assert post.status_code == 201, post.text
+        product = client.post(
+            "/api/products/",
+            json={
+                "name": f"{handle} 제주 감귤 5kg",
+                "description": "새콤달콤한 제주 감귤",
+                "price": 25000,
+                "link": "https://example.com/tangerines",
+            },
+        )
+        assert product.status_code == 201, product.text
+    # Indexing runs after the commit on a background thread: wait until `top` holds both.
+    deadline = time.monotonic() + 30
+    with servers.api() as client:
+        while True:
+            body = client.get("/api/search/", params={"q": handle, "page_size": 10}).json()
+            kinds = {hit["kind"] for hit in body.get("top", {}).get("results", [])}
+            if {"post", "product", "user"} <= kinds:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the search index never held all three kinds: {body}")
+            time.sleep(0.3)
+    _MIXED.update(q=handle, top=body["top"]["results"])
+    return _MIXED
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("width", [390, 800, 1280])
+def test_all_tab_shows_the_merged_ranking(
+    servers: Servers, new_page: Any, mixed_world: dict[str, Any], width: int, lang: str
+) -> None:
+    from tests.e2e.helpers import LAYOUT_PROBLEMS
+
+    q, expected = mixed_world["q"], mixed_world["top"]
+    page = new_page(locale="ko-KR" if lang == "ko" else "en-US", width=width)
+    page.goto("/")
+    page.evaluate(
+        "lang => localStorage.setItem('tangerine-locale',"
+        " JSON.stringify({state: {locale: lang}, version: 0}))",
+        lang,
+    )
+    page.goto(f"/search?q={q}")
+    rows = page.get_by_test_id("search-top-hit")
+    # The API's own order, kinds mixed in one list, each row labelled with its kind.
+    expect(rows).to_have_count(len(expected))
+    assert [rows.nth(i).get_attribute("data-kind") for i in range(len(expected))] == [
+        hit["kind"] for hit in expected
+    ]
+    for i, hit in enumerate(expected):
+        row = rows.nth(i)
+        expect(row.get_by_test_id("search-top-kind")).to_have_text(KIND_LABELS[lang][hit["kind"]])
+        name = hit.get("title") or hit.get("name") or hit["handle"]
+        expect(row).to_contain_text(name)
+    # No separate per-kind sections on this tab any more.
+    expect(page.get_by_test_id("search-section-post")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    page.screenshot(path=str(SCREENSHOTS / f"e2e-search-all-{width}-{lang}.png"))
+    # Each kind's count leads to its own tab.
+    page.get_by_test_id("search-more-product").click()
+    page.wait_for_url("**type=product*")
+    expect(page.get_by_test_id("search-product").first).to_contain_text(q)

@@ -5,12 +5,12 @@ import { api, followLink, unwrap } from "@/api/client";
 
 export type SearchKind = "post" | "product" | "user";
 
-/** All kinds at once, a few of each (the "all" tab). */
+/** All kinds at once (the "all" tab): the first ten of their merged ranking (`top`). */
 export function useSearchAll(q: string) {
   return useQuery({
     queryKey: ["search", "all", q],
     enabled: q.length > 0,
-    queryFn: () => unwrap(api.GET("/api/search/", { params: { query: { q, page_size: 5 } } })),
+    queryFn: () => unwrap(api.GET("/api/search/", { params: { query: { q, page_size: 10 } } })),
     retry: false,
   });
 }

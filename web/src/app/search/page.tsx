@@ -41,40 +41,85 @@ function Degraded({ data }: { data: SearchResponse | undefined }) {
   return <p className="text-xs text-stone-400" data-testid="search-keyword-only">{t("search.keywordOnly")}</p>;
 }
 
+const KIND_LABEL: Record<SearchKind, MessageKey> = {
+  post: "search.kind.post",
+  product: "search.kind.product",
+  user: "search.kind.user",
+};
+const SECTION_LABEL: Record<SearchKind, MessageKey> = {
+  post: "search.posts",
+  product: "search.products",
+  user: "search.users",
+};
+type AnyHit = PostHit | ProductHit | UserHit;
+
+/** One row of the merged ranking: its kind, then the kind's own card. */
+function TopRow({ hit }: { hit: AnyHit }) {
+  const t = useT();
+  return (
+    <li data-testid="search-top-hit" data-kind={hit.kind} className="flex min-w-0 flex-col gap-1">
+      <span
+        data-testid="search-top-kind"
+        className="self-start whitespace-nowrap rounded-full bg-stone-100 px-2 py-0.5 text-xs font-medium text-stone-600"
+      >
+        {t(KIND_LABEL[hit.kind])}
+      </span>
+      {renderHit(hit.kind, hit)}
+    </li>
+  );
+}
+
+function Suggestions({ words }: { words: string[] }) {
+  const t = useT();
+  if (words.length === 0) return null;
+  return (
+    <p className="flex flex-wrap items-center justify-center gap-2 text-sm text-stone-600" data-testid="search-suggestions">
+      <span>{t("search.didYouMean")}</span>
+      {words.map((w) => (
+        <Link key={w} href={`/search?${new URLSearchParams({ q: w })}`} className="whitespace-nowrap font-medium text-orange-700 hover:underline">
+          {w}
+        </Link>
+      ))}
+    </p>
+  );
+}
+
+/** The "all" tab: posts, products and people in the API's one ranking (`top`), each row with
+ * its kind; below it, how many of each kind there are, each leading to its own tab. */
 function AllResults({ q, onTab }: { q: string; onTab: (t: Tab) => void }) {
   const t = useT();
   const query = useSearchAll(q);
   if (query.isPending) return <Spinner label={t("common.loading")} />;
   if (query.isError) return <QueryError error={query.error} />;
   const data = query.data;
-  const sections: { kind: SearchKind; label: MessageKey; count: number; results: (PostHit | ProductHit | UserHit)[] }[] = [
-    { kind: "post", label: "search.posts", count: data.post?.count ?? 0, results: data.post?.results ?? [] },
-    { kind: "product", label: "search.products", count: data.product?.count ?? 0, results: data.product?.results ?? [] },
-    { kind: "user", label: "search.users", count: data.user?.count ?? 0, results: data.user?.results ?? [] },
-  ];
-  if (sections.every((s) => s.count === 0)) {
-    return <p className="py-10 text-center text-sm text-stone-500" data-testid="search-empty">{t("search.none")}</p>;
+  const counts = (["post", "product", "user"] as const).map((kind) => ({ kind, count: data[kind]?.count ?? 0 }));
+  if (counts.every((c) => c.count === 0)) {
+    return (
+      <div className="flex flex-col gap-3 py-10">
+        <p className="text-center text-sm text-stone-500" data-testid="search-empty">{t("search.none")}</p>
+        <Suggestions words={data.suggestions ?? []} />
+      </div>
+    );
   }
+  // Without `top` (a single kind was asked for), the kinds follow each other in their own order.
+  const ranked: AnyHit[] =
+    data.top?.results ??
+    counts.flatMap(({ kind }) => (data[kind]?.results ?? []) as AnyHit[]);
   return (
-    <div className="flex flex-col gap-6">
+    <div className="flex flex-col gap-4">
       <Degraded data={data} />
-      {sections.filter((s) => s.count > 0).map((s) => (
-        <section key={s.kind} data-testid={`search-section-${s.kind}`}>
-          <div className="mb-2 flex items-center justify-between">
-            <h2 className="font-semibold text-stone-800">
-              {t(s.label)} <span className="text-sm text-stone-400">{t("search.count", { n: s.count })}</span>
-            </h2>
-            {s.count > s.results.length && (
-              <button type="button" className="text-sm text-orange-700 hover:underline" onClick={() => onTab(s.kind)}>
-                {t("search.seeAll")}
-              </button>
-            )}
-          </div>
-          <ul className={cn("grid gap-3", s.kind !== "post" && "sm:grid-cols-2")}>
-            {s.results.map((h) => <li key={hitKey(h)}>{renderHit(s.kind, h)}</li>)}
-          </ul>
-        </section>
-      ))}
+      <section data-testid="search-top" aria-label={t("search.top")}>
+        <ul className="grid gap-4">
+          {ranked.map((h) => <TopRow key={`${h.kind}-${hitKey(h)}`} hit={h} />)}
+        </ul>
+      </section>
+      <nav className="flex flex-wrap gap-2" aria-label={t("search.seeAll")} data-testid="search-kind-counts">
+        {counts.filter((c) => c.count > 0).map(({ kind, count }) => (
+          <Button key={kind} variant="ghost" size="sm" className="whitespace-nowrap" onClick={() => onTab(kind)} data-testid={`search-more-${kind}`}>
+            {t("search.kindCount", { kind: t(SECTION_LABEL[kind]), n: count })} ›
+          </Button>
+        ))}
+      </nav>
     </div>
   );
 }
