@@ -197,7 +197,7 @@ def _cursor_page(
     if len(rows) <= PAGE_SIZE:
         return page, None
     field = ordering[0].lstrip("-")
-    compare = str(getattr(rows[-1], field))
+    compare: str | None = str(getattr(rows[-1], field))
     offset = 0
     for item in reversed(page):
         position = str(getattr(item, field))
@@ -205,8 +205,11 @@ def _cursor_page(
             compare = position
             break
         offset += 1
+    else:  # every row shares one position: DRF's first page then gives an offset alone
+        compare = None
     tokens = {"o": str(offset)} if offset else {}
-    tokens["p"] = compare
+    if compare is not None:
+        tokens["p"] = compare
     encoded = b64encode(urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
     return page, replace_query_param(request.build_absolute_uri(), "cursor", encoded)
 
