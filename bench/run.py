@@ -185,8 +185,8 @@ BENCHES: dict[str, Bench] = {
     "chat": Bench(
         "chat end to end: store, ack, deliver in rooms of 10 beside a no-database floor",
         ["bench/chat/bench.py", "--db", f"{DB}_chat"],
-        f"bench/chat/bench.py --db {DB}_chat --rooms 1 --rate 20 --seconds 1 --grace 10 "
-        "--search 20 --search-seconds 1".split(),
+        f"bench/chat/bench.py --db {DB}_chat --layers redis --rooms 1 --rate 20 --seconds 1 "
+        "--grace 10 --search 20 --search-seconds 1".split(),
         _parse_none,
         writes_json=True,
     ),

@@ -99,16 +99,13 @@ def measure_layer(
                     for t, m in zip(issued, members, strict=True)
                 ]
 
-            steady = run_load({**base, "clients": clients(), "phases": main})
-            found = (
-                run_load({**base, "clients": clients(), "phases": search, "search": True})
-                if search
-                else {"phases": []}
-            )
+            run = run_load({**base, "clients": clients(), "phases": main, "search_phases": search})
+            steady = [p for p in run["phases"] if not p["search"]]
+            found = {"phases": [p for p in run["phases"] if p["search"]]}
             passing = [p["rate"] for p in found["phases"] if p["sustainable"]]
             out[impl] = {
-                "steady": steady["phases"][0],
-                "open_seconds": steady["open_seconds"],
+                "steady": steady[0],
+                "open_seconds": run["open_seconds"],
                 "search": found["phases"],
                 "max_sustainable_rate": max(passing) if passing else None,
                 "search_capped": bool(found["phases"])

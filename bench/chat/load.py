@@ -2,9 +2,10 @@
 ack and delivery timed in this one process (no clocks compared across processes).
 
 Reads a JSON spec on stdin, prints one JSON result on stdout:
-``{"url", "origin", "clients": [{"path", "room"}], "phases": [{"rate", "seconds"}], "grace",
-"search": bool, "server_pid", "ports"}``. With ``search`` the phases are tried in order and
-stop after the first that is not sustainable (p99 ≥ ``p99_limit_ms`` or anything missing).
+``{"url", "origin", "clients": [{"path", "room"}], "phases": [{"rate", "seconds"}],
+"search_phases": [...], "grace", "server_pid", "ports"}``. The phases run in order, then the
+search phases, which stop after the first that is not sustainable (p99 ≥ ``p99_limit_ms``,
+anything missing or refused, or the rate could not be sent).
 """
 
 from __future__ import annotations
@@ -158,7 +159,9 @@ class Load:
         await asyncio.sleep(0.5)
         results = []
         limit = self.spec.get("p99_limit_ms", 100.0)
-        for number, p in enumerate(self.spec["phases"]):
+        steady = [{**p, "search": False} for p in self.spec["phases"]]
+        search = [{**p, "search": True} for p in self.spec.get("search_phases", [])]
+        for number, p in enumerate(steady + search):
             self.errors.clear()
             row = await self.phase(number, p["rate"], p["seconds"])
             row["sustainable"] = bool(
@@ -171,7 +174,8 @@ class Load:
             )
             results.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
-            if self.spec.get("search") and not row["sustainable"]:
+            row["search"] = p["search"]
+            if p["search"] and not row["sustainable"]:
                 break
             await asyncio.sleep(0.3)
         for ws in self.sockets:
