@@ -60,8 +60,8 @@ POSTS: list[tuple[int, str, str, list[str], str, list[str]]] = [
      "Ears are still shy.", ["sourdough", "baking", "bread"], "food", ["bread"]),
     (4, "귤잼 만들기", "귤 1kg, 설탕 400g, 레몬즙 조금. 약불에서 40분. {0} 귤이라 향이 진해요!",
      ["귤잼", "레시피", "homemade"], "food", ["jar", "citrus"]),
-    (4, "", "비 오는 날엔 역시 파전이죠. Rainy day = pajeon day.", ["파전", "rainyday", "집밥"],
-     "food", ["food"]),
+    (4, "비 오는 날엔 파전", "비 오는 날엔 역시 파전이죠. Rainy day = pajeon day.",
+     ["파전", "rainyday", "집밥"], "food", ["food"]),
     (5, "몬스테라 새 잎 🌿", "구멍 뚫린 새 잎이 드디어 나왔어요. 창가 반양지에 두고 "
      "겉흙 마르면 물 줬어요.", ["몬스테라", "식물", "plantparent"], "home", ["plant"]),
     (5, "초보 식집사에게 추천하는 식물 3", "스투키, 호야, 필레아. 셋 다 물을 자주 안 줘도 "
@@ -185,11 +185,17 @@ def seed(
     comments: list[Comment] = []
     for post in published:
         others = [u for u in users if u.pk != post.author_id]
+        if not others:  # a community of one: nobody to like or comment
+            continue
         # Likes, follows and saves each ring a notification (~30 ms each): a believable few.
         for user in rng.sample(others, k=rng.randint(1, min(7, len(others)))):
             services.like_create(kind=services.POST, user=user, target=post)
-        for text in rng.sample(COMMENTS, k=rng.randint(1, 4)):
-            comment = services.comment_create(post=post, author=rng.choice(others), text=text)
+        count = rng.randint(1, min(4, len(others)))
+        # Each commenter once per post, each with their own words.
+        for text, commenter in zip(
+            rng.sample(COMMENTS, k=count), rng.sample(others, k=count), strict=True
+        ):
+            comment = services.comment_create(post=post, author=commenter, text=text)
             _backdate(comment, after=post.created_at, rng=rng)
             comments.append(comment)
             if rng.random() < 0.55:
