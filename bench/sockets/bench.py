@@ -160,7 +160,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default=os.environ.get("BENCH_DB", "tangerine_bench"))
-    parser.add_argument("--steps", default="1000,5000", help="sockets open at each sample")
+    parser.add_argument(
+        "--steps",
+        default=os.environ.get("BENCH_SOCKETS_STEPS", "1000,5000"),
+        help="sockets open at each sample (BENCH_SOCKETS_STEPS)",
+    )
     parser.add_argument("--churn", type=int, default=1, help="more open-all/close-all rounds")
     parser.add_argument("--output", default=str(RESULTS / "sockets.json"))
     args = parser.parse_args(argv)
