@@ -264,7 +264,7 @@ def test_an_invalid_cookie_says_session_expired_in_english(
     servers: Servers, new_page: Any, make_account: Any
 ) -> None:
     account = make_account("expired_en")
-    page = new_page(locale="en-US")
+    page = new_page()
     ui_login(page, account)
     page.get_by_test_id("language-switch").click()
     page.wait_for_load_state("networkidle")
@@ -343,10 +343,16 @@ def test_missing_post_is_not_found_without_a_retry(new_page: Any) -> None:
     )
     started = time.monotonic()
     page.goto(f"/posts/{missing}")
-    expect(page.get_by_text("찾을 수 없습니다.")).to_be_visible(timeout=5_000)
+    # The web server renders the 404 itself (the browser asks nothing), or the client page shows
+    # its not-found state after one request.
+    not_found = page.get_by_role("heading", name="페이지를 찾을 수 없어요").or_(
+        page.get_by_text("찾을 수 없습니다.")
+    )
+    expect(not_found.first).to_be_visible(timeout=5_000)
     shown_after = time.monotonic() - started
-    assert len(requests) == 1, requests
+    asked = len(requests)
+    assert asked <= 1, requests
     # A 404 is final: no second request later either (TanStack's retry waits 1 s).
     page.wait_for_timeout(1_500)
-    assert len(requests) == 1, requests
+    assert len(requests) == asked, requests
     assert shown_after < 5
