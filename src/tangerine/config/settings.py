@@ -343,9 +343,10 @@ REST_FRAMEWORK: dict[str, Any] = {
     "EXCEPTION_HANDLER": "tangerine.core.errors.exception_handler",
     # OPTIONS never fetches an object through a view without a queryset (core/metadata.py).
     "DEFAULT_METADATA_CLASS": "tangerine.core.metadata.Metadata",
+    # DRF's anon/user throttles as one-round-trip sliding-window counters (core/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tangerine.core.throttling.AnonRateThrottle",
+        "tangerine.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_drf_rate("THROTTLE_ANON", "300/min"),
