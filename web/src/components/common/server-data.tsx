@@ -1,8 +1,19 @@
 "use client";
 
 import { HydrationBoundary, useQueryClient, type DehydratedState } from "@tanstack/react-query";
-import { useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useAuth } from "@/stores/auth";
+
+const Settling = createContext(false);
+
+/**
+ * True while the page shows the visitor's copy the server rendered and the member's own flags
+ * (liked, saved, following) are still being read: buttons that act on those flags wait, so a tap
+ * never likes what is already liked or follows whom one already follows.
+ */
+export function useSettling(): boolean {
+  return useContext(Settling);
+}
 
 /**
  * Puts what the server page read (lib/server/seeds.ts) into the query cache before its client
@@ -20,11 +31,22 @@ export function ServerData({ state, children }: { state: DehydratedState; childr
   const signedIn = useAuth((s) => !!s.user);
   // Decided once, at the first render (the session is read from storage after it).
   const [seed] = useState(() => !(hydrated && signedIn));
+  const [refetched, setRefetched] = useState(false);
   useEffect(() => {
     if (!seed || !hydrated || !signedIn) return;
-    for (const query of state.queries) {
-      void qc.invalidateQueries({ queryKey: query.queryKey, exact: true });
-    }
+    let live = true;
+    const refetches = state.queries.map((query) =>
+      qc.invalidateQueries({ queryKey: query.queryKey, exact: true }),
+    );
+    void Promise.allSettled(refetches).then(() => live && setRefetched(true));
+    return () => {
+      live = false;
+    };
   }, [seed, hydrated, signedIn, qc, state]);
-  return <HydrationBoundary state={seed ? state : undefined}>{children}</HydrationBoundary>;
+  const settling = seed && (!hydrated || (signedIn && !refetched));
+  return (
+    <Settling.Provider value={settling}>
+      <HydrationBoundary state={seed ? state : undefined}>{children}</HydrationBoundary>
+    </Settling.Provider>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useSettling } from "@/components/common/server-data";
 import { HeartIcon } from "@/components/layout/icons";
 import { useT } from "@/i18n";
 import { cn } from "@/lib/cn";
@@ -19,9 +20,12 @@ export function LikeButton({ liked, count, onToggle, size = "md", testId }: Like
   const t = useT();
   const router = useRouter();
   const loggedIn = useAuth((s) => !!s.user);
+  // A server-rendered page: the member's own `liked` is still being read.
+  const settling = useSettling();
   return (
     <button
       type="button"
+      disabled={settling}
       aria-pressed={liked}
       aria-label={liked ? t("post.unlike") : t("post.like")}
       data-testid={testId}

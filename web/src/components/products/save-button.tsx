@@ -7,6 +7,7 @@ import type { Product } from "@/api/types";
 import { useT } from "@/i18n";
 import { cn } from "@/lib/cn";
 import { useAuth } from "@/stores/auth";
+import { useSettling } from "@/components/common/server-data";
 
 /**
  * The 찜 heart with its count. Optimistic: the heart flips at once and settles on the server's
@@ -27,6 +28,8 @@ export function SaveButton({
   const pathname = usePathname();
   const loggedIn = useAuth((s) => !!s.user);
   const toggle = useToggleSave();
+  // A server-rendered page: the member's own `saved` is still being read.
+  const settling = useSettling();
   // The local answer holds only while the product it was made from is what we are shown.
   const base = `${product.saved}:${product.save_count}`;
   const [local, setLocal] = useState<{ base: string; saved: boolean; count: number } | null>(null);
@@ -57,6 +60,7 @@ export function SaveButton({
     <button
       type="button"
       onClick={onClick}
+      disabled={settling}
       aria-pressed={state.saved}
       aria-label={label}
       title={label}

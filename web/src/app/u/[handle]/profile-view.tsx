@@ -6,6 +6,7 @@ import { useUser } from "@/api/accounts";
 import { toApiError } from "@/api/errors";
 import { useCreateRoom } from "@/api/chat";
 import { useFollow } from "@/api/follows";
+import { useSettling } from "@/components/common/server-data";
 import { ReportButton } from "@/components/reports/report-button";
 import { AccountMenu } from "@/components/profile/account-menu";
 import { ProfileTabs } from "@/components/profile/profile-tabs";
@@ -44,6 +45,8 @@ export function ProfileView() {
   const follow = useFollow(decoded);
   const router = useRouter();
   const startChat = useCreateRoom();
+  // Server-rendered: the member's own `is_following` is still being read.
+  const settling = useSettling();
 
   if (query.isPending) return <Spinner label={t("common.loading")} />;
   if (query.isError) {
@@ -99,7 +102,7 @@ export function ProfileView() {
               <Button
                 size="sm"
                 variant={user.is_following ? "secondary" : "primary"}
-                disabled={follow.isPending}
+                disabled={follow.isPending || settling}
                 data-testid="follow-button"
                 onClick={() => follow.mutate(!user.is_following)}
               >
