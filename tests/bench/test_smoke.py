@@ -57,6 +57,18 @@ def test_feed_sql(tmp_path: Path) -> None:
     assert smoke("feed", tmp_path)["rows"]
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_growth(tmp_path: Path) -> None:
+    record = smoke("growth", tmp_path)  # one small database (the real run: 20k and 200k)
+    assert record["runs"][0]["posts"] == 300
+    for run in record["runs"]:
+        assert set(run["feed_sql"]) == {"none", "few", "many"}
+        feed = run["endpoints"]["feed_few"]
+        assert feed["drf"]["queries"] == feed["peer"]["queries"]
+        assert "Execution Time" in feed["slowest_query"]["plan"]
+
+
 @pytest.mark.redis
 def test_channel_layers(tmp_path: Path) -> None:
     assert smoke("channels", tmp_path)["rows"]
