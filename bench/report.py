@@ -208,7 +208,14 @@ def render(records: dict[str, dict[str, Any]]) -> str:
             continue
         if name in ("chat", "sockets"):  # they print markdown tables themselves
             lines += [f"### {name} ({r.get('date')}, {r.get('note')})", ""]
-            lines += [x for x in r.get("output", "").splitlines() if not x.startswith("{")]
+            keys = ("sockets in rooms", "load average", "churn round", "server connections")
+            for x in r.get("output", "").splitlines():
+                if x.startswith("|"):
+                    lines.append(x)
+                elif any(k in x for k in keys):
+                    lines += ["", x, ""]
+                elif " failed: " in x:  # a layer that failed: its traceback is in the JSON
+                    lines.append(f"{x.split(' failed: ')[0]} failed (see results/{name}.json)\n")
             lines.append("")
             continue
         lines += [f"### {name} ({r.get('date')}, {r.get('note')})", "", "```"]
