@@ -152,6 +152,24 @@ BENCHES: dict[str, Bench] = {
         ],
         _parse_feed,
     ),
+    "growth": Bench(
+        "the endpoints at 20k and 200k posts: p50, CPU, queries, slowest query's EXPLAIN",
+        ["bench/growth/run.py", "--dbs", f"{DB}_20k,{DB}_200k", "--generate", "--readme"],
+        [
+            "bench/growth/run.py",
+            "--dbs",
+            f"{DB}_growth",
+            "--posts",
+            "300",
+            "--generate",
+            "-n",
+            "2",
+            "--feed-rounds",
+            "2",
+        ],
+        _parse_none,
+        writes_json=True,
+    ),
     "channels": Bench(
         "channel layers: Pulsar beside channels_redis core and pub/sub",
         [
