@@ -286,14 +286,16 @@ def main(argv: list[str] | None = None) -> None:
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "n": args.n,
         "feed_rounds": args.feed_rounds,
+        "note": "in-process, one connection; plans and findings in bench/growth/README.md",
         "runs": runs,
     }
+    summary = markdown(result).split("\nSlowest query")[0]
+    result["output"] = summary
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=2))
-    text = markdown(result)
     if args.readme:
-        write_readme(text)
-    print(text.split("\nSlowest query")[0])
+        write_readme(markdown(result))
+    print(summary)
 
 
 if __name__ == "__main__":
