@@ -31,6 +31,7 @@ seed). The long run is scripts/schemathesis-long.sh (knobs in the environment):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -110,6 +111,7 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         "address, is refused)",
     },
     "POST /api/products/{uuid}/chat/": {"ST202": "RULE: you cannot chat about your own product"},
+    "GET /api/products/{uuid}/insights/": {"ST202": "RULE: from..to may span at most 366 days"},
     # chats, events
     "POST /api/chats/rooms/": {"ST202": "RULE: members must be existing users"},
     "POST /api/events/": {"ST202": "RULE: each target must be an existing, visible item"},
@@ -235,11 +237,12 @@ def test_every_operation_answers_as_its_schema_says(
     user = make_user(handle="fuzzer", email="fuzzer@example.com")
     server = Server(_server_env(), folder / "server.log")
     try:
-        server.wait_ready(time.monotonic() + 90)
+        server.wait_ready(time.monotonic() + 300)  # a crowded machine starts it slowly
         token = _login(server, user)
         # Search loads its tokenizer and vector index on first use (seconds of CPU here): once
         # before, so that max_response_time measures answers, not the warm-up.
-        httpx.get(f"{server.base}/api/search/?q=warm", timeout=120)
+        with contextlib.suppress(httpx.TimeoutException):  # slower still on a crowded machine
+            httpx.get(f"{server.base}/api/search/?q=warm", timeout=300)
         unexpected: list[str] = []
         seen: set[tuple[str, str]] = set()
         for name, headers in (("user", ["-H", f"Authorization: Bearer {token}"]), ("anon", [])):

@@ -249,6 +249,7 @@ def test_blocking_or_muting_yourself_is_a_documented_400(
     ("name", "path", "data"),
     [
         ("POST /api/comments/", "/api/comments/", {"post": "UUID", "text": "hi"}),
+        ("POST /api/follows/", "/api/follows/", {"handle": "nobody_here"}),
         ("POST /api/likes/post-likes/", "/api/likes/post-likes/", {"post": "UUID"}),
         ("POST /api/likes/comment-likes/", "/api/likes/comment-likes/", {"comment": "UUID"}),
         ("POST /api/likes/reply-likes/", "/api/likes/reply-likes/", {"reply": "UUID"}),

@@ -15,6 +15,7 @@ from tangerine.accounts.auth import Viewer, request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
 from tangerine.core.pagination import NewestFirstCursorPagination, cursor_page_of
+from tangerine.core.schema import error_response
 from tangerine.follows import selectors, services
 from tangerine.follows.serializers import FollowCreateSerializer, SuggestionSerializer
 
@@ -24,7 +25,11 @@ class FollowCreateView(APIView):
 
     @extend_schema(
         request=FollowCreateSerializer,
-        responses={201: UserSerializer, 200: UserSerializer},
+        responses={
+            201: UserSerializer,
+            200: UserSerializer,
+            404: error_response("No such user, or not visible to me."),
+        },
         description="Follow a user: 201 when a new follow was made, 200 if already following.",
     )
     def post(self, request: Request) -> Response:
