@@ -85,8 +85,20 @@ def _db(func: Callable[..., T], *, concurrent: bool = False) -> Callable[..., An
             connection.close()
             return func(*args, **kwargs)
 
-    if concurrent:
-        return database_sync_to_async(call, thread_sensitive=False, executor=_WRITERS)
+    # SQLite takes one writer at a time anyway (core/sqlite), and its shared-cache test database
+    # refuses a second thread's statements ("database table is locked") instead of waiting.
+    if concurrent and connection.vendor == "postgresql":
+
+        def call_and_release(*args: Any, **kwargs: Any) -> T:
+            # A writer thread gives its connection back (to the pool) after every call:
+            # close_old_connections leaves it open when CONN_MAX_AGE allows, and an idle
+            # thread's session then outlives its use (a test database could not be dropped).
+            try:
+                return call(*args, **kwargs)
+            finally:
+                connection.close()
+
+        return database_sync_to_async(call_and_release, thread_sensitive=False, executor=_WRITERS)
     return database_sync_to_async(call)
 
 
