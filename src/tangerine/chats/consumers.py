@@ -96,7 +96,11 @@ def _db(func: Callable[..., T], *, concurrent: bool = False) -> Callable[..., An
             try:
                 return call(*args, **kwargs)
             finally:
-                connection.close()
+                # Persistent connections without a pool (DATABASE_CONN_MAX_AGE) stay with the
+                # thread, as intended; pooled ones go back to the pool, others are closed.
+                pooled = "pool" in connection.settings_dict.get("OPTIONS", {})
+                if pooled or not connection.settings_dict.get("CONN_MAX_AGE"):
+                    connection.close()
 
         return database_sync_to_async(call_and_release, thread_sensitive=False, executor=_WRITERS)
     return database_sync_to_async(call)
