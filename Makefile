@@ -84,8 +84,9 @@ lock: venv
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 # Benchmarks (bench/README.md): `make bench` runs them all, `make bench-api` one (data, api,
-# feed, channels, images, search, chat, sockets); results in bench/results/, the table in bench/README.md.
-BENCHES := data api feed channels images search chat sockets
+# feed, growth, channels, images, search, chat, sockets); results in bench/results/, the table in
+# bench/README.md.
+BENCHES := data api feed growth channels images search chat sockets
 .PHONY: bench $(addprefix bench-,$(BENCHES))
 bench: venv
 	$(PY) bench/run.py
