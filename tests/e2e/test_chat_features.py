@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, Account, Servers, ui_login
-from tests.e2e.helpers import LAYOUT_PROBLEMS
+from tests.e2e.helpers import LAYOUT_PROBLEMS, browser_context
 
 pytestmark = pytest.mark.e2e
 
@@ -42,16 +42,7 @@ def _jpeg() -> bytes:
 
 
 def _page(browser: Any, servers: Servers, width: int, lang: str) -> Any:
-    phone = width < 600
-    context = browser.new_context(
-        base_url=servers.base_url,
-        locale="ko-KR" if lang == "ko" else "en-US",
-        viewport={"width": width, "height": 844 if phone else 900},
-        has_touch=phone,
-        is_mobile=phone,
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
+    return browser_context(browser, servers, width, lang).new_page()
 
 
 def _login(page: Any, account: Account, lang: str) -> None:

@@ -33,7 +33,7 @@ from tests.e2e.conftest import (
     register_account,
     ui_login,
 )
-from tests.e2e.helpers import IN_VIEWPORT, LAYOUT_PROBLEMS
+from tests.e2e.helpers import IN_VIEWPORT, LAYOUT_PROBLEMS, browser_context
 
 pytestmark = pytest.mark.e2e
 
@@ -163,15 +163,7 @@ def test_every_page_fits(
     servers: Servers, browser: Any, world: dict[str, Any], width: int, lang: str
 ) -> None:
     alice, bob = world["alice"], world["bob"]
-    phone = width < 600
-    context = browser.new_context(
-        base_url=servers.base_url,
-        locale="ko-KR" if lang == "ko" else "en-US",
-        viewport={"width": width, "height": 844 if phone else 900},
-        has_touch=phone,
-        is_mobile=phone,
-    )
-    context.set_default_timeout(15_000)
+    context = browser_context(browser, servers, width, lang)
     problems: list[str] = []
     try:
         page = context.new_page()

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Servers, register_account, ui_login
-from tests.e2e.helpers import layout_problems
+from tests.e2e.helpers import browser_context, layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -74,15 +74,7 @@ def test_mentions_tags_suggestions_and_profile_grid(
     newbie = register_account(servers, "soc_n", "새내기")
     with servers.api(newbie.access) as n:
         assert n.post("/api/follows/", json={"handle": world["hub"].handle}).status_code == 201
-    phone = width < 600
-    context = browser.new_context(
-        base_url=servers.base_url,
-        locale="ko-KR" if lang == "ko" else "en-US",
-        viewport={"width": width, "height": 844 if phone else 900},
-        has_touch=phone,
-        is_mobile=phone,
-    )
-    context.set_default_timeout(15_000)
+    context = browser_context(browser, servers, width, lang)
     problems: list[str] = []
     try:
         page = context.new_page()
