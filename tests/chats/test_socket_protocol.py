@@ -11,6 +11,7 @@ from asgiref.sync import sync_to_async
 from django.test import override_settings
 
 from tangerine.accounts.models import User
+from tangerine.chats import events
 from tangerine.chats.models import MESSAGE_TEXT_MAX_LENGTH, Membership, Message, Room
 from tests.factories import make_room
 from tests.support.chat import Socket
@@ -75,6 +76,33 @@ async def test_resend_with_same_client_id_returns_original_ack_and_stores_nothin
     assert await _count(room=room) == 1
     assert await b.nothing()
     assert await a.nothing()
+
+
+async def test_a_message_the_layer_hands_over_twice_is_sent_once(
+    connect: Connect, layer: Any, alice: User, bob: User
+) -> None:
+    # The Redis layer delivers at least once: when its clean-up of a received message fails
+    # (a dropped Redis connection), the next receive hands the same message over again.
+    room = await _room(alice, bob)
+    a, b = await connect(alice), await connect(bob)
+    await a.message_send(room, "once", "c-1")
+    message = (await a.receive_type("message.ack"))["message"]
+    assert (await b.receive_type("message"))["message"] == message
+    await a.receive_type("message")
+
+    event = {
+        "type": "chat.message",
+        "room": str(room.uuid),
+        "sender": str(alice.uuid),
+        "message": message,
+    }
+    await layer.group_send(events.room_group(str(room.uuid)), event)
+    assert await b.nothing(0.5)
+    assert await a.nothing(0.1)
+
+    # A new message still goes through.
+    await b.message_send(room, "twice?", "b-1")
+    assert (await a.receive_type("message"))["message"]["text"] == "twice?"
 
 
 async def test_two_senders_may_use_the_same_client_id(

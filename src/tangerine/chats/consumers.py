@@ -112,6 +112,27 @@ def _message_send_and_render(**kwargs: Any) -> tuple[services.SendResult, dict[s
     return result, message_payload(result.message, read_marks=result.read_marks)
 
 
+class RecentlyDelivered:
+    """The last ``size`` message uuids a socket was sent, to send each message once.
+
+    The Redis layer delivers at least once: a message it handed over stays in a backup queue
+    until a clean-up call removes it, and when that call fails (a dropped Redis connection) the
+    next receive hands the same message over again (channels_redis ``receive_single``).
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.uuids: dict[str, None] = {}  # insertion-ordered: the oldest first
+
+    def first_time(self, uuid: str) -> bool:
+        if uuid in self.uuids:
+            return False
+        self.uuids[uuid] = None
+        if len(self.uuids) > self.size:
+            del self.uuids[next(iter(self.uuids))]
+        return True
+
+
 class TokenBucket:
     """``burst`` frames at once, refilled at ``rate`` per second (one per connection)."""
 
@@ -160,6 +181,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.closing = False
         self.user = None
         self.held_events = []
+        self.delivered = RecentlyDelivered()
         self.blocked: set[str] = set()
         self.rooms: set[str] = set()
         self.send_bucket = TokenBucket(
@@ -422,8 +444,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_message(self, event: events.MessageEvent) -> None:
         # Room groups are left as soon as a removal is known; this check also drops a message
-        # that was already in flight when the removal arrived.
-        if event["room"] in self.rooms:
+        # that was already in flight when the removal arrived. A message the layer hands over a
+        # second time is not sent again.
+        if event["room"] in self.rooms and self.delivered.first_time(event["message"]["uuid"]):
             await self._send_json(
                 {"type": "message", "room": event["room"], "message": self._as_seen(event)}
             )
