@@ -311,3 +311,18 @@ def test_notifications_about_content_that_is_gone_are_not_listed(
         assert _listed(bob_client) == {str(follow.uuid)}
     unread = bob_client.get(COUNT).json()
     assert unread["unread_count"] == len(_listed(bob_client))
+
+
+def test_unread_count_stops_at_100_and_drops_below_it_when_read(alice, bob, as_user):
+    # 103 unread follow notices, made in bulk: the count reads at most 100 of them (the badge
+    # says "99+"), and marking four read shows the exact 99 again.
+    rows = Notification.objects.bulk_create(
+        Notification(recipient=alice, kind="follow", target_type="user", target_uuid=uuid.uuid4())
+        for _ in range(103)
+    )
+    client = as_user(alice)
+    assert client.get(COUNT).json() == {"unread_count": 100}
+    assert client.get(LIST).json()["unread_count"] == 100
+    response = client.post(READ, {"uuids": [str(r.uuid) for r in rows[:4]]}, format="json")
+    assert response.json() == {"unread_count": 99}
+    assert as_user(bob).get(COUNT).json() == {"unread_count": 0}

@@ -27,6 +27,9 @@ from tangerine.products.models import Product
 
 # How many of a group's actors the list carries (avatars); the count covers all of them.
 SHOWN_ACTORS = 3
+# The unread count stops here: the badge shows "99+" above 99, and each unread row costs the
+# visibility filter's EXISTS (0.15 ms a row at 200k posts: 83 ms for 554 unread rows).
+UNREAD_COUNT_MAX = 100
 
 
 def visible_actor_rows(*, recipient: User) -> QuerySet[NotificationActor]:
@@ -118,8 +121,10 @@ def notification_for_event(notification: Notification) -> Notification:
 
 
 def notification_unread_count(*, recipient: User) -> int:
-    """One COUNT over the partial unread index (a group counts once)."""
-    return notification_qs_for_recipient(recipient=recipient).filter(read_at__isnull=True).count()
+    """One COUNT over the partial unread index (a group counts once), of at most
+    ``UNREAD_COUNT_MAX`` rows: past it the answer is ``UNREAD_COUNT_MAX`` ("99+")."""
+    unread = notification_qs_for_recipient(recipient=recipient).filter(read_at__isnull=True)
+    return unread.order_by()[:UNREAD_COUNT_MAX].count()
 
 
 def kinds_off(*, user: User) -> set[str]:

@@ -20,6 +20,8 @@ import { useAuth } from "@/stores/auth";
  */
 export const notificationsKey = ["notifications", "list"] as const;
 export const unreadCountKey = ["notifications", "unread"] as const;
+/** The API counts unread notifications up to this (the badge then says "99+"). */
+export const UNREAD_COUNT_MAX = 100;
 
 type Pages = InfiniteData<NotificationPage>;
 
@@ -76,7 +78,7 @@ export function applyNotificationFrame(qc: QueryClient, n: Notification) {
   const known = pages?.pages.flatMap((p) => p.results).find((x) => x.uuid === n.uuid);
   if (known && known.latest_at >= n.latest_at && known.actor_count >= n.actor_count) return;
   if (!n.read && (!known || known.read)) {
-    qc.setQueryData<number>(unreadCountKey, (c) => (c ?? 0) + 1);
+    qc.setQueryData<number>(unreadCountKey, (c) => Math.min(UNREAD_COUNT_MAX, (c ?? 0) + 1));
   }
   // A count request in flight was answered before this notification existed and would overwrite
   // the bump: cancel it and ask again (the row is committed before the frame is sent).
@@ -121,7 +123,11 @@ export function useMarkRead() {
         return { ...n, read: true };
       });
       const before = qc.getQueryData<number>(unreadCountKey);
-      qc.setQueryData<number>(unreadCountKey, (c) => (ids ? Math.max(0, (c ?? 0) - changed) : 0));
+      // The server counts up to UNREAD_COUNT_MAX ("99+"): a count at the cap may hide more
+      // unread rows, so it stays until the server's answer arrives.
+      qc.setQueryData<number>(unreadCountKey, (c) =>
+        !ids ? 0 : (c ?? 0) >= UNREAD_COUNT_MAX ? c : Math.max(0, (c ?? 0) - changed),
+      );
       return { before };
     },
     onError: (_e, _b, ctx) => {
