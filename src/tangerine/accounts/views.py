@@ -141,7 +141,16 @@ class GoogleLoginView(APIView):
     @extend_schema(
         request=GoogleLoginSerializer,
         parameters=[_COOKIE_HEADER],
-        responses={200: AuthResultSerializer},
+        responses={
+            200: AuthResultSerializer,
+            400: error_response(
+                "Invalid input, or Google sign-in is not configured on this server "
+                "(`GOOGLE_CLIENT_ID` unset; `GET /api/accounts/google/config/` says "
+                "`enabled: false`)."
+            ),
+            401: error_response("The ID token or authorization code is not Google's (valid)."),
+            503: error_response("Google could not be reached; try again."),
+        },
         # Exactly one proof: an ID token, or an authorization code with its redirect URI.
         extensions=body_rules(
             oneOf=[{"required": ["id_token"]}, {"required": ["code", "redirect_uri"]}]

@@ -436,6 +436,8 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "tangerine.core.errors.document_error_responses",
         # Whole-body rules a view's validation enforces (core/schema.py body_rules).
         "tangerine.core.schema.apply_body_rules",
+        # No NUL in any string the server reads (it answers 400; core/schema.py refuse_nul).
+        "tangerine.core.schema.refuse_nul",
     ],
 }
 

@@ -12,6 +12,11 @@ serializers cannot say by themselves is said here:
   request body by the ``apply_body_rules`` post-processing hook.
 - ``error_response(...)``: an extra error answer of an operation (the shared ``Error`` body).
 - ``NON_BLANK``: a query parameter that must hold something besides spaces.
+- ``refuse_nul`` (a post-processing hook): no string the server reads may hold NUL (it answers
+  400), so every string parameter and request body string says so.
+- ``StrictBooleanField`` / ``StrictCharField``: JSON ``true``/``false`` and JSON strings only,
+  where DRF would take ``0``, ``"yes"`` or a number; ``query_data``: query parameters where a
+  blank value is a value (refused where the schema says so), not a missing parameter.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from tangerine.core.validators import validate_http_url
 HTTP_URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://"
 # A required text query parameter that the view trims: at least one non-space character.
 NON_BLANK: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
+# No NUL character: PostgreSQL text cannot hold one, so RejectNulMiddleware answers 400 to a NUL
+# in a path or query string, and DRF's CharField to one in a body.
+NUL_FREE = r"^[^\u0000]*$"
 BODY_RULES = "x-tangerine-body-rules"
 _ERROR_REF = {"$ref": "#/components/schemas/Error"}  # added by core.errors' hook
 
@@ -41,6 +49,39 @@ class HttpUrlField(serializers.URLField):
         super().__init__(**kwargs)
         if not self.read_only:
             self.validators.append(validate_http_url)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON ``true`` or ``false``. DRF's BooleanField also takes ``0``, ``1``, ``"yes"``,
+    ``"off"`` and more, which the schema (``type: boolean``) calls invalid: a client sending
+    them has a bug, so they are a 400 naming the field."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string. DRF's CharField turns a number into its digits, which the schema
+    (``type: string``) calls invalid: a number is a 400 naming the field."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+def query_data(request: Any) -> dict[str, str]:
+    """The query parameters for a query serializer, the last of repeated ones winning (as
+    ``request.query_params[name]``). A plain dict, not the QueryDict: DRF reads a blank value
+    in a QueryDict (``?status=``) as an omitted optional field, so it filtered nothing while
+    the schema calls a blank choice or number invalid; here it is a value, refused (400)."""
+    return dict(request.query_params.dict())
 
 
 class HttpUrlTextField(serializers.CharField):
@@ -101,4 +142,75 @@ def apply_body_rules(
                 schema.update({k: v for k, v in rules.items() if k != "properties"})
             if content:
                 operation["requestBody"]["required"] = True
+    return result
+
+
+# Formats whose values cannot hold NUL (a validator of the format refuses it anyway).
+_NUL_FREE_FORMATS = {"uuid", "date", "date-time", "time", "binary", "byte", "ipv4", "ipv6"}
+
+
+def _exclude_nul(node: Any, schemas: dict[str, Any], seen: set[str]) -> None:
+    """Say "no NUL" on every free-text string in ``node`` (following request components)."""
+    if isinstance(node, list):
+        for item in node:
+            _exclude_nul(item, schemas, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen and name in schemas:
+            seen.add(name)
+            _exclude_nul(schemas[name], schemas, seen)
+        return
+    free_text = (
+        node.get("type") == "string"
+        and "enum" not in node
+        and node.get("format") not in _NUL_FREE_FORMATS
+        and node.get("maxLength") != 0
+        and not node.get("readOnly")
+    )
+    if free_text and "pattern" not in node:
+        node["pattern"] = NUL_FREE
+    elif free_text and "\\u0000" not in node["pattern"]:
+        node["not"] = {"pattern": "\\u0000"}  # beside a pattern of its own
+    for key in ("properties", "patternProperties"):
+        for child in node.get(key, {}).values():
+            _exclude_nul(child, schemas, seen)
+    for key in ("items", "additionalProperties", "oneOf", "anyOf", "allOf"):
+        if key in node:
+            _exclude_nul(node[key], schemas, seen)
+
+
+def refuse_nul(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: no string the server reads may hold NUL.
+
+    A NUL in a path or query string is a 400 (``RejectNulMiddleware``), and so is one in any
+    string of a body (DRF's CharField). Each string path and query parameter and each string
+    of a request body (and the request components it names) gets ``pattern: ^[^\\u0000]*$``,
+    or, beside a pattern of its own, ``not: {pattern: \\u0000}``; enums and formats that
+    cannot hold NUL (uuid, date, ...) are left as they are. An operation with a path parameter
+    documents the 400 too."""
+    schemas = result.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            parameters = [
+                p for p in operation.get("parameters", []) if p.get("in") in ("path", "query")
+            ]
+            for parameter in parameters:
+                _exclude_nul(parameter.get("schema"), schemas, seen)
+            for body in operation.get("requestBody", {}).get("content", {}).values():
+                _exclude_nul(body.get("schema"), schemas, seen)
+            responses = operation.get("responses", {})
+            if any(p["in"] == "path" for p in parameters) and "400" not in responses:
+                responses["400"] = {
+                    "content": {"application/json": {"schema": _ERROR_REF}},
+                    "description": "A NUL character in the path.",
+                }
     return result

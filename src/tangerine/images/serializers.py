@@ -3,9 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tangerine.core.schema import StrictCharField
 from tangerine.images.models import Image
 from tangerine.images.services import ALLOWED_CONTENT_TYPES, FILENAME_MAX_LENGTH
 from tangerine.integrations.storage import image_storage
@@ -91,14 +94,25 @@ class ImageSerializer(ImageRefSerializer):
 
 
 class UploadGrantInputSerializer(serializers.Serializer[dict[str, Any]]):
-    filename = serializers.CharField(max_length=FILENAME_MAX_LENGTH)
+    # A JSON string (a number is a 400) with something besides spaces, as the service checks.
+    filename = StrictCharField(max_length=FILENAME_MAX_LENGTH, validators=[RegexValidator(r"\S")])
     content_type = serializers.ChoiceField(
         choices=list(ALLOWED_CONTENT_TYPES),
         error_messages={
             "invalid_choice": f"Only {', '.join(ALLOWED_CONTENT_TYPES)} images may be uploaded."
         },
     )
-    size = serializers.IntegerField(min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limit of this process's settings, also as the schema's ``maximum``.
+        limit = settings.IMAGE_MAX_UPLOAD_BYTES
+        message = f"An image must be 1 to {limit} bytes."
+        self.fields["size"] = serializers.IntegerField(
+            min_value=1,
+            max_value=limit,
+            error_messages={"min_value": message, "max_value": message},
+        )
 
 
 class UploadGrantSerializer(serializers.Serializer[dict[str, Any]]):

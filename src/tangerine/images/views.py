@@ -109,7 +109,15 @@ class ImageDetailView(APIView):
     @extend_schema(
         operation_id="image_retrieve",
         summary="An image's processing status and variant URLs",
-        responses={200: ImageSerializer, 404: _ERROR},
+        responses={
+            200: ImageSerializer,
+            404: _ERROR,
+            # /api/images/upload/ (an upload grant's `url` under local storage) has this path's
+            # shape; it takes only POST, so a GET on it is a 405.
+            405: OpenApiResponse(
+                response=_ERROR, description="`upload` as the uuid: the upload endpoint."
+            ),
+        },
         tags=["images"],
     )
     def get(self, request: Request, uuid: str) -> Response:

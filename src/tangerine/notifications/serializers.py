@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.core.schema import StrictBooleanField
 from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, TargetType
 
 MARK_READ_MAX_UUIDS = 100
@@ -122,7 +123,7 @@ class MarkReadSerializer(serializers.Serializer[dict[str, Any]]):
         allow_empty=False,
         max_length=MARK_READ_MAX_UUIDS,
     )
-    all = serializers.BooleanField(required=False)
+    all = StrictBooleanField(required=False)  # JSON true or false only, not 0 or "yes"
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_uuids = "uuids" in attrs
@@ -165,7 +166,8 @@ NotificationPreferencesSerializer: type[_PreferencesBase] = type(
             "notices) cannot be turned off."
         ),
         **{
-            kind: serializers.BooleanField(required=False, help_text=f"`{kind}` notifications.")
+            # JSON true or false only: DRF's BooleanField would also take 0, "no" or "off".
+            kind: StrictBooleanField(required=False, help_text=f"`{kind}` notifications.")
             for kind in Kind.values
         },
     },

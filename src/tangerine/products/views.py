@@ -12,6 +12,7 @@ from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination, cursor_page_of
+from tangerine.core.schema import query_data
 from tangerine.products import selectors
 from tangerine.products.insights import access_product_for_insights
 from tangerine.products.pagination import keyset_page
@@ -67,7 +68,8 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
         tags=["products"],
     )
     def get(self, request: Request) -> Response:
-        query = ProductListQuerySerializer(data=request.query_params)
+        # A blank filter (?status=) is a 400 naming it, as the schema says, not "no filter".
+        query = ProductListQuerySerializer(data=query_data(request))
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
         sort = filters.pop("sort")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -17,12 +18,22 @@ DWELL_MAX_MS = 3_600_000
 PAGE_SIZE_MAX = 50
 
 
+# ``type``: comma-separated kinds, spaces and empty items aside, at least one (validate_type).
+_KIND = "(?:" + "|".join(KINDS) + ")"
+TYPE_PATTERN = rf"^[\s,]*{_KIND}(?:\s*,[\s,]*{_KIND})*[\s,]*$"
+
+
 class SearchQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    q = serializers.CharField(max_length=QUERY_MAX_LENGTH, trim_whitespace=True)
+    """Read from ``core.schema.query_data``: a blank ``?type=`` is a 400, not the default."""
+
+    q = serializers.CharField(
+        max_length=QUERY_MAX_LENGTH, trim_whitespace=True, validators=[RegexValidator(r"\S")]
+    )
     type = serializers.CharField(
         required=False,
         default="post,product,user",
         max_length=40,
+        validators=[RegexValidator(TYPE_PATTERN, message="Use post, product or user.")],
         help_text="Comma-separated kinds: post, product, user (default all three).",
     )
     page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1000)

@@ -16,7 +16,7 @@ from tangerine.accounts.auth import request_viewer
 from tangerine.core import metrics, ratelimit, viewers
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import numbered_page
-from tangerine.core.schema import body_rules
+from tangerine.core.schema import body_rules, query_data
 from tangerine.search import selectors, services
 from tangerine.search.serializers import (
     EVENTS_MAX,
@@ -62,7 +62,7 @@ class SearchView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        params = SearchQuerySerializer(data=request.query_params)
+        params = SearchQuerySerializer(data=query_data(request))
         params.is_valid(raise_exception=True)
         data = params.validated_data
         page, page_size = data["page"], data["page_size"]

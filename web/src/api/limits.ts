@@ -326,6 +326,7 @@ export const schemaLimits = {
       "minLength": 1
     },
     "size": {
+      "maximum": 10485760,
       "minimum": 1
     }
   },

@@ -3484,8 +3484,17 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description Invalid input (`code` invalid, with `fields`), or a malformed body. */
+            /** @description Invalid input, or Google sign-in is not configured on this server (`GOOGLE_CLIENT_ID` unset; `GET /api/accounts/google/config/` says `enabled: false`). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ID token or authorization code is not Google's (valid). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3504,6 +3513,15 @@ export interface operations {
             };
             /** @description Too many requests; `Retry-After` says when to try again. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Google could not be reached; try again. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4214,6 +4232,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -4550,6 +4577,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -4671,6 +4707,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -4857,6 +4902,15 @@ export interface operations {
                     "application/json": components["schemas"]["Room"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -4912,6 +4966,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -5112,6 +5175,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -5428,6 +5500,15 @@ export interface operations {
                     "application/json": components["schemas"]["Comment"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -5483,6 +5564,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -5957,6 +6047,15 @@ export interface operations {
                     "application/json": components["schemas"]["CursorUserPage"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6012,6 +6111,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CursorUserPage"];
+                };
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The access token is missing, invalid or expired. */
@@ -6070,6 +6178,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6125,6 +6242,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -6183,6 +6309,15 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6202,6 +6337,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageError"];
+                };
+            };
+            /** @description `upload` as the uuid: the upload endpoint. */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6237,6 +6381,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Image"];
+                };
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The access token is missing, invalid or expired. */
@@ -6416,6 +6569,8 @@ export interface operations {
             query?: {
                 /** @description comment uuid: who liked it */
                 comment?: string;
+                /** @description `next` of the previous page. */
+                cursor?: string;
                 /** @description a user: the comments they liked */
                 handle?: string;
             };
@@ -6453,6 +6608,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such comment (or not visible to me), or no such user. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6558,6 +6722,15 @@ export interface operations {
                     "application/json": components["schemas"]["LikeState"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6615,6 +6788,15 @@ export interface operations {
                     "application/json": components["schemas"]["LikeState"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6656,6 +6838,8 @@ export interface operations {
     likes_post_likes_list: {
         parameters: {
             query?: {
+                /** @description `next` of the previous page. */
+                cursor?: string;
                 /** @description a user: the posts they liked */
                 handle?: string;
                 /** @description post uuid: who liked it */
@@ -6695,6 +6879,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such post (or not visible to me), or no such user. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6800,6 +6993,15 @@ export interface operations {
                     "application/json": components["schemas"]["LikeState"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6857,6 +7059,15 @@ export interface operations {
                     "application/json": components["schemas"]["LikeState"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -6898,6 +7109,8 @@ export interface operations {
     likes_reply_likes_list: {
         parameters: {
             query?: {
+                /** @description `next` of the previous page. */
+                cursor?: string;
                 /** @description a user: the replys they liked */
                 handle?: string;
                 /** @description reply uuid: who liked it */
@@ -6937,6 +7150,15 @@ export interface operations {
             };
             /** @description Not allowed for this user. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such reply (or not visible to me), or no such user. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7042,6 +7264,15 @@ export interface operations {
                     "application/json": components["schemas"]["LikeState"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -7097,6 +7328,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LikeState"];
+                };
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The access token is missing, invalid or expired. */
@@ -7774,6 +8014,15 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -7899,6 +8148,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -8375,6 +8633,15 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -8496,6 +8763,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -8827,6 +9103,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -8893,6 +9178,15 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8946,6 +9240,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             401: {
@@ -9386,6 +9689,15 @@ export interface operations {
                     "application/json": components["schemas"]["Reply"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -9441,6 +9753,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The access token is missing, invalid or expired. */
             401: {
@@ -9745,6 +10066,15 @@ export interface operations {
                     "application/json": components["schemas"]["StaffReportDetail"];
                 };
             };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The access token is missing, invalid or expired. */
             401: {
                 headers: {
@@ -10015,6 +10345,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffAppeal"];
+                };
+            };
+            /** @description A NUL character in the path. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             401: {

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -55,7 +56,7 @@ class _LikeListCreateView(_LikeKindMixin, APIView):
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
             return [IsAuthenticated()]
-        return []
+        return [AllowAny()]  # public: the schema says a token is optional
 
     def post(self, request: Request) -> Response:
         data = self.create_serializer(data=request.data)
@@ -103,7 +104,7 @@ class _LikeDetailView(_LikeKindMixin, APIView):
     def get_permissions(self) -> list[Any]:
         if self.request.method == "DELETE":
             return [IsAuthenticated()]
-        return []
+        return [AllowAny()]  # public: the schema says a token is optional
 
     def get(self, request: Request, uuid: str) -> Response:
         target = self.target(request, uuid)
@@ -120,15 +121,17 @@ def _list_schema(field: str, item: type[serializers.Serializer[Any]]) -> Any:
     return extend_schema(
         operation_id=f"likes_{field}_likes_list",
         parameters=[
-            OpenApiParameter(field, str, description=f"{field} uuid: who liked it"),
+            OpenApiParameter(field, OpenApiTypes.UUID, description=f"{field} uuid: who liked it"),
             OpenApiParameter("handle", str, description=f"a user: the {field}s they liked"),
+            OpenApiParameter("cursor", str, description="`next` of the previous page."),
         ],
         responses={
             200: PolymorphicProxySerializer(
                 component_name=f"{field.capitalize()}LikeListPage",
                 serializers=[cursor_page_of(UserSerializer), cursor_page_of(item)],
                 resource_type_field_name=None,
-            )
+            ),
+            404: error_response(f"No such {field} (or not visible to me), or no such user."),
         },
     )
 
