@@ -19,15 +19,13 @@ from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
 from tangerine.core.bodylimit import BodyLimitMiddleware  # noqa: E402
 from tangerine.core.sockets import LifespanShutdown, TrackedWebSockets  # noqa: E402
 from tangerine.core.tasks import start_periodic  # noqa: E402
-from tangerine.integrations.milvus import mirror_load_in_background  # noqa: E402
+from tangerine.search import startup as search_startup  # noqa: E402
 from tangerine.search.sweep import request_repair  # noqa: E402
-from tangerine.search.tokenize import warm_in_background  # noqa: E402
 
-# The Korean tokenizer takes seconds to load: load it now, off the request path.
-if settings.SEARCH_WARM_AT_START:
-    warm_in_background()
-    # The in-process vector copy (SEARCH_VECTOR_MIRROR) loads before the first search needs it.
-    mirror_load_in_background()
+# With SEARCH_WARM_AT_START, off the request path: the Korean tokenizer (seconds to load), the
+# in-process vector copy (SEARCH_VECTOR_MIRROR) and keyword postings copy (SEARCH_POSTINGS_CACHE),
+# so the first searches after a deploy do not fall back to Milvus and SQL.
+search_startup.start()
 # Items whose index jobs died with the previous process get their vectors back (background).
 request_repair()
 # Thread job backend: periodic sweeps (stuck and orphaned images) run in this process.

@@ -331,6 +331,18 @@ def mirror_load_in_background() -> None:
         _mirror_loader.start()
 
 
+def mirror_status() -> dict[str, object]:
+    """Whether searches can read the in-process copy (readiness probe): ``enabled``,
+    ``loaded`` (from the configured store), ``loading`` and the number of ``rows``."""
+    loader = _mirror_loader
+    return {
+        "enabled": mirror_enabled(),
+        "loaded": _mirror.loaded and _mirror.source == _source(),
+        "loading": loader is not None and loader.is_alive(),
+        "rows": _mirror.count() if _mirror.loaded else 0,
+    }
+
+
 def mirror_load() -> int:
     """Read every row into the in-process copy (holding the write lock, so no write slips
     between the snapshot and the copy); returns the number of rows."""

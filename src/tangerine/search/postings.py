@@ -5,8 +5,10 @@ milliseconds for a query with common or expanded terms on a loaded machine (benc
 README.md, "Round 3"); the same sums over numpy arrays held in memory take a few. The
 database stays the store of record; this copy follows it:
 
-- **Load**: in a background thread on first use (or with ``SEARCH_WARM_AT_START``); until it is
-  loaded, search scores in SQL. Every ``RELOAD_SECONDS`` it is rebuilt in the background (which
+- **Load**: in a background thread when a served process starts (``load_at_start``, through
+  ``search/startup.py`` from ``config/asgi.py``, with ``SEARCH_WARM_AT_START``), else on first
+  use; until it is loaded, search scores in SQL. ``status()`` says whether it is loaded (the
+  readiness probe reports it). Every ``RELOAD_SECONDS`` it is rebuilt in the background (which
   also drops items removed by other processes, see below).
 - **Before every use, in the request's own connection** (so a request sees exactly what its
   transaction sees, writes of other processes included): one query reads the highest posting id
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from tangerine.search.models import SearchDocument, SearchPosting
@@ -109,6 +111,7 @@ class _State:
     checkpoints: deque[tuple[float, int]] = field(default_factory=deque)
     # (kind, object_id) -> highest posting id already read for that document
     seen: dict[tuple[str, int], int] = field(default_factory=dict)
+    postings: int = 0  # read by the load
 
 
 _lock = threading.RLock()
@@ -155,6 +158,7 @@ def _load() -> _State:
             t: (np.asarray(s, dtype=np.int32), np.asarray(f, dtype=np.float64))
             for t, (s, f) in grouped.items()
         }
+    state.postings = sum(len(s) for k in state.kinds.values() for s, _ in k.terms.values())
     state.top_id = state_top = int(top)
     state.checkpoints.append((time.monotonic(), state_top))
     state.loaded_at = time.monotonic()
@@ -171,10 +175,7 @@ def load_now(*, unless_newer_than: float | None = None) -> None:
         newer = _state is not None and _state.loaded_at > (unless_newer_than or math.inf)
         if not newer:
             _state = state
-    logger.info(
-        "Loaded %d keyword postings into the in-process copy",
-        sum(len(s) for k in state.kinds.values() for s, _ in k.terms.values()),
-    )
+    logger.info("Loaded %d keyword postings into the in-process copy", state.postings)
 
 
 def load_in_background() -> None:
@@ -190,10 +191,33 @@ def load_in_background() -> None:
         except Exception:  # keep scoring in SQL
             logger.exception("Loading the keyword postings copy failed")
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection: the thread ends here
             _loading.clear()
 
     threading.Thread(target=run, name="search-postings-load", daemon=True).start()
+
+
+def load_at_start() -> None:
+    """Start loading the copy now, off the request path (a served process's start-up), so the
+    first searches after a deploy score in memory instead of in SQL."""
+    if enabled():
+        load_in_background()
+
+
+def status() -> dict[str, object]:
+    """Whether the copy is on and loaded (readiness probe): ``loaded``, ``loading``,
+    ``documents``, ``postings`` (as read by the last load) and ``age_seconds`` of that load."""
+    with _lock:
+        state = _state
+        documents = sum(len(k.slot_of) for k in state.kinds.values()) if state else 0
+    return {
+        "enabled": enabled(),
+        "loaded": state is not None,
+        "loading": _loading.is_set(),
+        "documents": documents,
+        "postings": state.postings if state else 0,
+        "age_seconds": round(time.monotonic() - state.loaded_at, 1) if state else None,
+    }
 
 
 def _sync(state: _State) -> bool:
