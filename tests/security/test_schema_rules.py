@@ -501,3 +501,36 @@ def test_google_sign_in_when_not_configured_is_a_documented_400(
     response = anon.post("/api/accounts/google/login/", {"id_token": "abc"}, format="json")
     assert response.status_code == 401  # not a JWT: refused before any call to Google
     assert documented(name, 401)
+
+
+def test_a_likes_page_matches_its_schema_empty_or_not(
+    anon: APIClient,
+    alice: User,
+    bob: User,
+    as_user: Callable[[User], APIClient],
+    make_post: Callable[..., Any],
+) -> None:
+    """An empty page was valid under both pages of a oneOf (ST108): one page shape now, its
+    items users or posts, each matching exactly one of them."""
+    from openapi_schema_validator import OAS30Validator
+
+    page = operation("GET /api/likes/post-likes/")["responses"]["200"]["content"]
+    page_schema = page["application/json"]["schema"]
+
+    def conforms(value: Any) -> bool:
+        document = {**page_schema, "components": schema()["components"]}
+        return bool(OAS30Validator(document).is_valid(value))
+
+    empty = anon.get("/api/likes/post-likes/", {"handle": alice.handle})
+    assert empty.status_code == 200 and empty.json()["results"] == []
+    assert conforms(empty.json())
+    post = make_post(alice)
+    liked = as_user(bob).post("/api/likes/post-likes/", {"post": str(post.uuid)}, format="json")
+    assert liked.status_code == 200
+    users = anon.get("/api/likes/post-likes/", {"post": str(post.uuid)}).json()
+    assert [u["handle"] for u in users["results"]] == [bob.handle]
+    posts = anon.get("/api/likes/post-likes/", {"handle": bob.handle}).json()
+    assert [p["uuid"] for p in posts["results"]] == [str(post.uuid)]
+    assert conforms(users) and conforms(posts)
+    # An item that is neither a user nor a post does not conform.
+    assert not conforms({**posts, "results": [{"uuid": str(post.uuid)}]})

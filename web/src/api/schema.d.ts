@@ -1640,7 +1640,14 @@ export interface components {
             /** Format: uuid */
             comment: string;
         };
-        CommentLikeListPage: components["schemas"]["CursorUserPage"] | components["schemas"]["CursorCommentPage"];
+        CommentLikeListItem: components["schemas"]["User"] | components["schemas"]["Comment"];
+        CommentLikeListPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["CommentLikeListItem"][];
+        };
         /**
          * @description * `image/jpeg` - image/jpeg
          *     * `image/png` - image/png
@@ -1665,33 +1672,12 @@ export interface components {
          * @enum {string}
          */
         CurrencyEnum: "KRW" | "USD" | "EUR" | "JPY" | "CNY" | "GBP" | "HKD" | "TWD" | "SGD" | "AUD" | "CAD" | "VND" | "THB";
-        CursorCommentPage: {
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            results: components["schemas"]["Comment"][];
-        };
-        CursorPostPage: {
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            results: components["schemas"]["Post"][];
-        };
         CursorProductPage: {
             /** Format: uri */
             next: string | null;
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["Product"][];
-        };
-        CursorReplyPage: {
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            results: components["schemas"]["Reply"][];
         };
         CursorUserPage: {
             /** Format: uri */
@@ -2521,7 +2507,14 @@ export interface components {
             /** Format: uuid */
             post: string;
         };
-        PostLikeListPage: components["schemas"]["CursorUserPage"] | components["schemas"]["CursorPostPage"];
+        PostLikeListItem: components["schemas"]["User"] | components["schemas"]["Post"];
+        PostLikeListPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["PostLikeListItem"][];
+        };
         PostSearchSection: {
             count: number;
             page: number;
@@ -2867,7 +2860,14 @@ export interface components {
             /** Format: uuid */
             reply: string;
         };
-        ReplyLikeListPage: components["schemas"]["CursorUserPage"] | components["schemas"]["CursorReplyPage"];
+        ReplyLikeListItem: components["schemas"]["User"] | components["schemas"]["Reply"];
+        ReplyLikeListPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ReplyLikeListItem"][];
+        };
         /** @description The contract shape: what the reporter gets back when filing. */
         Report: {
             /** Format: uuid */

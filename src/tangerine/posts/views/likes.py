@@ -6,7 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,7 +22,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.accounts.serializers import UserSerializer
-from tangerine.core.pagination import NewestFirstCursorPagination, cursor_page_of
+from tangerine.core.pagination import NewestFirstCursorPagination
 from tangerine.core.schema import error_response
 from tangerine.posts import selectors, services
 from tangerine.posts.serializers import (
@@ -126,10 +131,20 @@ def _list_schema(field: str, item: type[serializers.Serializer[Any]]) -> Any:
             OpenApiParameter("cursor", str, description="`next` of the previous page."),
         ],
         responses={
-            200: PolymorphicProxySerializer(
-                component_name=f"{field.capitalize()}LikeListPage",
-                serializers=[cursor_page_of(UserSerializer), cursor_page_of(item)],
-                resource_type_field_name=None,
+            # One page shape; its items are users (?<target>=) or the user's liked items
+            # (?handle=). Not oneOf of two pages: an empty page would match both.
+            200: inline_serializer(
+                name=f"{field.capitalize()}LikeListPage",
+                fields={
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": PolymorphicProxySerializer(
+                        component_name=f"{field.capitalize()}LikeListItem",
+                        serializers=[UserSerializer, item],
+                        resource_type_field_name=None,
+                        many=True,
+                    ),
+                },
             ),
             404: error_response(f"No such {field} (or not visible to me), or no such user."),
         },
