@@ -26,6 +26,7 @@ from rest_framework.utils.urls import replace_query_param
 from tangerine.accounts.authentication import JWTAuthentication
 from tangerine.accounts.models import User
 from tangerine.core import viewers
+from tangerine.core.pagination import CursorWindow
 from tangerine.images.serializers import variants_for
 from tangerine.notifications import selectors as notification_selectors
 from tangerine.posts import selectors as post_selectors
@@ -226,7 +227,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if viewer is None:
         return _unauthorized()
-    return _post_page(request, post_selectors.post_list_for_feed(viewer=viewer))
+    window = CursorWindow(ordering=("-created_at", "-id"), limit=PAGE_SIZE + 1)  # first page
+    return _post_page(request, post_selectors.post_list_for_feed(viewer=viewer, window=window))
 
 
 def latest(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,9 @@ For each database (one child process each, since Django is set up once per proce
 * the **slowest query of each endpoint** (every SELECT of one request run under
   ``EXPLAIN (ANALYZE, BUFFERS)`` three times; the highest median execution time), with its plan;
 * the **home-feed SQL per kind of viewer** (``u0`` follows no one, ``u1`` a few, ``u2``
-  hundreds): p50 execution time over ``--feed-rounds`` ``EXPLAIN ANALYZE`` runs and buffers.
+  hundreds): p50 execution time over ``--feed-rounds`` ``EXPLAIN ANALYZE`` runs and buffers,
+  for the first page as the API reads it (the paginator's ``CursorWindow``) and, interleaved
+  with it, without the window (the plan before the per-author read).
 
 Then ``bench/results/growth.json`` and, with ``--readme``, the results part of
 bench/growth/README.md (between its markers; the text around them is left alone).
@@ -43,6 +45,7 @@ README = ROOT / "bench" / "growth" / "README.md"
 START, END = "<!-- growth:start (bench/growth/run.py --readme) -->", "<!-- growth:end -->"
 _EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
 _PLANNING = re.compile(r"Planning Time: ([\d.]+) ms")
+_BUFFERS = re.compile(r"Buffers: shared hit=(\d+)(?: read=(\d+))?")
 
 
 def sizes_for(posts: int) -> list[str]:
@@ -71,6 +74,7 @@ def measure_one(db_url: str, n: int, feed_rounds: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from tangerine.accounts.models import User
+    from tangerine.core.pagination import CursorWindow
     from tangerine.posts import selectors
     from tangerine.posts.models import Post
 
@@ -140,23 +144,42 @@ def measure_one(db_url: str, n: int, feed_rounds: int) -> dict[str, Any]:
             flush=True,
         )
     feed_sql: dict[str, Any] = {}
+    # The first page as the API reads it (with the paginator's window) and, interleaved run by
+    # run, without a window (the plan before the per-author read): a same-run ratio.
+    window = CursorWindow(ordering=("-created_at", "-id"), limit=21)
     for label in ("none", "few", "many"):
         user = User.objects.get(handle={"none": "u0", "few": "u1", "many": "u2"}[label])
-        sql, params = selectors.post_list_for_feed(viewer=user)[:21].query.sql_with_params()
-        with connection.cursor() as cursor:
-            _explain(cursor, sql, params)
-            runs = [_explain(cursor, sql, params) for _ in range(feed_rounds)]
-        buffers = re.search(r"Buffers: shared hit=(\d+)(?: read=(\d+))?", runs[-1][2])
-        feed_sql[label] = {
-            "following": user.following_count,
-            "p50_ms": round(statistics.median(r[0] for r in runs), 3),
-            "max_ms": round(max(r[0] for r in runs), 3),
-            "planning_p50_ms": round(statistics.median(r[1] for r in runs), 3),
-            "buffers": int(buffers.group(1)) + int(buffers.group(2) or 0) if buffers else None,
-            "plan": runs[-1][2],
+        plans = {
+            "windowed": selectors.post_list_for_feed(viewer=user, window=window),
+            "unwindowed": selectors.post_list_for_feed(viewer=user),
         }
-        p50 = feed_sql[label]["p50_ms"]
-        print(f"feed SQL {label:5} following {user.following_count:4}: {p50} ms", flush=True)
+        runs: dict[str, list[tuple[float, float, str]]] = {name: [] for name in plans}
+        with connection.cursor() as cursor:
+            for _ in range(feed_rounds + 1):  # the first round warms up
+                for name, qs in plans.items():
+                    sql, params = qs[:21].query.sql_with_params()
+                    runs[name].append(_explain(cursor, sql, params))
+        row: dict[str, Any] = {"following": user.following_count}
+        for name, measured in runs.items():
+            measured = measured[1:]
+            buffers = _BUFFERS.search(measured[-1][2])
+            prefix = "" if name == "windowed" else "unwindowed_"
+            row |= {
+                f"{prefix}p50_ms": round(statistics.median(r[0] for r in measured), 3),
+                f"{prefix}max_ms": round(max(r[0] for r in measured), 3),
+                f"{prefix}planning_p50_ms": round(statistics.median(r[1] for r in measured), 3),
+                f"{prefix}buffers": (
+                    int(buffers.group(1)) + int(buffers.group(2) or 0) if buffers else None
+                ),
+                f"{prefix}plan": measured[-1][2],
+            }
+        feed_sql[label] = row
+        print(
+            f"feed SQL {label:5} following {user.following_count:4}: {row['p50_ms']} ms"
+            f" ({row['buffers']} buffers); without a window {row['unwindowed_p50_ms']} ms"
+            f" ({row['unwindowed_buffers']} buffers)",
+            flush=True,
+        )
     return {
         "posts": Post.objects.count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -200,17 +223,23 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Home-feed SQL per kind of viewer (`EXPLAIN ANALYZE` execution time, p50 of "
-        f"{result['feed_rounds']} runs; goal ≤ 2 ms at 200k posts):",
+        "Home-feed SQL per kind of viewer, first page as the API reads it (`EXPLAIN ANALYZE` "
+        f"execution time, p50 of {result['feed_rounds']} runs; goal ≤ 2 ms at 200k posts), and "
+        "interleaved with it the same page without the paginator's window (the plan before the "
+        "per-author read):",
         "",
-        f"| viewer | following | p50 ms {s} | p50 ms {b} | max ms {b} | buffers {s} / {b} |",
-        "|---|---:|---:|---:|---:|---|",
+        f"| viewer | following | p50 ms {s} | p50 ms {b} | max ms {b} | buffers {s} / {b} "
+        f"| without window: p50 ms {b} | buffers {b} | **without / with {b}** |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for label, row in big["feed_sql"].items():
         old = small["feed_sql"][label]
+        before = row.get("unwindowed_p50_ms")
+        ratio = before / row["p50_ms"] if before and row["p50_ms"] else None
         lines.append(
             f"| {label} | {row['following']} | {_fmt(old['p50_ms'])} | **{_fmt(row['p50_ms'])}** "
-            f"| {_fmt(row['max_ms'])} | {old['buffers']} / {row['buffers']} |"
+            f"| {_fmt(row['max_ms'])} | {old['buffers']} / {row['buffers']} | {_fmt(before)} "
+            f"| {_fmt(row.get('unwindowed_buffers'))} | **{_fmt(ratio)}** |"
         )
     lines += ["", f"Slowest query of each endpoint at {b} posts, `EXPLAIN (ANALYZE, BUFFERS)`:", ""]
     for name, row in big["endpoints"].items():

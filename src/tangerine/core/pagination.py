@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
@@ -80,6 +81,49 @@ class OldestFirstCursorPagination(CursorPagination):
     arrive at the end, so a reader scrolling down meets them last without skipping any."""
 
     ordering = ("created_at", "id")
+
+
+@dataclass(frozen=True)
+class CursorWindow:
+    """The rows a cursor page will read, known before the query is built: ordered by
+    ``ordering`` (the paginator's, reversed for a backwards cursor), filtered by ``bound`` (the
+    cursor's position on the first ordering field, strict; empty on a first page), at most
+    ``limit`` of them (the cursor's offset + page size + 1).
+
+    A selector that cannot let the database stop early through the outer query (the feed's
+    per-author top rows) builds its inner reads from this; the paginator still filters and
+    slices the outer query itself, so the page is exactly the one it would be without it."""
+
+    ordering: tuple[str, ...]
+    limit: int
+    bound: dict[str, Any] = field(default_factory=dict)
+
+
+class WindowedCursorPagination(NewestFirstCursorPagination):
+    """``NewestFirstCursorPagination`` that also tells the view, before it builds its queryset,
+    which rows the page will read (``window``)."""
+
+    def window(self, request: Request) -> CursorWindow:
+        """The page's ``CursorWindow``, by DRF's own rules (``paginate_queryset``); an invalid
+        cursor is the same 404 as there."""
+        ordering = tuple(self.ordering)
+        page_size = self.get_page_size(request)
+        cursor = self.decode_cursor(request)
+        offset, reverse, position = cursor if cursor is not None else (0, False, None)
+        bound: dict[str, Any] = {}
+        if position is not None:
+            first = ordering[0]
+            lookup = "lt" if reverse != first.startswith("-") else "gt"
+            bound = {f"{first.lstrip('-')}__{lookup}": position}
+        return CursorWindow(
+            ordering=tuple(_reversed(o) for o in ordering) if reverse else ordering,
+            limit=offset + page_size + 1,
+            bound=bound,
+        )
+
+
+def _reversed(order: str) -> str:
+    return order[1:] if order.startswith("-") else f"-{order}"
 
 
 _page_serializers: dict[str, type[serializers.Serializer[Any]]] = {}

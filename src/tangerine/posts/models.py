@@ -85,6 +85,14 @@ class Post(BaseModel):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="post_latest"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_latest"),
+            # The home feed's per-author read (``selectors._feed_author_tops``): an author's
+            # newest posts everyone may see, in order, straight off the index (index-only on
+            # PostgreSQL, so it stops after a page's worth of rows for each author).
+            models.Index(
+                fields=["author", "-created_at", "-id"],
+                condition=models.Q(status="published", hidden_at__isnull=True),
+                name="post_author_published",
+            ),
         ]
 
     def __str__(self) -> str:

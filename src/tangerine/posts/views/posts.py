@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import viewers
-from tangerine.core.pagination import NewestFirstCursorPagination
+from tangerine.core.pagination import NewestFirstCursorPagination, WindowedCursorPagination
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Post
 from tangerine.posts.serializers import PostSerializer, PostWriteSerializer, TrendingTagSerializer
@@ -202,6 +202,10 @@ class TrendingTagsView(APIView):
 
 class PostFeedView(_PostListView):
     permission_classes = [IsAuthenticated]
+    pagination_class = WindowedCursorPagination
 
     def get_queryset(self) -> Any:
-        return selectors.post_list_for_feed(viewer=request_user(self.request))
+        # The page's window goes to the selector, which reads a few followees' posts author by
+        # author inside it (the cursor's bound and limit are needed inside that subquery).
+        window = cast(WindowedCursorPagination, self.paginator).window(self.request)
+        return selectors.post_list_for_feed(viewer=request_user(self.request), window=window)
