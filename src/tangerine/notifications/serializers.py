@@ -8,6 +8,7 @@ from rest_framework import serializers
 from tangerine.accounts.serializers import UserBriefSerializer
 from tangerine.core.schema import StrictBooleanField
 from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, TargetType
+from tangerine.notifications.selectors import UNREAD_COUNT_MAX
 
 MARK_READ_MAX_UUIDS = 100
 
@@ -101,17 +102,27 @@ class _Row:
         self.actor = actor
 
 
+UNREAD_COUNT_HELP = (
+    f"My unread notifications, counted up to {UNREAD_COUNT_MAX}: {UNREAD_COUNT_MAX} means "
+    f'{UNREAD_COUNT_MAX} or more (shown as "99+").'
+)
+
+
 class NotificationPageSerializer(serializers.Serializer[dict[str, Any]]):
     """Schema only: a cursor page plus the recipient's unread count."""
 
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = NotificationSerializer(many=True)
-    unread_count = serializers.IntegerField(min_value=0)
+    unread_count = serializers.IntegerField(
+        min_value=0, max_value=UNREAD_COUNT_MAX, help_text=UNREAD_COUNT_HELP
+    )
 
 
 class UnreadCountSerializer(serializers.Serializer[dict[str, Any]]):
-    unread_count = serializers.IntegerField(min_value=0)
+    unread_count = serializers.IntegerField(
+        min_value=0, max_value=UNREAD_COUNT_MAX, help_text=UNREAD_COUNT_HELP
+    )
 
 
 class MarkReadSerializer(serializers.Serializer[dict[str, Any]]):

@@ -2058,6 +2058,7 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["Notification"][];
+            /** @description My unread notifications, counted up to 100: 100 means 100 or more (shown as "99+"). */
             unread_count: number;
         };
         /** @description Each kind on (true) or off (false); a PATCH sends only the kinds it changes. An unknown kind is a 400 naming it; `warning` and `content_hidden` (moderation notices) cannot be turned off. */
@@ -3258,6 +3259,7 @@ export interface components {
             post_count: number;
         };
         UnreadCount: {
+            /** @description My unread notifications, counted up to 100: 100 means 100 or more (shown as "99+"). */
             unread_count: number;
         };
         UploadGrant: {
