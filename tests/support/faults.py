@@ -270,8 +270,10 @@ class Client:
 
         With ``deadline``, a page that answers 503 (Retry-After: a lost or missing database
         connection), or no answer at all, is asked again until then."""
+        # 100 a page, the most the API gives, as the web app asks (stores/chat/catch-up.ts).
         url: str | None = (
-            f"{self.server.base}/api/chats/rooms/{self.room}/messages/?after_seq={self.held()}"
+            f"{self.server.base}/api/chats/rooms/{self.room}/messages/"
+            f"?after_seq={self.held()}&page_size=100"
         )
         got: list[dict[str, Any]] = []
         while url:
