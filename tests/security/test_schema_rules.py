@@ -359,6 +359,19 @@ def test_a_preference_is_json_true_or_false_only(
     assert valid(body(name), {"post_like": False})
 
 
+@pytest.mark.parametrize("lenient", [False, 0, 12345])
+def test_marking_read_takes_uuid_strings_only(
+    alice: User, as_user: Callable[[User], APIClient], lenient: Any
+) -> None:
+    name, path = "POST /api/notifications/read/", "/api/notifications/read/"
+    response = as_user(alice).post(path, {"uuids": [lenient]}, format="json")
+    assert response.status_code == 400, response.content
+    assert "uuids" in response.json()["fields"]
+    assert not valid(body(name), {"uuids": [lenient]})
+    data = {"uuids": [str(uuid.uuid4())]}
+    assert as_user(alice).post(path, data, format="json").status_code == 200
+
+
 @pytest.mark.parametrize("lenient", [0, 1, "true"])
 def test_marking_all_read_takes_json_true_only(
     alice: User, as_user: Callable[[User], APIClient], lenient: Any
@@ -534,3 +547,18 @@ def test_a_likes_page_matches_its_schema_empty_or_not(
     assert conforms(users) and conforms(posts)
     # An item that is neither a user nor a post does not conform.
     assert not conforms({**posts, "results": [{"uuid": str(post.uuid)}]})
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/search/?q=x&", "/api/posts/recommend/?", "/api/products/recommend/?"]
+)
+@pytest.mark.parametrize("query", ["page", "page_size"])
+def test_a_blank_page_of_search_or_recommendations_is_400_and_schema_invalid(
+    anon: APIClient, path: str, query: str
+) -> None:
+    response = anon.get(f"{path}{query}=")
+    assert response.status_code == 400, response.content
+    assert query in response.json()["fields"]
+    name = "GET " + path.split("?", 1)[0]
+    assert not valid(parameter(name, query), "")
+    assert anon.get(f"{path}{query}=1").status_code == 200

@@ -14,9 +14,10 @@ serializers cannot say by themselves is said here:
 - ``NON_BLANK``: a query parameter that must hold something besides spaces.
 - ``refuse_nul`` (a post-processing hook): no string the server reads may hold NUL (it answers
   400), so every string parameter and request body string says so.
-- ``StrictBooleanField`` / ``StrictCharField``: JSON ``true``/``false`` and JSON strings only,
-  where DRF would take ``0``, ``"yes"`` or a number; ``query_data``: query parameters where a
-  blank value is a value (refused where the schema says so), not a missing parameter.
+- ``StrictBooleanField`` / ``StrictCharField`` / ``StrictUUIDField``: JSON ``true``/``false``,
+  JSON strings and uuid strings only, where DRF would take ``0``, ``"yes"`` or a number;
+  ``query_data``: query parameters where a blank value is a value (refused where the schema
+  says so), not a missing parameter.
 """
 
 from __future__ import annotations
@@ -74,6 +75,16 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return str(super().to_internal_value(data))
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A uuid in a JSON string. DRF's UUIDField also turns an integer (and ``false``, an int
+    in Python) into a uuid, which the schema (``format: uuid``) calls invalid."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
 
 
 def query_data(request: Any) -> dict[str, str]:

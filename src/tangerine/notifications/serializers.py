@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
-from tangerine.core.schema import StrictBooleanField
+from tangerine.core.schema import StrictBooleanField, StrictUUIDField
 from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, TargetType
 from tangerine.notifications.selectors import UNREAD_COUNT_MAX
 
@@ -129,7 +129,7 @@ class MarkReadSerializer(serializers.Serializer[dict[str, Any]]):
     """Exactly one of ``uuids`` (up to 100) or ``"all": true``."""
 
     uuids = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=StrictUUIDField(),  # a uuid string: DRF would take 0 or false as a uuid
         required=False,
         allow_empty=False,
         max_length=MARK_READ_MAX_UUIDS,

@@ -175,7 +175,7 @@ def _resolve_targets(
 def _recommendation_page(request: Request, select: Any, item_serializer: Any) -> Response:
     """A numbered page of recommendations: ``select(viewer, page, page_size)`` gives (items,
     count, personal, dense); the answer adds ``personal`` and ``degraded``."""
-    params = PageQuerySerializer(data=request.query_params)
+    params = PageQuerySerializer(data=query_data(request))
     params.is_valid(raise_exception=True)
     page, page_size = params.validated_data["page"], params.validated_data["page_size"]
     items, count, personal, dense = select(
@@ -219,7 +219,7 @@ _NOT_FOUND = inline_serializer(
 
 
 def _similar_response(request: Request, *, kind: str, uuid: str) -> Response:
-    params = PageQuerySerializer(data=request.query_params)
+    params = PageQuerySerializer(data=query_data(request))
     params.is_valid(raise_exception=True)
     page, page_size = params.validated_data["page"], params.validated_data["page_size"]
     result = selectors.similar_items(
