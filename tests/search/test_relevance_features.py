@@ -177,6 +177,9 @@ def test_equal_scores_are_ordered_by_kind_and_id_whatever_their_last_bits() -> N
     assert [(kind, i) for kind, i, _ in ranked] == [
         ("post", 3), ("post", 5), ("post", 7), ("product", 4), ("post", 2), ("product", 1),
     ]  # fmt: skip
+    # ... with equal scores, so a later stable sort by score (the merged list with users)
+    # keeps that order.
+    assert len({score for _, _, score in ranked[:4]}) == 1
     # A real difference still ranks (1e-6 of the best score is no tie).
     lexical["post"][1] = (3, 10.00001)
     ranked = joint_scores({}, lexical, dense_weight=0.6, noise=0.0)

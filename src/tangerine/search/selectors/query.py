@@ -73,7 +73,7 @@ REF_QUANTILE = 0.5
 EXPANSION_WEIGHT = 2.0
 # Users join the merged list only on a prefix or exact match of handle or name.
 TOP_USER_MIN_SCORE = 0.9
-# Fused scores equal to this many decimals are a tie (joint_scores).
+# Fused scores are rounded to this many decimals; equal ones are a tie (joint_scores).
 TIE_DIGITS = 9
 
 
@@ -198,16 +198,16 @@ def joint_scores(
                 if s > 0:
                     k_norm[(kind, object_id)] = s / best_kw
     w = dense_weight if d_norm else 0.0
+    # Scores are rounded to TIE_DIGITS decimals and ties go in kind and id order: BM25 summed in
+    # SQL gives documents with the same terms scores that differ in the last bit (the database
+    # adds each group's rows in its own order; the in-process copy adds them all alike), and
+    # those bits decided the order of equal items (2-3 of 20 first pages at 100k, bench/search/
+    # README.md "Round 4"). Rounded, equal items keep this order through later stable sorts.
     fused = [
-        (key, w * d_norm.get(key, 0.0) + (1.0 - w) * k_norm.get(key, 0.0))
+        (key, round(w * d_norm.get(key, 0.0) + (1.0 - w) * k_norm.get(key, 0.0), TIE_DIGITS))
         for key in {*d_norm, *k_norm}
     ]
-    # Ties in kind and id order. Scores are compared to TIE_DIGITS decimals: BM25 summed in SQL
-    # gives documents with the same terms scores that differ in the last bit (the database adds
-    # each group's rows in its own order; the in-process copy adds them all alike), and those
-    # bits decided the order of equal items (2-3 of 20 first pages at 100k, bench/search/
-    # README.md "Round 4").
-    fused.sort(key=lambda kv: (-round(kv[1], TIE_DIGITS), kv[0]))
+    fused.sort(key=lambda kv: (-kv[1], kv[0]))
     return [(kind, object_id, score) for (kind, object_id), score in fused]
 
 
