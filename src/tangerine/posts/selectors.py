@@ -186,48 +186,75 @@ def post_list_for_feed(*, viewer: User, window: CursorWindow | None = None) -> Q
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
 
 
-_FEED_AUTHOR = '"_feed_authors"."author_id"'
+_FEED_AUTHOR = '"_feed_authors"."id"'
+
+
+def _feed_authors(viewer: User) -> QuerySet[User]:
+    """The followees and me whose posts the feed may show: the author rules of
+    ``Post.objects.visible_to`` (``accounts.visibility.filter_visible``: active and not
+    suspended unless the viewer is staff; no block either way) and the feed's mute."""
+    me = User.objects.filter(pk=viewer.pk).values("pk")
+    ids = Follow.objects.filter(follower=viewer).values("followee_id").union(me, all=True)
+    authors = User.objects.filter(pk__in=ids)
+    if not viewer.is_staff:
+        authors = authors.filter(is_active=True, suspended_at__isnull=True)
+    return authors.filter(
+        ~Exists(Block.objects.between(viewer, OuterRef("pk"))),
+        ~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+    )
 
 
 def _feed_author_tops(viewer: User, window: CursorWindow, using: str) -> RawSQL:
-    """``SELECT id``: for each followee and me, that author's first ``window.limit`` posts in
-    the window's order inside its bound, with the feed's per-row rules (published; not hidden,
-    unless the viewer is staff, as ``visible_to``).
+    """``SELECT id``: the window's first ``window.limit`` posts over the feed's authors
+    (``_feed_authors``), taken from each author's own first ``limit`` rows of the window with
+    the feed's rules on single posts (published; not hidden unless the viewer is staff, as
+    ``visible_to``).
 
-    The page is the first ``limit`` rows of the window over all of these authors, and each of
-    those is among its own author's first ``limit``, so the outer query (every visibility and
-    mute rule, the bound, the order and the slice, as before) picks the same page from this
-    set as from the whole table. The rules that drop a whole author (blocks, mutes, suspended
-    or inactive accounts) stay outside; a rule on single posts must be here as well.
+    Every row of the page is among its author's first ``limit`` rows of the window, so these
+    are exactly the rows the outer query (which keeps every visibility and mute rule, the
+    order and the slice, as before) would pick from the whole table; it then reads only them.
+    Both rule sets must stay equal to the outer query's: a rule missing here lets hidden rows
+    or excluded authors take places of the page (it comes back short), a rule here that the
+    outer query lacks drops rows (``tests/posts/test_feed_window.py`` walks both).
 
     PostgreSQL reads each author's rows with a ``LATERAL`` subquery, index-only off the
     partial index ``post_author_published`` (author, newest first; published, not hidden), and
-    stops at the limit: a few index pages per author, not every post of theirs and a sort
-    (staff, who see hidden posts, get the same rows by a slower plan). Other databases
-    (SQLite in tests) take the same inner query correlated in ``IN``.
+    stops at the limit: a few index pages per author, then one sort of at most authors x limit
+    small rows, and the page's posts by primary key (staff, who see hidden posts, get the same
+    rows by a slower plan). Other databases (SQLite in tests) take the same inner query
+    correlated in ``IN``.
     """
-    # Raw SQL below holds only quoted identifiers and Django's own compiled query; every value
-    # (viewer, bound) is a parameter.
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    # Raw SQL below holds only quoted identifiers and Django's own compiled queries; every
+    # value (viewer, bound) is a parameter.
     author = RawSQL(_FEED_AUTHOR, ())  # noqa: S611
     rows = Post.objects.filter(author_id=author, status=Post.Status.PUBLISHED)
     if not viewer.is_staff:
         rows = rows.filter(hidden_at__isnull=True)
-    tops = rows.filter(**window.bound).order_by(*window.ordering).values("id")[: window.limit]
-    inner, params = tops.query.get_compiler(using=using).as_sql()
-    qn = connections[using].ops.quote_name
-    followee, follower = (qn(f.field.column) for f in (Follow.followee, Follow.follower))
-    table = qn(Follow._meta.db_table)
-    authors = f"SELECT {followee} AS author_id FROM {table} WHERE {follower} = %s"  # noqa: S608
-    authors += " UNION ALL SELECT %s"
-    if connections[using].vendor == "postgresql":
-        sql = f'SELECT "_feed_tops"."id" FROM ({authors}) "_feed_authors" CROSS JOIN LATERAL'  # noqa: S608
-        sql += f' ({inner}) "_feed_tops"'
+    rows = rows.filter(**window.bound).order_by(*window.ordering)
+    authors, authors_params = _feed_authors(viewer).values("id").query.get_compiler(using).as_sql()
+    alias = '"_feed_tops"' if connection.vendor == "postgresql" else '"_feed_posts"'
+    column = {f.name: str(f.column) for f in Post._meta.concrete_fields}
+    order = ", ".join(
+        f"{alias}.{qn(column[o.lstrip('-')])}" + (" DESC" if o.startswith("-") else " ASC")
+        for o in window.ordering
+    )
+    if connection.vendor == "postgresql":
+        columns = [o.lstrip("-") for o in window.ordering]
+        tops = rows.values(*dict.fromkeys(["id", *columns]))[: window.limit]
+        inner, params = tops.query.get_compiler(using=using).as_sql()
+        sql = f'SELECT {alias}."id" FROM ({authors}) "_feed_authors" CROSS JOIN LATERAL'  # noqa: S608
+        sql += f" ({inner}) {alias}"
     else:
+        tops = rows.values("id")[: window.limit]
+        inner, params = tops.query.get_compiler(using=using).as_sql()
         post = qn(Post._meta.db_table)
-        sql = f'SELECT "_feed_posts"."id" FROM ({authors}) "_feed_authors" INNER JOIN {post}'  # noqa: S608
-        sql += f' "_feed_posts" ON "_feed_posts"."author_id" = {_FEED_AUTHOR}'
-        sql += f' WHERE "_feed_posts"."id" IN ({inner})'
-    return RawSQL(sql, (viewer.pk, viewer.pk, *params))  # noqa: S611
+        sql = f'SELECT {alias}."id" FROM ({authors}) "_feed_authors" INNER JOIN {post}'  # noqa: S608
+        sql += f" {alias} ON {alias}.{qn(Post.author.field.column)} = {_FEED_AUTHOR}"
+        sql += f' WHERE {alias}."id" IN ({inner})'
+    sql += f" ORDER BY {order} LIMIT {int(window.limit)}"
+    return RawSQL(sql, (*authors_params, *params))  # noqa: S611
 
 
 def tag_normalise_query(raw: str) -> str:
