@@ -317,6 +317,9 @@ def main(argv: list[str] | None = None) -> None:
         "feed_rounds": args.feed_rounds,
         "note": "in-process, one connection; plans and findings in bench/growth/README.md",
         "runs": runs,
+        # The results table of bench/README.md shows these (bench/report.py).
+        "load_average_before": runs[0]["load_average"][0],
+        "load_average_after": runs[-1]["load_average"][0],
     }
     summary = markdown(result).split("\nSlowest query")[0]
     result["output"] = summary
