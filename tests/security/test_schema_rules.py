@@ -562,3 +562,39 @@ def test_a_blank_page_of_search_or_recommendations_is_400_and_schema_invalid(
     name = "GET " + path.split("?", 1)[0]
     assert not valid(parameter(name, query), "")
     assert anon.get(f"{path}{query}=1").status_code == 200
+
+
+# Characters where ECMA's \\s (schemathesis' validator, jsonschema_rs) and Python's str.strip()
+# (DRF's trimming) disagree, and plain ones.
+_EDGE_TEXT = ["\x1e", "\x1c\x1f", "\x85", " \u3000 ", "\ufeff", "a", " 감 "]
+
+
+def _ecma_valid(fragment: dict[str, Any], value: Any) -> bool:
+    import jsonschema_rs
+
+    document = {**fragment, "components": schema()["components"]}
+    return bool(jsonschema_rs.Draft4Validator(document).is_valid(value))
+
+
+@pytest.mark.parametrize("text", _EDGE_TEXT)
+def test_blank_means_what_python_strips_in_the_schema_too(
+    alice: User, as_user: Callable[[User], APIClient], text: str
+) -> None:
+    accepted = bool(text.strip())
+    q = parameter("GET /api/accounts/search/", "q")
+    assert valid(q, text) is accepted and _ecma_valid(q, text) is accepted
+    answer = as_user(alice).get("/api/accounts/search/", {"q": text})
+    assert (answer.status_code == 200) is accepted, answer.content
+    search_q = parameter("GET /api/search/", "q")
+    assert valid(search_q, text) is accepted and _ecma_valid(search_q, text) is accepted
+    from tangerine.search.serializers import SearchQuerySerializer
+
+    kinds, only_spaces = f"{text},post{text}", not accepted  # spaces around a kind are trimmed
+    type_ = parameter("GET /api/search/", "type")
+    assert valid(type_, kinds) is only_spaces and _ecma_valid(type_, kinds) is only_spaces
+    assert SearchQuerySerializer(data={"q": "x", "type": kinds}).is_valid() is only_spaces
+    grant = {"filename": text, "content_type": "image/jpeg", "size": 100}
+    name = "POST /api/images/presigned/"
+    assert valid(body(name), grant) is accepted and _ecma_valid(body(name), grant) is accepted
+    answer = as_user(alice).post("/api/images/presigned/", grant, format="json")
+    assert (answer.status_code == 201) is accepted, answer.content

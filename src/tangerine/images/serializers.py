@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tangerine.core.schema import StrictCharField
+from tangerine.core.schema import NOT_BLANK, StrictCharField
 from tangerine.images.models import Image
 from tangerine.images.services import ALLOWED_CONTENT_TYPES, FILENAME_MAX_LENGTH
 from tangerine.integrations.storage import image_storage
@@ -95,7 +95,9 @@ class ImageSerializer(ImageRefSerializer):
 
 class UploadGrantInputSerializer(serializers.Serializer[dict[str, Any]]):
     # A JSON string (a number is a 400) with something besides spaces, as the service checks.
-    filename = StrictCharField(max_length=FILENAME_MAX_LENGTH, validators=[RegexValidator(r"\S")])
+    filename = StrictCharField(
+        max_length=FILENAME_MAX_LENGTH, validators=[RegexValidator(NOT_BLANK)]
+    )
     content_type = serializers.ChoiceField(
         choices=list(ALLOWED_CONTENT_TYPES),
         error_messages={

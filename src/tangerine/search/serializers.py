@@ -9,6 +9,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.core.schema import NOT_BLANK, SPACE
 from tangerine.images.serializers import ImageRefSerializer
 from tangerine.products.serializers import ProductSerializer
 from tangerine.search.selectors import KINDS, QUERY_MAX_LENGTH
@@ -20,14 +21,14 @@ PAGE_SIZE_MAX = 50
 
 # ``type``: comma-separated kinds, spaces and empty items aside, at least one (validate_type).
 _KIND = "(?:" + "|".join(KINDS) + ")"
-TYPE_PATTERN = rf"^[\s,]*{_KIND}(?:\s*,[\s,]*{_KIND})*[\s,]*$"
+TYPE_PATTERN = rf"^[{SPACE},]*{_KIND}(?:[{SPACE}]*,[{SPACE},]*{_KIND})*[{SPACE},]*$"
 
 
 class SearchQuerySerializer(serializers.Serializer[dict[str, Any]]):
     """Read from ``core.schema.query_data``: a blank ``?type=`` is a 400, not the default."""
 
     q = serializers.CharField(
-        max_length=QUERY_MAX_LENGTH, trim_whitespace=True, validators=[RegexValidator(r"\S")]
+        max_length=QUERY_MAX_LENGTH, trim_whitespace=True, validators=[RegexValidator(NOT_BLANK)]
     )
     type = serializers.CharField(
         required=False,
