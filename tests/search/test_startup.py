@@ -4,6 +4,7 @@ so. Management commands and the test suite load nothing (SEARCH_WARM_AT_START of
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.conf import settings as django_settings
 from tangerine.integrations import milvus
 from tangerine.search import postings, startup
 from tangerine.search.models import SearchDocument, SearchPosting
+from tangerine.search.selectors import expand
 from tests.support.servers import Server, server_database_url
 
 
@@ -122,3 +124,30 @@ def test_a_disabled_copy_is_not_loaded_at_start(settings, monkeypatch):
     postings.load_at_start()
     assert started == []
     assert postings.status()["enabled"] is False
+
+
+@pytest.mark.django_db(transaction=True)  # settle closes its thread's connection, as it ends
+def test_settle_reads_the_vocabulary_waits_for_the_copies_then_freezes(
+    alice, make_post, settings, monkeypatch
+):
+    make_post(author=alice, title="겨울 코트", text="따뜻한 울 코트")
+    settings.SEARCH_POSTINGS_CACHE = True
+    settings.SEARCH_VECTOR_MIRROR = "off"
+    postings.forget()
+    expand.forget()
+    monkeypatch.setattr(startup, "_POLL", 0.01)
+    try:
+        # The postings copy is not loaded: settle waits its timeout, then freezes anyway.
+        assert startup.settle(timeout=0.1) is False
+        assert expand.tables().loaded_at > 0 and "코트" in expand.tables().df
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        postings.load_now()
+        started = time.monotonic()
+        assert startup.settle(timeout=30) is True  # loaded: no waiting
+        assert time.monotonic() - started < 5
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        postings.forget()
+        expand.forget()
