@@ -9,8 +9,10 @@ the old request path and the new one in turn (order alternating), so that the ma
 falls on both alike. The old path is the older commit's `search/selectors/query.py` and
 `integrations/vector_mirror.py` search, loaded from git beside the current modules (everything
 else is shared). Every cache a cold query would miss is cleared before each request: the query
-embedding LRU and the tokenizer's analysis cache. Prints p50/p99 per mode and request kind,
-the new/old ratios and the load average before and after.
+embedding LRU and the tokenizer's analysis cache. Before the timed requests the process settles
+as a served one does (search/startup.py: vocabulary read, long-lived objects frozen out of the
+garbage collector), for both paths alike. Prints p50/p99 per mode and request kind, the new/old
+ratios and the load average before and after.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from tangerine.integrations import embeddings, milvus
-from tangerine.search import postings
+from tangerine.search import postings, startup
 from tangerine.search import tokenize as tokenize_module
 
 
@@ -62,6 +64,9 @@ def main() -> None:
             t0 = time.perf_counter()
             postings.load_now()
             print(f"loaded the keyword postings copy in {time.perf_counter() - t0:.1f} s")
+        # As a served process does once its copies are loaded (search/startup.py): the
+        # vocabulary read, then the long-lived objects frozen out of the garbage collector.
+        startup.settle(timeout=0)
         client = APIClient()
         for q in queries[:6]:  # warm-up: model, Kiwi, vocabulary, both code paths
             for mode in ("old", "new"):
