@@ -276,3 +276,19 @@ def test_a_bad_cursor_or_page_size_is_refused(
     assert client.get("/api/posts/feed/?cursor=bz14").status_code == 404  # "o=x"
     assert client.get("/api/posts/feed/?page_size=0").status_code == 400
     assert APIClient().get("/api/posts/feed/").status_code == 401
+
+
+def test_viewers_sharing_a_compiled_shape_each_get_their_own_feed(
+    world: dict[str, User],
+) -> None:
+    """The per-author read's SQL is built once per shape and filled in per viewer and cursor:
+    one viewer's page never leaks into another's, staff or not, first page or later."""
+    later = {"created_at__lt": str(timezone.now() - timedelta(days=1, hours=12))}
+    for bound in ({}, later):
+        window = CursorWindow(ordering=NEWEST_FIRST, limit=6, bound=bound)
+        for kind in ("one", "few", "many", "staff", "one"):
+            viewer = world[kind]
+            page = selectors.post_list_for_feed(viewer=viewer, window=window).filter(**bound)
+            expected = selectors.post_list_for_feed(viewer=viewer).filter(**bound)
+            assert [p.pk for p in page[:6]] == [p.pk for p in expected[:6]], (kind, bound)
+            assert len(list(page)) == min(6, expected.count()) > 0
