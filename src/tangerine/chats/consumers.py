@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -276,8 +277,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._dispatch_now(message)
 
     async def _dispatch_now(self, message: Any) -> None:
+        # channels' AsyncConsumer.dispatch would first run close_old_connections on the one
+        # thread channels shares between every consumer of the process, for every event and
+        # frame: 10 thread hops per message in a room of 10, queued behind that thread's
+        # database calls (py-spy on bench/chat: over half the event loop's busy time). Every
+        # database call of this consumer goes through ``_db`` (database_sync_to_async), which
+        # closes old connections before and after itself, so the handler is called directly.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
         with request_id_as(message.get("request_id")):
-            await super().dispatch(message)
+            await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.user is None or self.closing:

@@ -157,9 +157,9 @@ def _product_room_rejoin(*, room: Room, users: list[User]) -> None:
         [Membership(room=room, user=user, last_read_seq=room.last_seq) for user in back]
     )
     Room.objects.filter(pk=room.pk).update(updated_at=timezone.now())
+    events.publish_members_changed(room_uuid=room.uuid, joined=back)  # first: see room_invite
     for user in back:
         events.publish_room_joined(user_uuid=user.uuid, room_uuid=room.uuid)
-    events.publish_members_changed(room_uuid=room.uuid, joined=back)
 
 
 def _room_lock_for_member(
@@ -209,9 +209,11 @@ def room_invite(*, inviter: User, room_uuid: object, handles: list[str]) -> list
         [Membership(room=room, user=user, last_read_seq=room.last_seq) for user in newcomers]
     )
     Room.objects.filter(pk=room.pk).update(updated_at=timezone.now())
+    # The room hears of the newcomers before they join its group: a newcomer's sockets get
+    # their own "room.joined" only, never a "room.members" naming themselves (a race before).
+    events.publish_members_changed(room_uuid=room.uuid, joined=newcomers)
     for user in newcomers:
         events.publish_room_joined(user_uuid=user.uuid, room_uuid=room.uuid)
-    events.publish_members_changed(room_uuid=room.uuid, joined=newcomers)
     return newcomers
 
 
