@@ -15,9 +15,10 @@ MAX_PAGE_SIZE = 100
 
 def page_size_from(request: Request, *, default: int, maximum: int = MAX_PAGE_SIZE) -> int:
     """``?page_size=``: the default when absent, at most ``maximum``; a 400 naming the
-    parameter when it is not a whole number of at least 1 (DRF ignored it silently)."""
+    parameter when it is not a whole number of at least 1, blank included (DRF ignored it
+    silently, and read a blank one as absent, while the schema says integer)."""
     raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         size = int(raw)
@@ -70,6 +71,23 @@ class PageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    last_page_strings = ()  # DRF's "last": not an integer, as the schema says a page is
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        """``?page=``: DRF reads a blank one as page 1, while the schema says integer (at
+        least 1): a blank page is a 400 naming the parameter. Other values stay DRF's (a page
+        that is not a number, ``last`` included, or past the end is its 404)."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise exceptions.ValidationError({"page": ["Enter a whole number of at least 1."]})
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter.get("name") == self.page_query_param:
+                parameter["schema"] = {**parameter.get("schema", {}), "minimum": 1}
+        return parameters
 
 
 class NewestFirstCursorPagination(CursorPagination):

@@ -11,7 +11,10 @@ serializers cannot say by themselves is said here:
   (``minProperties``, ``oneOf`` of required sets, ``minItems``), added to the operation's
   request body by the ``apply_body_rules`` post-processing hook.
 - ``error_response(...)``: an extra error answer of an operation (the shared ``Error`` body).
-- ``NON_BLANK``: a query parameter that must hold something besides spaces.
+- ``NON_BLANK``: a query parameter that must hold something besides spaces;
+  ``NonBlankCharField``: the same for required body text (DRF trims it).
+- E-mails in requests carry ``EMAIL_PATTERN`` (Django's top-level domain rule), http(s) links
+  ``HTTP_URL_PATTERN`` (the scheme and Django's 253-character host limit).
 - ``refuse_nul`` (a post-processing hook): no string the server reads may hold NUL (it answers
   400), so every string parameter and request body string says so.
 - ``StrictBooleanField`` / ``StrictCharField`` / ``StrictUUIDField``: JSON ``true``/``false``,
@@ -30,8 +33,18 @@ from rest_framework import serializers
 
 from tangerine.core.validators import validate_http_url
 
-# The scheme check of validate_http_url, as a pattern (any case: urlsplit lowers the scheme).
-HTTP_URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://"
+# The scheme check of validate_http_url, as a pattern (any case: urlsplit lowers the scheme),
+# and Django's URLValidator's limit on the host: at most 253 characters (RFC 1034), here on the
+# whole authority up to the first / ? or # (``format: uri`` allows any length, so a link with a
+# 1,000-character host was schema-valid and a 400).
+HTTP_URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]{1,253}(?:[/?#]|$)"
+# Django's EmailValidator (every EmailField) wants a top-level domain of 2-63 letters (any
+# letter from U+00A1 on counts; not starting or ending with "-") or a punycode one; ``format:
+# email`` allows "0@0.a". Its "localhost" domain is left out: no address of ours has it.
+_TLD_LETTER = r"A-Za-z\u00a1-\uffff"
+EMAIL_PATTERN = (
+    f"\\.(?:[{_TLD_LETTER}][{_TLD_LETTER}-]{{0,61}}[{_TLD_LETTER}]|[Xx][Nn]--[A-Za-z0-9]{{1,59}})$"
+)
 # The characters Python's str.strip() removes (str.isspace), spelled out: ECMA's ``\s`` (what
 # schemathesis' validator reads) lacks \x1c-\x1f and \x85, and has \ufeff, so ``\S`` let "\x1e"
 # through as "not blank" while DRF trimmed it to a blank 400. Use inside a character class.
@@ -120,6 +133,33 @@ class _HttpUrlExtension(OpenApiSerializerFieldExtension):
 
 class _HttpUrlTextExtension(_HttpUrlExtension):
     target_class = HttpUrlTextField  # type: ignore[assignment]
+
+
+class NonBlankCharField(serializers.CharField):
+    """Required text that DRF trims (``trim_whitespace``, the default): blank once trimmed is a
+    400, so the schema says ``NOT_BLANK`` (``minLength: 1`` alone let ``"\\x1c"`` through)."""
+
+
+class _RequestPatternExtension(OpenApiSerializerFieldExtension):
+    """The field's own schema, with ``request_pattern`` on the request side (answers keep the
+    plain schema)."""
+
+    target_class = NonBlankCharField
+    request_pattern = NOT_BLANK
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["pattern"] = self.request_pattern
+        return schema
+
+
+class _EmailExtension(_RequestPatternExtension):
+    """Every e-mail a request sends: ``format: email`` and Django's top-level domain rule."""
+
+    target_class = serializers.EmailField  # type: ignore[assignment]
+    match_subclasses = True
+    request_pattern = EMAIL_PATTERN
 
 
 def body_rules(**keywords: Any) -> dict[str, Any]:

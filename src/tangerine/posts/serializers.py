@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.core.schema import StrictCharField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
 from tangerine.posts.models import (
     COMMENT_MAX_LENGTH,
@@ -54,7 +55,7 @@ class PostWriteSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, default="")
     text = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=RAW_TAG_MAX_LENGTH, allow_blank=True),
+        child=StrictCharField(max_length=RAW_TAG_MAX_LENGTH, allow_blank=True),
         max_length=RAW_TAGS_MAX,
         default=list,
         help_text=(

@@ -6,8 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
-from tangerine.core.schema import HttpUrlTextField
-from tangerine.core.validators import validate_http_url
+from tangerine.core.schema import HttpUrlField, HttpUrlTextField, StrictBooleanField
 from tangerine.images.serializers import ImageRefSerializer
 from tangerine.products.models import (
     CATEGORIES,
@@ -95,7 +94,7 @@ class ProductInputSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="In the currency's minor unit (KRW has none: 12900 means ₩12,900).",
     )
     currency = serializers.ChoiceField(choices=list(CURRENCIES), default="KRW", required=False)
-    link = serializers.URLField(max_length=LINK_MAX_LENGTH, validators=[validate_http_url])
+    link = HttpUrlField(max_length=LINK_MAX_LENGTH)
     images = serializers.ListField(
         child=serializers.UUIDField(),
         max_length=MAX_IMAGES,
@@ -112,7 +111,7 @@ class ProductInputSerializer(serializers.Serializer[dict[str, Any]]):
         required=False,
         help_text="A code of GET /api/products/categories/ (default: other).",
     )
-    utm = serializers.BooleanField(
+    utm = StrictBooleanField(
         required=False, help_text="Add utm_source=tangerine to the store link (default true)."
     )
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.core.schema import NonBlankCharField
 from tangerine.reports.models import (
     APPEAL_TEXT_MAX_LENGTH,
     AUDIT_REASON_MAX_LENGTH,
@@ -36,7 +37,7 @@ TARGET_MAX_LENGTH = 64
 
 class ReportCreateSerializer(serializers.Serializer[dict[str, Any]]):
     target_type = serializers.ChoiceField(choices=TargetType.choices)
-    target = serializers.CharField(
+    target = NonBlankCharField(
         max_length=TARGET_MAX_LENGTH, help_text="The target's uuid; a handle for a user."
     )
     reason = serializers.ChoiceField(choices=USER_REASONS)

@@ -358,6 +358,9 @@ export const paramLimits = {
   },
   "/api/accounts/users/": {
     "get": {
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       }
@@ -372,6 +375,9 @@ export const paramLimits = {
   },
   "/api/chats/rooms/{uuid}/messages/": {
     "get": {
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       }
@@ -538,6 +544,9 @@ export const paramLimits = {
         "maxLength": 30,
         "minLength": 1
       },
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       },
@@ -554,6 +563,9 @@ export const paramLimits = {
   },
   "/api/reports/appeals/": {
     "get": {
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       },
@@ -564,6 +576,9 @@ export const paramLimits = {
   },
   "/api/reports/appeals/mine/": {
     "get": {
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       }
@@ -578,6 +593,9 @@ export const paramLimits = {
   },
   "/api/reports/mine/": {
     "get": {
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       }
@@ -585,6 +603,9 @@ export const paramLimits = {
   },
   "/api/reports/warnings/mine/": {
     "get": {
+      "page": {
+        "minimum": 1
+      },
       "page_size": {
         "minimum": 1
       }

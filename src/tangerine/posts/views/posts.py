@@ -22,6 +22,7 @@ from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import viewers
 from tangerine.core.pagination import NewestFirstCursorPagination, WindowedCursorPagination
+from tangerine.core.schema import SPACE
 from tangerine.posts import selectors, services
 from tangerine.posts.models import Post
 from tangerine.posts.serializers import PostSerializer, PostWriteSerializer, TrendingTagSerializer
@@ -70,7 +71,7 @@ class PostCreateView(ListAPIView[Post]):
             OpenApiParameter(
                 "tag",
                 # Something besides spaces and #s (a blank tag is 400).
-                {"type": "string", "minLength": 1, "pattern": r"[^\s#]"},
+                {"type": "string", "minLength": 1, "pattern": f"[^{SPACE}#]"},
                 required=True,
                 description="A tag, with or without #, any case (`감귤`, `#Jeju`).",
             )
