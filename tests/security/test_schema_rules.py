@@ -787,3 +787,38 @@ def _body_property(name: str, prop: str) -> dict[str, Any]:
     if "$ref" in rule:
         rule = schema()["components"]["schemas"][rule["$ref"].rsplit("/", 1)[1]]
     return dict(rule["properties"][prop])
+
+
+@pytest.mark.parametrize("text", [0, 12, True, "\x1c", " \x85 "])
+def test_post_and_comment_text_is_a_non_blank_json_string(
+    alice: User,
+    as_user: Callable[[User], APIClient],
+    make_post: Callable[..., Any],
+    make_comment: Callable[..., Any],
+    text: Any,
+) -> None:
+    # The 21:25 long run: PUT and PATCH of a post took `text: 0` as "0".
+    post = make_post(alice)
+    comment = make_comment(post, alice)
+    client = as_user(alice)
+    sends = [
+        ("POST /api/posts/p/", "post", "/api/posts/p/", {"text": text}),
+        ("PATCH /api/posts/p/{uuid}/", "patch", f"/api/posts/p/{post.uuid}/", {"text": text}),
+        ("POST /api/comments/", "post", "/api/comments/", {"post": str(post.uuid), "text": text}),
+        (
+            "POST /api/comments/{uuid}/replies/",
+            "post",
+            f"/api/comments/{comment.uuid}/replies/",
+            {"text": text},
+        ),
+    ]
+    for name, method, path, sent in sends:
+        assert not valid(body(name), sent) and not _ecma_valid(body(name), sent), name
+        response = getattr(client, method)(path, sent, format="json")
+        assert response.status_code == 400, (name, response.content)
+        assert "text" in response.json()["fields"]
+        fine = {**sent, "text": "감귤 0"}
+        assert valid(body(name), fine) and _ecma_valid(body(name), fine), name
+    title = {"text": "감귤", "title": 0}
+    assert not valid(body("POST /api/posts/p/"), title)
+    assert client.post("/api/posts/p/", title, format="json").status_code == 400

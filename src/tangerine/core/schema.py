@@ -135,9 +135,10 @@ class _HttpUrlTextExtension(_HttpUrlExtension):
     target_class = HttpUrlTextField  # type: ignore[assignment]
 
 
-class NonBlankCharField(serializers.CharField):
-    """Required text that DRF trims (``trim_whitespace``, the default): blank once trimmed is a
-    400, so the schema says ``NOT_BLANK`` (``minLength: 1`` alone let ``"\\x1c"`` through)."""
+class NonBlankCharField(StrictCharField):
+    """Required text, a JSON string, that DRF trims (``trim_whitespace``, the default): blank
+    once trimmed is a 400, so the schema says ``NOT_BLANK`` (``minLength: 1`` alone let
+    ``"\\x1c"`` through)."""
 
 
 class _RequestPatternExtension(OpenApiSerializerFieldExtension):

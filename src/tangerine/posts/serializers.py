@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
-from tangerine.core.schema import StrictCharField
+from tangerine.core.schema import NonBlankCharField, StrictCharField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
 from tangerine.posts.models import (
     COMMENT_MAX_LENGTH,
@@ -52,8 +52,8 @@ def _mentions(item: Post | Comment | Reply) -> list[dict[str, Any]]:
 
 
 class PostWriteSerializer(serializers.Serializer[dict[str, Any]]):
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, default="")
-    text = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    title = StrictCharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, default="")
+    text = NonBlankCharField(max_length=TEXT_MAX_LENGTH)
     tags = serializers.ListField(
         child=StrictCharField(max_length=RAW_TAG_MAX_LENGTH, allow_blank=True),
         max_length=RAW_TAGS_MAX,
@@ -125,11 +125,11 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
 class CommentCreateSerializer(serializers.Serializer[dict[str, Any]]):
     post = serializers.UUIDField()
-    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+    text = NonBlankCharField(max_length=COMMENT_MAX_LENGTH)
 
 
 class TextSerializer(serializers.Serializer[dict[str, Any]]):
-    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+    text = NonBlankCharField(max_length=COMMENT_MAX_LENGTH)
 
 
 class CommentSerializer(serializers.ModelSerializer[Comment]):
