@@ -154,6 +154,20 @@ class Load:
             "errors": dict(self.errors),
         }
 
+    async def settle(self, timeout: float = 60.0) -> None:
+        """Before the next phase, let the server finish the last one: every message sent so far
+        acknowledged (or ``timeout`` passed) and the server's CPU under 10 % for 0.5 s. Without
+        it a step after an overloaded one inherits that backlog and fails for it."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline and len(self.acks) < len(self.sent):
+            await asyncio.sleep(0.1)
+        pid = self.spec.get("server_pid")
+        while pid and time.perf_counter() < deadline:
+            before = procstat.cpu_seconds(pid)
+            await asyncio.sleep(0.5)
+            if procstat.cpu_seconds(pid) - before < 0.05:
+                break
+
     async def run(self) -> dict[str, Any]:
         open_seconds = await self.open()
         await asyncio.sleep(0.5)
@@ -177,7 +191,7 @@ class Load:
             row["search"] = p["search"]
             if p["search"] and not row["sustainable"]:
                 break
-            await asyncio.sleep(0.3)
+            await self.settle()
         for ws in self.sockets:
             await ws.close()
         for task in self.readers:
