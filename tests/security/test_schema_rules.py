@@ -44,6 +44,13 @@ def valid(fragment: dict[str, Any], value: Any) -> bool:
     return jsonschema.Draft4Validator(document).is_valid(value)
 
 
+def assert_refused(response: Any, field: str, fragment: dict[str, Any], value: Any) -> None:
+    """The server answered 400 naming ``field``, and the schema ``fragment`` refuses ``value``."""
+    assert response.status_code == 400, response.content
+    assert field in response.json()["fields"]
+    assert not valid(fragment, value)
+
+
 def body(name: str) -> dict[str, Any]:
     return dict(operation(name)["requestBody"]["content"]["application/json"]["schema"])
 
@@ -194,9 +201,7 @@ def test_deleting_an_account_needs_a_proof_in_the_schema_too(
     name = "DELETE /api/accounts/users/{handle}/"
     path = f"/api/accounts/users/{alice.handle}/"
     response = as_user(alice).delete(path, {}, format="json")
-    assert response.status_code == 400
-    assert "current_password" in response.json()["fields"]
-    assert not valid(body(name), {})
+    assert_refused(response, "current_password", body(name), {})
     assert operation(name)["requestBody"]["required"] is True
     assert valid(body(name), {"current_password": PASSWORD})
     assert (
@@ -339,9 +344,7 @@ def test_a_nul_in_a_query_string_or_a_password_is_400_and_schema_invalid(
     assert response.status_code == 400
     login = {"email": alice.email, "password": "pass\x00word"}
     response = anon.post("/api/accounts/login/", login, format="json")
-    assert response.status_code == 400
-    assert "password" in response.json()["fields"]
-    assert not valid(body("POST /api/accounts/login/"), login)
+    assert_refused(response, "password", body("POST /api/accounts/login/"), login)
     assert valid(body("POST /api/accounts/login/"), {**login, "password": "password"})
 
 
@@ -351,9 +354,7 @@ def test_a_preference_is_json_true_or_false_only(
 ) -> None:
     name, path = "PATCH /api/notifications/preferences/", "/api/notifications/preferences/"
     response = as_user(alice).patch(path, {"post_like": lenient}, format="json")
-    assert response.status_code == 400, response.content
-    assert "post_like" in response.json()["fields"]
-    assert not valid(body(name), {"post_like": lenient})
+    assert_refused(response, "post_like", body(name), {"post_like": lenient})
     assert as_user(alice).get(path).json()["post_like"] is True  # nothing changed
     response = as_user(alice).patch(path, {"post_like": False}, format="json")
     assert response.status_code == 200 and response.json()["post_like"] is False
@@ -366,9 +367,7 @@ def test_marking_read_takes_uuid_strings_only(
 ) -> None:
     name, path = "POST /api/notifications/read/", "/api/notifications/read/"
     response = as_user(alice).post(path, {"uuids": [lenient]}, format="json")
-    assert response.status_code == 400, response.content
-    assert "uuids" in response.json()["fields"]
-    assert not valid(body(name), {"uuids": [lenient]})
+    assert_refused(response, "uuids", body(name), {"uuids": [lenient]})
     data = {"uuids": [str(uuid.uuid4())]}
     assert as_user(alice).post(path, data, format="json").status_code == 200
 
@@ -379,9 +378,7 @@ def test_marking_all_read_takes_json_true_only(
 ) -> None:
     name, path = "POST /api/notifications/read/", "/api/notifications/read/"
     response = as_user(alice).post(path, {"all": lenient}, format="json")
-    assert response.status_code == 400, response.content
-    assert "all" in response.json()["fields"]
-    assert not valid(body(name), {"all": lenient})
+    assert_refused(response, "all", body(name), {"all": lenient})
     assert as_user(alice).post(path, {"all": True}, format="json").status_code == 200
 
 
@@ -395,9 +392,7 @@ def test_an_upload_grant_filename_is_a_non_blank_string(
     name = "POST /api/images/presigned/"
     data = {"filename": "a.jpg", "content_type": "image/jpeg", "size": 100, field: value}
     response = as_user(alice).post("/api/images/presigned/", data, format="json")
-    assert response.status_code == 400, response.content
-    assert field in response.json()["fields"]
-    assert not valid(body(name), data)
+    assert_refused(response, field, body(name), data)
 
 
 def test_an_upload_grant_size_is_at_most_the_upload_limit_in_the_schema_too(
@@ -409,9 +404,7 @@ def test_an_upload_grant_size_is_at_most_the_upload_limit_in_the_schema_too(
     assert grant["properties"]["size"]["maximum"] == limit == 10 * 1024 * 1024
     data = {"filename": "a.jpg", "content_type": "image/jpeg", "size": limit + 1}
     response = as_user(alice).post("/api/images/presigned/", data, format="json")
-    assert response.status_code == 400
-    assert "size" in response.json()["fields"]
-    assert not valid(body(name), data)
+    assert_refused(response, "size", body(name), data)
     data["size"] = limit
     assert valid(body(name), data)
     assert as_user(alice).post("/api/images/presigned/", data, format="json").status_code == 201
@@ -420,9 +413,7 @@ def test_an_upload_grant_size_is_at_most_the_upload_limit_in_the_schema_too(
 @pytest.mark.parametrize("query", ["status", "category", "sort", "min_price", "max_price"])
 def test_a_blank_product_filter_is_400_and_schema_invalid(anon: APIClient, query: str) -> None:
     response = anon.get("/api/products/", {query: ""})
-    assert response.status_code == 400, response.content
-    assert query in response.json()["fields"]
-    assert not valid(parameter("GET /api/products/", query), "")
+    assert_refused(response, query, parameter("GET /api/products/", query), "")
 
 
 def test_product_filters_still_filter(anon: APIClient, make_product: Callable[..., Any]) -> None:
@@ -661,9 +652,7 @@ def test_post_tags_are_strings_only(alice: User, as_user: Callable[[User], APICl
     client = as_user(alice)
     sent = {"text": "감귤 first", "tags": [0]}
     response = client.post("/api/posts/p/", sent, format="json")
-    assert response.status_code == 400, response.content
-    assert "tags" in response.json()["fields"]
-    assert not valid(body("POST /api/posts/p/"), sent)
+    assert_refused(response, "tags", body("POST /api/posts/p/"), sent)
     put = client.post("/api/posts/p/", {"text": "감귤", "tags": ["Jeju", "#감귤"]}, format="json")
     assert put.status_code == 201 and put.json()["tags"] == ["jeju", "감귤"]
 
