@@ -29,6 +29,7 @@ from tangerine.core import viewers
 from tangerine.core.pagination import CursorWindow
 from tangerine.images.serializers import variants_for
 from tangerine.notifications import selectors as notification_selectors
+from tangerine.posts import cards
 from tangerine.posts import selectors as post_selectors
 from tangerine.posts.services import post_view_count
 from tangerine.products import selectors as product_selectors
@@ -92,8 +93,7 @@ def _user(user: Any) -> dict[str, Any]:
 
 
 def _mentions(item: Any) -> list[dict[str, Any]]:
-    rows = item.visible_mentions
-    return [{"handle": r.user.handle, "display_name": r.user.display_name} for r in rows]
+    return cards.mentions_of(item)  # the card column of posts, the prefetch of comments
 
 
 def _post(post: Any) -> dict[str, Any]:
@@ -103,10 +103,10 @@ def _post(post: Any) -> dict[str, Any]:
         "title": post.title,
         "text": post.text,
         "mentions": _mentions(post),
-        "tags": [row.tag.name for row in post.ordered_tags],
+        "tags": cards.tags_of(post),
         "category": post.category,
         "status": post.status,
-        "images": [_image(pi.image) for pi in post.post_images.all()],
+        "images": [_image(image) for image in cards.images_of(post)],
         "view_count": post.view_count,
         "like_count": post.like_count,
         "comment_count": post.comment_count,

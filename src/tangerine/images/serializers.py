@@ -53,9 +53,15 @@ def image_ref(image: Image, storage: Any = None) -> dict[str, Any]:
 
 
 def image_refs(images: Iterable[Image]) -> list[dict[str, Any]]:
-    """``image_ref`` of each image, with one storage backend for them all."""
-    storage = image_storage()
-    return [image_ref(image, storage) for image in images]
+    """``image_ref`` of each image, with one storage backend for them all, built only when one
+    of them is ready (most cards have no image, or none with variants yet)."""
+    storage = None
+    refs = []
+    for image in images:
+        if storage is None and image.status == Image.Status.READY:
+            storage = image_storage()
+        refs.append(image_ref(image, storage))
+    return refs
 
 
 class ImageRefSerializer(serializers.ModelSerializer[Image]):

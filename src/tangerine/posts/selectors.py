@@ -26,6 +26,7 @@ from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.core.pagination import CursorWindow
 from tangerine.follows.models import Follow
+from tangerine.posts import cards
 from tangerine.posts.models import (
     Comment,
     CommentLike,
@@ -102,14 +103,13 @@ def post_qs(*, viewer: Viewer) -> QuerySet[Post]:
     """Posts the viewer may see, with author, profile image, tags, images, mentions and
     ``liked``.
 
-    Queries when evaluated: 1 (posts joined with author and profile image, ``liked`` and the
-    block checks as EXISTS) + 1 (tags) + 1 (images) + 1 (mentions).
+    Queries when evaluated: 1 (posts joined with author and profile image; ``liked`` and the
+    block checks as EXISTS; tags, images and visible mentions as three JSON columns,
+    ``cards.card_columns``).
     """
-    return (
-        Post.objects.visible_to(viewer)
-        .select_related("author__profile_image")
-        .prefetch_related(*post_prefetches(viewer))
-        .annotate(liked=liked_by(PostLike, "post", viewer))
+    qs = Post.objects.visible_to(viewer).select_related("author__profile_image")
+    return qs.annotate(
+        liked=liked_by(PostLike, "post", viewer), **cards.card_columns(viewer, qs.db)
     )
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.accounts.serializers import UserBriefSerializer, user_brief
 from tangerine.core.schema import NonBlankCharField, StrictCharField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
+from tangerine.posts import cards
 from tangerine.posts.models import (
     COMMENT_MAX_LENGTH,
     MAX_IMAGES,
@@ -27,6 +29,27 @@ from tangerine.posts.models import (
 RAW_TAGS_MAX = MAX_TAGS * 2
 RAW_TAG_MAX_LENGTH = 64
 
+# Cards (posts, comments, replies) are built by plain functions with exactly the output of
+# the declared fields, which stay for validation of nothing (all read-only) and the schema:
+# DRF's field-by-field walk (``get_attribute`` per field, a nested serializer per author) was
+# most of a page's rendering. ``tests/posts/test_cards.py`` pins both as equal.
+_datetime: Callable[[Any], str | None] = serializers.DateTimeField().to_representation
+_STATUS = {str(value): value for value in Post.Status.values}
+_CATEGORY = {str(value): value for value in Category.values}
+
+
+def _choice(value: Any, keys: dict[str, str]) -> Any:
+    """``ChoiceField.to_representation``: a stored choice as its key, blank as it is."""
+    if value in ("", None):
+        return value
+    return keys.get(str(value), value)
+
+
+def _flag(item: Any, name: str) -> bool | None:
+    """``BooleanField(default=False)`` over an annotation that may be missing."""
+    value = getattr(item, name, False)
+    return None if value is None else bool(value)
+
 
 # ---- mentions ---------------------------------------------------------------------------
 
@@ -42,10 +65,7 @@ class MentionSerializer(serializers.Serializer[Any]):
 def _mentions(item: Post | Comment | Reply) -> list[dict[str, Any]]:
     """``MentionSerializer(many=True)``'s output, built directly (two serializer objects per
     item cost more than the rest of a page's rendering)."""
-    rows = getattr(item, "visible_mentions", None)
-    if rows is None:  # not read through a selector: every mention still in the text
-        rows = list(item.mentions.filter(in_text=True).select_related("user"))
-    return [{"handle": row.user.handle, "display_name": row.user.display_name} for row in rows]
+    return cards.mentions_of(item)
 
 
 # ---- posts ------------------------------------------------------------------------------
@@ -103,13 +123,15 @@ class PostSerializer(serializers.ModelSerializer[Post]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Post) -> dict[str, Any]:
+        if type(self) is not PostSerializer:  # a subclass with fields of its own
+            return super().to_representation(instance)
+        return post_card(instance)
+
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, post: Post) -> list[str]:
         """In the order the author typed them."""
-        rows = getattr(post, "ordered_tags", None)
-        if rows is None:
-            rows = list(post.posttag_set.select_related("tag").order_by("position", "id"))
-        return [row.tag.name for row in rows]
+        return cards.tags_of(post)
 
     @extend_schema_field(MentionSerializer(many=True))
     def get_mentions(self, post: Post) -> Any:
@@ -117,7 +139,28 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
     @extend_schema_field(ImageRefSerializer(many=True))
     def get_images(self, post: Post) -> Any:
-        return image_refs(pi.image for pi in post.post_images.all())
+        return image_refs(cards.images_of(post))
+
+
+def post_card(post: Post) -> dict[str, Any]:
+    """``PostSerializer``'s fields for one post, in their order."""
+    return {
+        "uuid": str(post.uuid),
+        "author": user_brief(post.author),
+        "title": str(post.title),
+        "text": str(post.text),
+        "mentions": _mentions(post),
+        "tags": cards.tags_of(post),
+        "category": _choice(post.category, _CATEGORY),
+        "status": _choice(post.status, _STATUS),
+        "images": image_refs(cards.images_of(post)),
+        "view_count": int(post.view_count),
+        "like_count": int(post.like_count),
+        "comment_count": int(post.comment_count),
+        "liked": _flag(post, "liked"),
+        "created_at": _datetime(post.created_at),
+        "updated_at": _datetime(post.updated_at),
+    }
 
 
 # ---- comments and replies ---------------------------------------------------------------
@@ -155,6 +198,24 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Comment) -> dict[str, Any]:
+        if type(self) is not CommentSerializer:
+            return super().to_representation(instance)
+        comment = instance
+        return {
+            "uuid": str(comment.uuid),
+            "post": str(comment.post.uuid),
+            "author": user_brief(comment.author),
+            "text": str(comment.text),
+            "mentions": _mentions(comment),
+            "like_count": int(comment.like_count),
+            "liked": _flag(comment, "liked"),
+            "reply_count": int(comment.reply_count),
+            "created_at": _datetime(comment.created_at),
+            "updated_at": _datetime(comment.updated_at),
+            "edited_at": _datetime(comment.edited_at),
+        }
+
     @extend_schema_field(MentionSerializer(many=True))
     def get_mentions(self, comment: Comment) -> Any:
         return _mentions(comment)
@@ -183,6 +244,24 @@ class ReplySerializer(serializers.ModelSerializer[Reply]):
             "edited_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Reply) -> dict[str, Any]:
+        if type(self) is not ReplySerializer:
+            return super().to_representation(instance)
+        reply = instance
+        return {
+            "uuid": str(reply.uuid),
+            "comment": str(reply.comment.uuid),
+            "post": str(reply.comment.post.uuid),
+            "author": user_brief(reply.author),
+            "text": str(reply.text),
+            "mentions": _mentions(reply),
+            "like_count": int(reply.like_count),
+            "liked": _flag(reply, "liked"),
+            "created_at": _datetime(reply.created_at),
+            "updated_at": _datetime(reply.updated_at),
+            "edited_at": _datetime(reply.edited_at),
+        }
 
     @extend_schema_field(MentionSerializer(many=True))
     def get_mentions(self, reply: Reply) -> Any:

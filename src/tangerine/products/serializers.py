@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.accounts.serializers import UserBriefSerializer, user_brief
 from tangerine.core.schema import HttpUrlField, HttpUrlTextField, StrictBooleanField
-from tangerine.images.serializers import ImageRefSerializer
+from tangerine.images.serializers import ImageRefSerializer, image_refs
 from tangerine.products.models import (
     CATEGORIES,
     CURRENCIES,
@@ -21,6 +22,27 @@ from tangerine.products.models import (
     Product,
     Status,
 )
+
+# A product card is built by ``product_card`` with exactly the declared fields' output (they
+# stay for the schema): DRF's field-by-field walk, a nested author and store-check serializer
+# and an image serializer per product were most of a page's rendering.
+# ``tests/products/test_product_cards.py`` pins both as equal.
+_datetime: Callable[[Any], str | None] = serializers.DateTimeField().to_representation
+
+
+def _choice(value: Any, keys: dict[str, str]) -> Any:
+    """``ChoiceField.to_representation``: a stored choice as its key, blank as it is."""
+    if value in ("", None):
+        return value
+    return keys.get(str(value), value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
 
 
 class StoreCheckSerializer(serializers.Serializer[Product]):
@@ -75,10 +97,52 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Product) -> dict[str, Any]:
+        if type(self) is not ProductSerializer:  # a subclass with fields of its own
+            return super().to_representation(instance)
+        return product_card(instance)
+
     @extend_schema_field(ImageRefSerializer(many=True))
     def get_images(self, product: Product) -> Any:
         # product_images is prefetched (with the images) by the selector: no query per row.
-        return ImageRefSerializer([pi.image for pi in product.product_images.all()], many=True).data
+        return image_refs(pi.image for pi in product.product_images.all())
+
+
+_STATUS = {str(value): value for value in Status.values}
+_CURRENCY = {str(code): code for code in CURRENCIES}
+_CATEGORY = {str(code): code for code in CATEGORIES}
+_LINK_STATUS = {str(value): value for value in LinkStatus.values}
+
+
+def product_card(product: Product) -> dict[str, Any]:
+    """``ProductSerializer``'s fields for one product, in their order."""
+    return {
+        "uuid": str(product.uuid),
+        "owner": user_brief(product.owner),
+        "name": str(product.name),
+        "description": str(product.description),
+        "price": _int(product.price),
+        "currency": _choice(product.currency, _CURRENCY),
+        "link": str(product.link),
+        "images": image_refs(pi.image for pi in product.product_images.all()),
+        "like_count": _int(product.like_count),
+        "view_count": _int(product.view_count),
+        "status": _choice(product.status, _STATUS),
+        "category": _choice(product.category, _CATEGORY),
+        "utm": _bool(product.utm),
+        "save_count": _int(product.save_count),
+        "saved": _bool(getattr(product, "saved", False)),
+        "created_at": _datetime(product.created_at),
+        "updated_at": _datetime(product.updated_at),
+        "store_check": {
+            "link_status": _choice(product.link_status, _LINK_STATUS),
+            "checked_at": _datetime(product.link_checked_at),
+            "store_price": _int(product.store_price),
+            "store_currency": str(product.store_currency),
+            "store_availability": str(product.store_availability),
+            "issues": product.store_issues,
+        },
+    }
 
 
 class ProductInputSerializer(serializers.Serializer[dict[str, Any]]):
