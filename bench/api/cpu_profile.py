@@ -14,7 +14,6 @@ import cProfile
 import io
 import pstats
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,14 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sort", default="cumulative,tottime")
     parser.add_argument("--peer", action="store_true", help="the peer too")
     args = parser.parse_args(argv)
-    api_run.setup(
-        f"postgres://postgres@127.0.0.1:5432/{args.db}", tempfile.mkdtemp(prefix="h5-prof-")
-    )
-    from django.test import Client
-
-    sample = api_run.sample_objects()
-    eps = api_run.endpoints(sample)
-    client = Client()
+    sample, eps, client = api_run.in_process(args.db, "h5-prof-")
     for name in args.only.split(","):
         drf, peer, viewer = eps[name]
         headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}

@@ -99,6 +99,16 @@ def setup(db_url: str, var_dir: str) -> None:
     django.setup()
 
 
+def in_process(db: str, prefix: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Django set up as the bench server on ``db`` (in this process): the sample objects, the
+    endpoints and a test client, for the in-process tools (``cpu_compare``, ``cpu_profile``)."""
+    setup(f"postgres://postgres@127.0.0.1:5432/{db}", tempfile.mkdtemp(prefix=prefix))
+    from django.test import Client
+
+    sample = sample_objects()
+    return sample, endpoints(sample), Client()
+
+
 def sample_objects() -> dict[str, Any]:
     """Tokens of the viewers, and the post with the most comments among the newest 200."""
     from django.db.models import Count
