@@ -75,6 +75,18 @@ DATA = Path(__file__).parent / "data"
 BATCH = 5000
 
 
+def labelled_queries() -> list[str]:
+    """The 52 labelled queries of data/queries.tsv, in order."""
+    with open(DATA / "queries.tsv", encoding="utf-8") as f:
+        return [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+
+
+def prepare(n_items: int) -> None:
+    """The schema, then the synthetic index (built, or reused with SEARCH_BENCH_DIR)."""
+    call_command("migrate", verbosity=0)
+    build(n_items, random.Random(7))
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

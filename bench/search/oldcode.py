@@ -1,10 +1,14 @@
 """An older commit's search request path beside the current one, in the same process.
 
-`swap(rev)` loads that commit's `search/selectors/query.py` and the search of
-`integrations/vector_mirror.py` from git (everything else stays shared; BM25 in SQL, as before
-the postings copy; the tie order of the fusion is the current one) and returns a function
+`swap(rev)` loads that commit's `search/selectors/query.py`, `search/selectors/expand.py` and
+the search of `integrations/vector_mirror.py` from git (everything else stays shared, the
+embedder too; BM25 from the postings copy if that commit had one (search/postings.py), else in
+SQL as it was then; the tie order of the fusion is the current one) and returns a function
 that switches the running process between "old" and "new"; speed.py and relevance.py use it to
 measure both paths on one index, at the same moment.
+
+The old path calls the shared embedder as that commit did: one query embedding, then the
+expansion's, in turn.
 """
 
 from __future__ import annotations
@@ -37,9 +41,22 @@ def module_at(rev: str, path: str, name: str) -> types.ModuleType:
     return module
 
 
+def exists_at(rev: str, path: str) -> bool:
+    return (
+        subprocess.run(["git", "cat-file", "-e", f"{rev}:{path}"], cwd=ROOT, check=False).returncode
+        == 0
+    )
+
+
 def swap(rev: str) -> Callable[[str], None]:
     """``set_mode("old")`` / ``set_mode("new")``: which request path the API runs."""
     old_query = module_at(rev, "src/tangerine/search/selectors/query.py", "old_search_query")
+    if exists_at(rev, "src/tangerine/search/selectors/expand.py"):
+        # The old path's query expansion (synonyms, spelling) with its own vocabulary tables.
+        old_query.expand = module_at(
+            rev, "src/tangerine/search/selectors/expand.py", "old_search_expand"
+        )
+    old_postings = exists_at(rev, "src/tangerine/search/postings.py")
     # Equal fused scores are ordered by kind and id since round 4 (selectors/query.py); before,
     # the last bits of SQL-summed BM25 decided (2-3 of 20 first pages at 100k differed between
     # the paths for that alone). The formula is otherwise unchanged since d1b38b4, so the old
@@ -47,7 +64,11 @@ def swap(rev: str) -> Callable[[str], None]:
     old_query.joint_scores = selectors_query.joint_scores
     old_mirror = module_at(rev, "src/tangerine/integrations/vector_mirror.py", "old_mirror")
     paths = {
-        "old": (old_query.search, old_mirror._KindTable.search, False),
+        "old": (
+            old_query.search,
+            old_mirror._KindTable.search,
+            old_postings and getattr(settings, "SEARCH_POSTINGS_CACHE", False),
+        ),
         "new": (
             selectors.search,
             vector_mirror._KindTable.search,
@@ -59,6 +80,6 @@ def swap(rev: str) -> Callable[[str], None]:
         search, table_search, postings_copy = paths[mode]
         selectors.search = search
         vector_mirror._KindTable.search = table_search  # type: ignore[method-assign]
-        settings.SEARCH_POSTINGS_CACHE = postings_copy  # BM25 in SQL on the old path
+        settings.SEARCH_POSTINGS_CACHE = postings_copy
 
     return set_mode

