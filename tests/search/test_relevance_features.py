@@ -203,3 +203,16 @@ def test_synonyms_match_latin_plurals(alice: Any, anon: Any, make_post: Any) -> 
     # The table has "clementine"; the query says "clementines".
     body = anon.get("/api/search/", {"q": "clementines", "type": "post"}).json()
     assert _uuids(body, "post") == [str(post.uuid)]
+
+
+@pytest.mark.django_db
+def test_stop_words_are_never_corrected(alice: Any, make_post: Any) -> None:
+    # "two" and "fur" are index words one edit from "to" and "for", which search nothing: the
+    # query stayed "how to wash" only in the user's mind (it searched and embedded "how two
+    # wash"). Real typos beside them are still corrected.
+    make_post(author=alice, title="Two ways to wash a fur coat", text="Sneakers in winter")
+    assert expand.expand("how to wash sneakers").corrected == ""
+    assert expand.expand("coat for winter").corrected == ""
+    fixed = expand.expand("how to wash snekers")
+    assert fixed.corrected == "how to wash sneakers"
+    assert "two" not in fixed.terms and "fur" not in fixed.terms

@@ -8,7 +8,8 @@
 - **Spelling**: a query word whose terms the index has never seen (갤력시, tangerin, earings) is
   corrected to the nearest word of the index's own vocabulary (plus the synonym words) by
   Levenshtein distance over Hangul letters (jamo), so one wrong vowel is one edit: at most 1 edit
-  for words of up to 5 letters, 2 above. Ties go to the more frequent word.
+  for words of up to 5 letters, 2 above. Ties go to the more frequent word. Stop words (to, for,
+  with: no keyword term) are never corrected.
 - **Suggestions**: the corrected query, offered when a search finds nothing.
 
 The vocabulary (distinct posting terms with their document counts) and the synonym table are
@@ -157,6 +158,13 @@ def _known(word: str, t: _Tables) -> bool:
     return bool(terms) and all(term in t.df for term in terms)
 
 
+def _searched(word: str) -> bool:
+    """Whether ``word`` gives any keyword term. A stop word (to, for, with) gives none: it
+    searches nothing, so it has nothing to correct; corrected, it became a vocabulary word the
+    user never typed ("how to wash" searched "how two wash", and embedded that as well)."""
+    return bool(tokenize(word))
+
+
 def _singular(phrase: str) -> str:
     return " ".join(_normalise_latin(w) for w in phrase.split())
 
@@ -190,7 +198,7 @@ def expand(q: str) -> Expanded:
     corrected_words: list[str] = []
     changed = False
     for word in _WORD.findall(q):
-        fixed = None if _known(word, t) else correct_word(word, t)
+        fixed = None if _known(word, t) or not _searched(word) else correct_word(word, t)
         corrected_words.append(fixed or word)
         changed = changed or fixed is not None
     corrected = " ".join(corrected_words) if changed else ""
