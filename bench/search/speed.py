@@ -18,9 +18,8 @@ ratios and the load average before and after.
 from __future__ import annotations
 
 import argparse
-import csv
+import gc
 import os
-import random
 import statistics
 import sys
 import time
@@ -29,7 +28,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import latency
 import oldcode
-from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -51,12 +49,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=104)
     parser.add_argument("--old", default="d1b38b4", help="the commit to compare with")
     args = parser.parse_args()
-    with open(latency.DATA / "queries.tsv", encoding="utf-8") as f:
-        queries = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+    queries = latency.labelled_queries()
     set_mode = oldcode.swap(args.old)
     try:
-        call_command("migrate", verbosity=0)
-        latency.build(args.items, random.Random(7))
+        latency.prepare(args.items)
         t0 = time.perf_counter()
         print(f"loaded {milvus.mirror_load()} vectors into the in-process copy", end=" ")
         print(f"in {time.perf_counter() - t0:.1f} s")
@@ -97,7 +93,8 @@ def main() -> None:
         print(
             f"{args.items} items, {args.queries} queries per kind and mode, "
             f"old = {args.old}; load average before {load_before[0]:.1f}, "
-            f"after {load_after[0]:.1f} (1 min), {load_after[1]:.1f} (5 min)"
+            f"after {load_after[0]:.1f} (1 min), {load_after[1]:.1f} (5 min); "
+            f"collector thresholds {gc.get_threshold()} (both paths: one process)"
         )
         for label in ("all", "post"):
             row = []
@@ -108,10 +105,14 @@ def main() -> None:
                 print(f"  {label:4s} {mode}: p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  n {len(values)}")
             (old50, old99), (new50, new99) = row
             print(f"  {label:4s} new/old: p50 {new50 / old50:.2f}  p99 {new99 / old99:.2f}")
-            differ = sum(
-                ranked[("old", label, i)] != ranked[("new", label, i)] for i in range(args.queries)
-            )
-            print(f"  {label:4s} first pages (20 results) that differ, old vs new: {differ}")
+            differ = [
+                i
+                for i in range(args.queries)
+                if ranked[("old", label, i)] != ranked[("new", label, i)]
+            ]
+            print(f"  {label:4s} first pages (20 results) that differ, old vs new: {len(differ)}")
+            if differ:
+                print(f"       {sorted({queries[i % len(queries)] for i in differ})}")
     finally:
         set_mode("new")
         milvus.close()

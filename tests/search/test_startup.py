@@ -136,11 +136,13 @@ def test_settle_reads_the_vocabulary_waits_for_the_copies_then_freezes(
     postings.forget()
     expand.forget()
     monkeypatch.setattr(startup, "_POLL", 0.01)
+    thresholds = gc.get_threshold()
     try:
         # The postings copy is not loaded: settle waits its timeout, then freezes anyway.
         assert startup.settle(timeout=0.1) is False
         assert expand.tables().loaded_at > 0 and "코트" in expand.tables().df
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == startup.GC_THRESHOLD != (700, 10, 10)
         gc.unfreeze()
         postings.load_now()
         started = time.monotonic()
@@ -149,5 +151,6 @@ def test_settle_reads_the_vocabulary_waits_for_the_copies_then_freezes(
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
         postings.forget()
         expand.forget()

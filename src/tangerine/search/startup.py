@@ -9,7 +9,7 @@ collector's reach (``gc.freeze``): it lives as long as the process, and a full c
 it cost 240-380 ms in a search process at 100k items on the loaded 2-core machine (242k
 tracked objects), which landed inside a request now and then (one of 40 requests took 929 ms,
 639 ms of it one collection; bench/search/README.md, "Round 4"). Objects made later are
-collected as usual.
+collected as usual, but less often (``GC_THRESHOLD``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,14 @@ logger = logging.getLogger(__name__)
 
 # How long the settle thread waits for the copies before it freezes what is there.
 SETTLE_TIMEOUT = 900.0
+# The collector's thresholds once settled (Python's default: 700, 10, 10). A search request
+# leaves ~3,300 objects in reference cycles (serializer fields and their parents, model
+# instances, querysets); collected every 700 allocations, they were still alive at most
+# collections, so they aged into the oldest generation, and with the long-lived objects
+# frozen every tenth middle collection became a full one over ~50k dead objects: a 50-170 ms
+# pause inside one request in about 15 (bench/search/README.md, "Round 5"). Collecting the
+# youngest generation every 20,000 allocations lets most of them die young instead.
+GC_THRESHOLD = (20_000, 10, 10)
 _POLL = 0.5
 
 
@@ -62,6 +70,7 @@ def settle(timeout: float = SETTLE_TIMEOUT) -> bool:
         loaded = _copies_loaded()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
     logger.info("Search start-up settled (copies loaded: %s); %d objects frozen", loaded,
                 gc.get_freeze_count())  # fmt: skip
     return loaded
