@@ -35,8 +35,9 @@ DEFAULT = "feed,latest,post_detail,comments,products_latest,notifications"
 
 @contextlib.contextmanager
 def old_code() -> Iterator[None]:
-    """The code before the CPU round, patched in: cards through DRF's field walk, and posts
-    read with three prefetches (tags, images, mentions) instead of the one card query."""
+    """The code before the CPU round, patched in: cards through DRF's field walk, posts read
+    with three prefetches (tags, images, mentions) and comments with one (mentions) instead
+    of the card columns."""
     from rest_framework import serializers
 
     from tangerine.accounts.serializers import UserBriefSerializer
@@ -44,7 +45,7 @@ def old_code() -> Iterator[None]:
     from tangerine.integrations.storage import image_storage
     from tangerine.posts import selectors
     from tangerine.posts import serializers as post_serializers
-    from tangerine.posts.models import Post, PostLike
+    from tangerine.posts.models import Comment, CommentLike, Post, PostLike
     from tangerine.posts.serializers import CommentSerializer, PostSerializer, ReplySerializer
     from tangerine.products import serializers as product_serializers
     from tangerine.products.serializers import ProductSerializer
@@ -60,7 +61,7 @@ def old_code() -> Iterator[None]:
         (cls, "to_representation", cls.__dict__["to_representation"]) for cls in classes
     ]
     saved += [(m, "image_refs", m.image_refs) for m in (post_serializers, product_serializers)]
-    saved.append((selectors, "post_qs", selectors.post_qs))
+    saved += [(selectors, name, getattr(selectors, name)) for name in ("post_qs", "comment_qs")]
 
     def old_post_qs(*, viewer: Any) -> Any:  # selectors.post_qs before the card columns
         return (
@@ -70,12 +71,22 @@ def old_code() -> Iterator[None]:
             .annotate(liked=selectors.liked_by(PostLike, "post", viewer))
         )
 
+    def old_comment_qs(*, viewer: Any) -> Any:  # selectors.comment_qs before the column
+        return (
+            Comment.objects.visible_to(viewer)
+            .filter(selectors._post_visible(viewer, "post_id"))
+            .select_related("author__profile_image", "post")
+            .prefetch_related(selectors.mention_prefetch(viewer))
+            .annotate(liked=selectors.liked_by(CommentLike, "comment", viewer))
+        )
+
     try:
         for cls in classes:
             cls.to_representation = generic  # type: ignore[method-assign,assignment]
         for module in (post_serializers, product_serializers):
             module.image_refs = eager_image_refs  # type: ignore[attr-defined]
         selectors.post_qs = old_post_qs
+        selectors.comment_qs = old_comment_qs
         yield
     finally:
         for owner, name, value in saved:

@@ -22,6 +22,7 @@ from tangerine.accounts.models import Block, User
 from tangerine.accounts.serializers import UserBriefSerializer
 from tangerine.images.models import Image
 from tangerine.posts import selectors
+from tangerine.posts.cards import mentions_of
 from tangerine.posts.models import (
     Category,
     Comment,
@@ -168,3 +169,37 @@ def test_card_columns_answer_what_the_three_prefetches_answered(
         str(pending.uuid),
     ]
     assert card["images"][0]["variants"] and card["images"][2]["variants"] == []
+
+
+def test_comment_and_reply_mention_columns_answer_what_the_prefetch_answered(
+    alice: User, bob: User, carol: User, mod: User
+) -> None:
+    suspended = UserFactory.create(handle="suspended2", suspended_at=timezone.now())
+    Block.objects.create(blocker=bob, blocked=carol)
+    post = make_post(alice, text="post")
+    comment = make_comment(post, alice, text="@carol @bob @suspended2 @moderator1")
+    reply = make_reply(comment, alice, text="@moderator1 @carol @bob")
+    for position, user in enumerate([carol, bob, suspended, mod]):
+        Mention.objects.create(comment=comment, user=user, position=position, in_text=True)
+    for position, user in enumerate([mod, carol, bob]):
+        Mention.objects.create(reply=reply, user=user, position=position, in_text=user != mod)
+    seen = set()
+    for viewer in (alice, bob, carol, mod, None):
+        for item, qs in (
+            (comment, selectors.comment_qs(viewer=viewer)),
+            (reply, selectors.reply_qs(viewer=viewer)),
+        ):
+            new = qs.get(pk=item.pk)
+            old = type(item).objects.prefetch_related(selectors.mention_prefetch(viewer))
+            assert hasattr(new, "card_mentions")
+            mentions = mentions_of(new)
+            assert mentions == mentions_of(old.get(pk=item.pk))
+            seen.add(tuple(m["handle"] for m in mentions))
+    assert seen == {
+        ("carol", "bob", "moderator1"),
+        ("bob", "moderator1"),
+        ("carol", "moderator1"),
+        ("carol", "bob"),
+        ("bob",),
+        ("carol",),
+    }

@@ -198,9 +198,9 @@ def test_like_lists_cost_a_fixed_number_of_queries(
     urls = {
         # the target's visibility + the page of likes with users
         f"/api/likes/post-likes/?post={target.uuid}": 2,
-        # the comment or reply is read with its mentions (+1)
-        f"/api/likes/comment-likes/?comment={target_comment.uuid}": 3,
-        f"/api/likes/reply-likes/?reply={target_reply.uuid}": 3,
+        # the comment or reply (its mentions a column of it) + the page of likes with users
+        f"/api/likes/comment-likes/?comment={target_comment.uuid}": 2,
+        f"/api/likes/reply-likes/?reply={target_reply.uuid}": 2,
         # the user + the page of likes with posts + tags + images + mentions
         "/api/likes/post-likes/?handle=bob": 5,
         # the user + the page of likes with comments or replies + their mentions

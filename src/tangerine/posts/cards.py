@@ -90,11 +90,9 @@ def _aggregate(vendor: str, fields: dict[str, str], source: str, where: str, ord
     return f"(SELECT json_group_array(json_array({row})) FROM ({inner}) c)"  # noqa: S608
 
 
-@functools.lru_cache(maxsize=8)
-def _card_sql(vendor: str, signed_in: bool) -> dict[str, str]:
-    """The three subqueries' SQL for a vendor; with ``signed_in`` the mention one takes the
-    viewer's primary key twice (the block check both ways)."""
-    true = "true" if vendor == "postgresql" else "1"
+@functools.lru_cache(maxsize=4)
+def _card_sql(vendor: str) -> dict[str, str]:
+    """The tag and image subqueries' SQL for a vendor (mentions: ``_mentions_sql``)."""
     tags = _aggregate(
         vendor,
         {"name": _col("t", Tag, "name")},
@@ -111,8 +109,17 @@ def _card_sql(vendor: str, signed_in: bool) -> dict[str, str]:
         f"{_col('pi', PostImage, 'post')} = {_POST}",
         f"{_col('pi', PostImage, 'position')}, {_col('pi', PostImage, 'id')}",
     )
+    return {"card_tags": tags, "card_images": images}
+
+
+@functools.lru_cache(maxsize=16)
+def _mentions_sql(vendor: str, signed_in: bool, item: str) -> str:
+    """The visible mentions of the outer post, comment or reply (``item``: the mention's
+    foreign key to it); with ``signed_in`` it takes the viewer's primary key twice (the block
+    check both ways)."""
+    true = "true" if vendor == "postgresql" else "1"
     visible = (
-        f"{_col('m', Mention, 'post')} = {_POST} AND {_col('m', Mention, 'in_text')} = {true}"
+        f"{_col('m', Mention, item)} = {_POST} AND {_col('m', Mention, 'in_text')} = {true}"
         f" AND {_col('u', User, 'is_active')} = {true}"
         f" AND {_col('u', User, 'suspended_at')} IS NULL"
     )
@@ -126,7 +133,7 @@ def _card_sql(vendor: str, signed_in: bool) -> dict[str, str]:
             f" AND NOT EXISTS (SELECT 1 FROM {_table(Block, 'b')} WHERE ({blocker} = %s AND "  # noqa: S608
             f"{blocked} = {them}) OR ({blocker} = {them} AND {blocked} = %s))"
         )
-    mentions = _aggregate(
+    return _aggregate(
         vendor,
         {f: _col("u", User, f) for f in ("handle", "display_name")},
         f"{_table(Mention, 'm')} INNER JOIN {_table(User, 'u')} ON "
@@ -134,20 +141,27 @@ def _card_sql(vendor: str, signed_in: bool) -> dict[str, str]:
         visible,
         f"{_col('m', Mention, 'position')}, {_col('m', Mention, 'id')}",
     )
-    return {"card_tags": tags, "card_images": images, "card_mentions": mentions}
 
 
 def card_columns(viewer: Viewer, using: str) -> dict[str, Expression]:
     """``annotate(**card_columns(viewer, qs.db))`` on a query of posts: the card's tags,
     images and visible mentions as JSON text (``tags_of``, ``images_of``, ``mentions_of``)."""
-    signed_in = viewer is not None and viewer.is_authenticated
-    sql = _card_sql(connections[using].vendor, signed_in)
-    mention_params = (viewer.pk, viewer.pk) if signed_in and viewer is not None else ()
+    sql = _card_sql(connections[using].vendor)
     return {
         "card_tags": _CardColumn(sql["card_tags"], ()),
         "card_images": _CardColumn(sql["card_images"], ()),
-        "card_mentions": _CardColumn(sql["card_mentions"], mention_params),
+        **mention_column(viewer, using, "post"),
     }
+
+
+def mention_column(viewer: Viewer, using: str, item: str) -> dict[str, Expression]:
+    """``annotate(**mention_column(viewer, qs.db, "comment"))`` on a query of comments (or
+    ``"reply"`` on replies): their visible mentions as ``card_mentions`` (``mentions_of``), the
+    rules of ``selectors.mention_prefetch`` in the item's own row."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    sql = _mentions_sql(connections[using].vendor, signed_in, item)
+    params = (viewer.pk, viewer.pk) if signed_in and viewer is not None else ()
+    return {"card_mentions": _CardColumn(sql, params)}
 
 
 def _rows(value: Any) -> list[Any]:

@@ -122,7 +122,7 @@ def _not_muted(qs: QuerySet[Any], viewer: Viewer, author_ref: str) -> QuerySet[A
 def post_list_latest(*, viewer: Viewer) -> QuerySet[Post]:
     """Latest published posts of everyone, without users the viewer muted.
 
-    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images) + 1 (mentions).
+    Queries for a page: 1 (page of posts with their tags, images and mentions).
     """
     qs = post_qs(viewer=viewer).filter(status=Post.Status.PUBLISHED)
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
@@ -131,7 +131,7 @@ def post_list_latest(*, viewer: Viewer) -> QuerySet[Post]:
 def post_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Post]:
     """A user's latest posts; their drafts too when the viewer is that user.
 
-    Queries for a page: 1 (page of posts) + 1 (tags) + 1 (images) + 1 (mentions).
+    Queries for a page: 1 (page of posts with their tags, images and mentions).
     """
     return post_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
 
@@ -149,8 +149,8 @@ def post_list_for_feed(*, viewer: User, window: CursorWindow | None = None) -> Q
     window, off the ``(author, created_at, id)`` index. Without it the answer is the same rows
     in the same order, read by a plan that may cost more.
 
-    Queries for a page: 1 (page of posts; the authors and muting are subqueries) +
-    1 (tags) + 1 (images) + 1 (mentions).
+    Queries for a page: 1 (page of posts with their tags, images and mentions; the authors
+    and muting are subqueries).
 
     Plans, chosen by the viewer's stored ``following_count`` (no extra query; the follow
     services keep it in the follow's transaction). Following no one: my posts alone (below).
@@ -311,8 +311,8 @@ def post_list_for_tag(*, viewer: Viewer, tag: str) -> QuerySet[Post]:
     """Published posts carrying the (normalised) tag, newest first, without users the viewer
     muted. An unknown tag is simply an empty list.
 
-    Queries for a page: 1 (page of posts; the tag is a join on the unique post-tag pair, so no
-    post comes twice) + 1 (tags) + 1 (images) + 1 (mentions).
+    Queries for a page: 1 (page of posts with their tags, images and mentions; the tag is a
+    join on the unique post-tag pair, so no post comes twice).
     """
     qs = post_qs(viewer=viewer).filter(status=Post.Status.PUBLISHED, posttag__tag__name=tag)
     return _not_muted(qs, viewer, "author").order_by("-created_at", "-id")
@@ -384,28 +384,26 @@ def comment_qs(*, viewer: Viewer) -> QuerySet[Comment]:
     """Comments the viewer may see on posts the viewer may see, with author, mentions and
     ``liked``.
 
-    Two queries: the comments (the post's visibility and the viewer's like are EXISTS
-    subqueries) and their mentions.
+    One query: the comments (the post's visibility and the viewer's like are EXISTS
+    subqueries, the visible mentions a JSON column: ``cards.mention_column``).
     """
-    return (
-        Comment.objects.visible_to(viewer)
-        .filter(_post_visible(viewer, "post_id"))
-        .select_related("author__profile_image", "post")
-        .prefetch_related(mention_prefetch(viewer))
-        .annotate(liked=liked_by(CommentLike, "comment", viewer))
+    qs = Comment.objects.visible_to(viewer).filter(_post_visible(viewer, "post_id"))
+    return qs.select_related("author__profile_image", "post").annotate(
+        liked=liked_by(CommentLike, "comment", viewer),
+        **cards.mention_column(viewer, qs.db, "comment"),
     )
 
 
 def comment_list_for_post(*, viewer: Viewer, post: Post) -> QuerySet[Comment]:
     """Comments of a post, oldest first (a conversation reads top-down).
 
-    Queries for a page: 1 + 1 (mentions).
+    Queries for a page: 1.
     """
     return comment_qs(viewer=viewer).filter(post=post).order_by("created_at", "id")
 
 
 def comment_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Comment]:
-    """A user's comments, newest first. Queries for a page: 1 + 1 (mentions)."""
+    """A user's comments, newest first. Queries for a page: 1."""
     return comment_qs(viewer=viewer).filter(author=author).order_by("-created_at", "-id")
 
 
@@ -436,23 +434,21 @@ def reply_qs(*, viewer: Viewer) -> QuerySet[Reply]:
     """Replies the viewer may see, under visible comments of visible posts, with mentions and
     ``liked``.
 
-    Two queries: the replies (the comment's and post's visibility and the like are EXISTS
-    subqueries) and their mentions.
+    One query: the replies (the comment's and post's visibility and the like are EXISTS
+    subqueries, the visible mentions a JSON column: ``cards.mention_column``).
     """
     visible_comments = Comment.objects.visible_to(viewer).filter(
         pk=OuterRef("comment_id"), post__in=Post.objects.visible_to(viewer)
     )
-    return (
-        Reply.objects.visible_to(viewer)
-        .filter(Exists(visible_comments))
-        .select_related("author__profile_image", "comment__post")
-        .prefetch_related(mention_prefetch(viewer))
-        .annotate(liked=liked_by(ReplyLike, "reply", viewer))
+    qs = Reply.objects.visible_to(viewer).filter(Exists(visible_comments))
+    return qs.select_related("author__profile_image", "comment__post").annotate(
+        liked=liked_by(ReplyLike, "reply", viewer),
+        **cards.mention_column(viewer, qs.db, "reply"),
     )
 
 
 def reply_list_for_comment(*, viewer: Viewer, comment: Comment) -> QuerySet[Reply]:
-    """Replies of a comment, oldest first. Queries for a page: 1 + 1 (mentions)."""
+    """Replies of a comment, oldest first. Queries for a page: 1."""
     return reply_qs(viewer=viewer).filter(comment=comment).order_by("created_at", "id")
 
 
