@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Expression, F, TextField
+from django.db.models import BooleanField, Expression, F, TextField
 
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, User
@@ -38,14 +38,15 @@ _POST = "{post}"  # where the outer post's id column goes
 
 
 class _CardColumn(Expression):
-    """Raw SQL around the outer post's ``id`` (a source expression, so Django relabels it
-    wherever the query is used), with the viewer's parameters."""
+    """Raw SQL around a column of the outer row (``outer``, the item's ``id`` by default: a
+    source expression, so Django relabels it wherever the query is used), with the viewer's
+    parameters."""
 
-    output_field = TextField()
-
-    def __init__(self, sql: str, params: tuple[Any, ...]) -> None:
-        super().__init__()
-        self.sql, self.params, self.post = sql, params, F("id")
+    def __init__(
+        self, sql: str, params: tuple[Any, ...], outer: str = "id", output_field: Any = None
+    ) -> None:
+        super().__init__(output_field=output_field or TextField())
+        self.sql, self.params, self.post = sql, params, F(outer)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.post]
@@ -162,6 +163,19 @@ def mention_column(viewer: Viewer, using: str, item: str) -> dict[str, Expressio
     sql = _mentions_sql(connections[using].vendor, signed_in, item)
     params = (viewer.pk, viewer.pk) if signed_in and viewer is not None else ()
     return {"card_mentions": _CardColumn(sql, params)}
+
+
+def exists_for_viewer(
+    model: type[Any], viewer_field: str, outer_field: str, viewer_pk: Any, outer: str
+) -> Expression:
+    """``EXISTS`` (a boolean, usable in ``filter`` and ``annotate``) of a row of ``model``
+    whose ``viewer_field`` is the viewer and ``outer_field`` the outer row's ``outer``: what
+    ``Exists(model.objects.filter(viewer_field=viewer, outer_field=OuterRef(outer)))`` says,
+    without building and compiling a queryset per request (the viewer's like of a post, a
+    mute of its author)."""
+    where = f"{_col('x', model, viewer_field)} = %s AND {_col('x', model, outer_field)} = {_POST}"
+    sql = f"EXISTS (SELECT 1 FROM {_table(model, 'x')} WHERE {where})"  # noqa: S608
+    return _CardColumn(sql, (viewer_pk,), outer, BooleanField())
 
 
 def _rows(value: Any) -> list[Any]:

@@ -56,7 +56,8 @@ def liked_by(like_model: type[Any], field: str, viewer: Viewer, ref: str = "pk")
     """``EXISTS(like by viewer on the outer row)``, or constant False for anonymous viewers."""
     if not _authenticated(viewer):
         return Value(False, output_field=BooleanField())
-    return Exists(like_model.objects.filter(user=viewer, **{field: OuterRef(ref)}))
+    assert viewer is not None  # noqa: S101 (for the type checker: authenticated)
+    return cards.exists_for_viewer(like_model, "user", field, viewer.pk, ref)
 
 
 def is_following(viewer: Viewer, ref: str) -> Any:
@@ -116,7 +117,9 @@ def post_qs(*, viewer: Viewer) -> QuerySet[Post]:
 def _not_muted(qs: QuerySet[Any], viewer: Viewer, author_ref: str) -> QuerySet[Any]:
     if not _authenticated(viewer):
         return qs
-    return qs.filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef(author_ref))))
+    assert viewer is not None  # noqa: S101 (for the type checker: authenticated)
+    muted = cards.exists_for_viewer(Mute, "muter", "muted", viewer.pk, f"{author_ref}_id")
+    return qs.filter(~muted)
 
 
 def post_list_latest(*, viewer: Viewer) -> QuerySet[Post]:
