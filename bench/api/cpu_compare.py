@@ -37,9 +37,11 @@ DEFAULT = "feed,latest,post_detail,comments,products_latest,notifications"
 def old_code() -> Iterator[None]:
     """The code before the CPU round, patched in: cards through DRF's field walk, posts read
     with three prefetches (tags, images, mentions) and comments with one (mentions) instead
-    of the card columns."""
+    of the card columns, the like and the mute as ORM ``Exists`` querysets."""
+    from django.db.models import BooleanField, Exists, OuterRef, Value
     from rest_framework import serializers
 
+    from tangerine.accounts.models import Mute
     from tangerine.accounts.serializers import UserBriefSerializer
     from tangerine.images.serializers import image_ref
     from tangerine.integrations.storage import image_storage
@@ -61,14 +63,25 @@ def old_code() -> Iterator[None]:
         (cls, "to_representation", cls.__dict__["to_representation"]) for cls in classes
     ]
     saved += [(m, "image_refs", m.image_refs) for m in (post_serializers, product_serializers)]
-    saved += [(selectors, name, getattr(selectors, name)) for name in ("post_qs", "comment_qs")]
+    patched = ("post_qs", "comment_qs", "liked_by", "_not_muted")
+    saved += [(selectors, name, getattr(selectors, name)) for name in patched]
+
+    def old_liked_by(like_model: Any, field: str, viewer: Any, ref: str = "pk") -> Any:
+        if viewer is None or not viewer.is_authenticated:
+            return Value(False, output_field=BooleanField())
+        return Exists(like_model.objects.filter(user=viewer, **{field: OuterRef(ref)}))
+
+    def old_not_muted(qs: Any, viewer: Any, author_ref: str) -> Any:
+        if viewer is None or not viewer.is_authenticated:
+            return qs
+        return qs.filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef(author_ref))))
 
     def old_post_qs(*, viewer: Any) -> Any:  # selectors.post_qs before the card columns
         return (
             Post.objects.visible_to(viewer)
             .select_related("author__profile_image")
             .prefetch_related(*selectors.post_prefetches(viewer))
-            .annotate(liked=selectors.liked_by(PostLike, "post", viewer))
+            .annotate(liked=old_liked_by(PostLike, "post", viewer))
         )
 
     def old_comment_qs(*, viewer: Any) -> Any:  # selectors.comment_qs before the column
@@ -77,7 +90,7 @@ def old_code() -> Iterator[None]:
             .filter(selectors._post_visible(viewer, "post_id"))
             .select_related("author__profile_image", "post")
             .prefetch_related(selectors.mention_prefetch(viewer))
-            .annotate(liked=selectors.liked_by(CommentLike, "comment", viewer))
+            .annotate(liked=old_liked_by(CommentLike, "comment", viewer))
         )
 
     try:
@@ -87,6 +100,8 @@ def old_code() -> Iterator[None]:
             module.image_refs = eager_image_refs  # type: ignore[attr-defined]
         selectors.post_qs = old_post_qs
         selectors.comment_qs = old_comment_qs
+        selectors.liked_by = old_liked_by
+        selectors._not_muted = old_not_muted
         yield
     finally:
         for owner, name, value in saved:
