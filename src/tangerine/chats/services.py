@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Greatest, Lower
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import exceptions, status
 
 from tangerine.accounts.models import Block, User
 from tangerine.accounts.selectors import user_qs_for_viewer
-from tangerine.chats import events
+from tangerine.chats import events, statements
 from tangerine.chats.models import (
     CLIENT_ID_MAX_LENGTH,
     MESSAGE_DELETE_WINDOW_SECONDS,
@@ -232,6 +233,12 @@ def room_leave(*, user: User, room_uuid: object) -> None:
         events.publish_members_changed(room_uuid=room.uuid, left=[user])
 
 
+def _uuid_param(value: object, connection: Any) -> Any:
+    """A room uuid from a frame as the database takes it (404 when malformed)."""
+    field = Room._meta.get_field("uuid")
+    return field.get_db_prep_value(parse_uuid(value), connection, prepared=False)
+
+
 class SenderBlockedError(Exception):
     """A block (either direction) stands between the two members of a one-to-one room."""
 
@@ -284,28 +291,33 @@ def message_send(
     for field, value in (("text", text), ("client_id", client_id)):
         if "\x00" in value:
             raise ValidationError({field: ["Null characters are not allowed."]})
-    with transaction.atomic():
-        # Statements (measured by bench/chat; each one is a round trip on the message path):
-        # 1. the room row, locked, with the id of an earlier message under this client_id;
-        # 2. every member's read mark (the block check and the new message's unread count);
-        # 3. (one-to-one rooms only) whether a block stands between the two members;
-        # 4. the insert; 5. the room's sequence and last message; 6. the sender's read mark.
-        # The row lock serialises senders of one room, and mark-read takes it too: sequence
-        # numbers, the idempotency check and the read marks read here cannot race.
-        room = _room_lock_for_member(
-            user=sender,
-            room_uuid=room_uuid,
-            existing_client_id=client_id,
+    using = router.db_for_write(Message)
+    sql = statements.statements(using)
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        # Statements (each one a round trip on the message path; their text is built once,
+        # ``statements.py``): 1. the room row, locked, with the id of an earlier message under
+        # this client_id; 2. every member's read mark (the block check and the new message's
+        # unread count); 3. (one-to-one rooms only) whether a block stands between the two
+        # members; 4. the insert; 5. the room's sequence and last message; 6. the sender's
+        # read mark (4-6 are one statement on PostgreSQL). The row lock serialises senders of
+        # one room, and mark-read takes it too: sequence numbers, the idempotency check and the
+        # read marks read here cannot race.
+        cursor.execute(
+            sql.lock_room, [sender.pk, client_id, _uuid_param(room_uuid, connection), sender.pk]
         )
-        existing_id = getattr(room, "existing_message_id", None)
+        row = cursor.fetchone()
+        if row is None:
+            raise Http404
+        room = statements.room_from_row(using, row[:-1])
+        cursor.execute(sql.read_marks, [room.pk])
+        marks = [(int(user_id), int(mark)) for user_id, mark in cursor.fetchall()]
+        existing_id = row[-1]
         if existing_id is not None:
             existing = Message.objects.select_related("image").get(pk=existing_id)
             existing.room = room
             existing.sender = sender
-            return SendResult(
-                message=existing, created=False, read_marks=room_read_marks(room_id=room.pk)
-            )
-        marks = room_read_marks(room_id=room.pk)
+            return SendResult(message=existing, created=False, read_marks=marks)
         # Blocked pairs cannot share a new room; a one-to-one room made before the block stays,
         # but neither side can reach the other through it.
         if _blocked_in_room(user=sender, member_ids=[user_id for user_id, _ in marks]):
@@ -313,7 +325,7 @@ def message_send(
         photo: Image | None = None
         if image is not None:
             photo = images_for_attach(owner=sender, uuids=[image], max_count=1, field="image")[0]
-        message = Message.objects.create(
+        message = Message(
             room=room,
             sender=sender,
             text=text.strip() if photo is not None else text,
@@ -321,13 +333,25 @@ def message_send(
             seq=room.next_seq,
             client_id=client_id,
         )
-        transaction.on_commit(metrics.chat_messages_sent.inc)
-        Room.objects.filter(pk=room.pk).update(
-            next_seq=F("next_seq") + 1, last_message=message, updated_at=message.created_at
+        values = [
+            field.get_db_prep_save(field.pre_save(message, True), connection)
+            for field in sql.message_fields
+        ]
+        updated_at = Room._meta.get_field("updated_at").get_db_prep_save(
+            message.created_at, connection
         )
-        Membership.objects.filter(room=room, user=sender).update(
-            last_read_seq=Greatest(F("last_read_seq"), message.seq)
-        )
+        mark = [message.seq, message.seq, room.pk, sender.pk]
+        if sql.write_message:  # PostgreSQL: 4-6 in one statement
+            cursor.execute(sql.write_message, [*values, updated_at, room.pk, *mark])
+            message.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql.insert_message, values)
+            message.pk = cursor.fetchone()[0] if sql.returns_id else cursor.lastrowid
+            cursor.execute(sql.advance_room, [message.pk, updated_at, room.pk])
+            cursor.execute(sql.mark_read, mark)
+        message._state.adding = False
+        message._state.db = using
+        transaction.on_commit(metrics.chat_messages_sent.inc, using=using)
         # The marks as they are now: the sender's moved up to the new message.
         marks = [
             (user_id, max(mark, message.seq) if user_id == sender.pk else mark)
