@@ -7,11 +7,11 @@ The consumer is as thin as a view: it parses frames, calls services and selector
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
@@ -36,6 +36,7 @@ from tangerine.core.realtime import (
     group_send_bounded,
     user_group,
 )
+from tangerine.core.writers import WriterThreads
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +61,13 @@ T = TypeVar("T")
 # process stored ~50-80 messages/s (issue #17); in parallel, commits share the disk's flushes.
 # Four leaves pool connections for HTTP. Per socket, frames are still handled one at a time, so
 # one sender's messages keep their order; across senders the room's row lock orders them.
-_WRITERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-writer")
+_WRITERS = WriterThreads(4, name="chat-writer")
 
 
 def _db(func: Callable[..., T], *, concurrent: bool = False) -> Callable[..., Any]:
     """``database_sync_to_async(func)``, run once more on a new connection after a
-    connection error; with ``concurrent`` on the ``_WRITERS`` threads instead of the one
-    thread channels shares between every consumer of the process.
+    connection error; with ``concurrent`` (PostgreSQL) on the ``_WRITERS`` threads instead of
+    the one thread channels shares between every consumer of the process.
 
     With persistent connections (``CONN_MAX_AGE``) a connection the database dropped
     (restart, failover, terminated backend) would otherwise fail the next frame of every
@@ -90,20 +91,14 @@ def _db(func: Callable[..., T], *, concurrent: bool = False) -> Callable[..., An
     # refuses a second thread's statements ("database table is locked") instead of waiting.
     if concurrent and connection.vendor == "postgresql":
 
-        def call_and_release(*args: Any, **kwargs: Any) -> T:
-            # A writer thread gives its connection back (to the pool) after every call:
-            # close_old_connections leaves it open when CONN_MAX_AGE allows, and an idle
-            # thread's session then outlives its use (a test database could not be dropped).
-            try:
-                return call(*args, **kwargs)
-            finally:
-                # Persistent connections without a pool (DATABASE_CONN_MAX_AGE) stay with the
-                # thread, as intended; pooled ones go back to the pool, others are closed.
-                pooled = "pool" in connection.settings_dict.get("OPTIONS", {})
-                if pooled or not connection.settings_dict.get("CONN_MAX_AGE"):
-                    connection.close()
+        async def on_a_writer(*args: Any, **kwargs: Any) -> T:
+            # Not database_sync_to_async: it would give the connection back to the pool and
+            # check a new one out (a round trip) around every call. A writer thread keeps its
+            # connection while writes are waiting and gives it back when idle (core/writers).
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(_WRITERS, functools.partial(call, *args, **kwargs))
 
-        return database_sync_to_async(call_and_release, thread_sensitive=False, executor=_WRITERS)
+        return on_a_writer
     return database_sync_to_async(call)
 
 
