@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -116,11 +116,15 @@ def test_cache_objects_of_every_thread_share_one_redis_pool(settings: Any) -> No
     shared_cache._pools.clear()
     clients: list[Any] = []
 
+    redis_clients: list[Any] = []
+
     def use(i: int) -> None:
         cache = caches["default"]  # a new cache object in each new thread
         cache.set(f"pool-test-{i}", i, 5)
         assert cache.get(f"pool-test-{i}") == i
+        assert cache.incr(f"pool-test-{i}") == i + 1
         clients.append(cache)
+        redis_clients.append(cast(Any, cache)._cache.get_client(write=True))
 
     threads = [threading.Thread(target=use, args=(i,)) for i in range(20)]
     for thread in threads:
@@ -131,3 +135,9 @@ def test_cache_objects_of_every_thread_share_one_redis_pool(settings: Any) -> No
     assert shared_cache.pool_count() == 1  # ... and they all used one pool
     pool = next(iter(shared_cache._pools.values()))
     assert len(pool._connections) <= 4
+    # ... and one redis.Redis for it (Django built one per command: more CPU than the command).
+    assert len({id(client) for client in redis_clients}) == 1
+    assert redis_clients[0].connection_pool is pool
+    shared_cache._pools.clear()  # a new pool: a new client for it
+    fresh = cast(Any, caches["default"])._cache.get_client(write=True)
+    assert fresh is not redis_clients[0] and fresh.connection_pool is not pool
