@@ -45,6 +45,7 @@ export PASSWORD_HASHERS_FAST=true OMP_NUM_THREADS=1 PYTHONHASHSEED=0 TASKS_BACKE
 export DATABASE_POOL_MAX_SIZE=0
 # Server processes the tests start need no tokenizer warm-up (it costs seconds of CPU at start).
 export SEARCH_WARM_AT_START=false
+export GC_SETTLE_AT_START=false
 # Search index sync is on in tests/search (and the end-to-end server); elsewhere writes skip it.
 export SEARCH_INDEX_SYNC=false EMBEDDING_BACKEND=hash
 # Keyword scoring in SQL unless a test turns the postings copy on (tests/search/test_postings.py).

@@ -16,6 +16,7 @@ from django.core.asgi import get_asgi_application
 django_asgi_app = get_asgi_application()
 
 from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
+from tangerine.core import runtime  # noqa: E402
 from tangerine.core.bodylimit import BodyLimitMiddleware  # noqa: E402
 from tangerine.core.sockets import LifespanShutdown, TrackedWebSockets  # noqa: E402
 from tangerine.core.tasks import start_periodic  # noqa: E402
@@ -25,11 +26,14 @@ from tangerine.search.sweep import request_repair  # noqa: E402
 # With SEARCH_WARM_AT_START, off the request path: the Korean tokenizer (seconds to load), the
 # in-process vector copy (SEARCH_VECTOR_MIRROR) and keyword postings copy (SEARCH_POSTINGS_CACHE),
 # so the first searches after a deploy do not fall back to Milvus and SQL.
-search_startup.start()
+settles_later = search_startup.start()
 # Items whose index jobs died with the previous process get their vectors back (background).
 request_repair()
 # Thread job backend: periodic sweeps (stuck and orphaned images) run in this process.
 start_periodic()
+if settings.GC_SETTLE_AT_START and not settles_later:
+    # What the process keeps for life is loaded: out of the collector's way (core/runtime.py).
+    runtime.settle_collector()
 
 application = ProtocolTypeRouter(
     {

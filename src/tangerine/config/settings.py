@@ -574,11 +574,15 @@ if SEARCH_VECTOR_MIRROR not in ("auto", "on", "off"):
 SEARCH_POSTINGS_CACHE = env_bool("SEARCH_POSTINGS_CACHE", True)
 # SEARCH_CANDIDATES: candidates each retriever returns per kind before fusion (and result depth).
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200, minimum=10)
-# SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).
 # SEARCH_WARM_AT_START: load the Korean tokenizer when a server process starts (2-5 s of CPU on
 # a background thread) instead of inside the first post or search; the test suite turns it off.
 SEARCH_WARM_AT_START = env_bool("SEARCH_WARM_AT_START", True)
+# SEARCH_DENSE_WEIGHT: weight of the dense score in the fused ranking (tuned in bench/search).
 SEARCH_DENSE_WEIGHT = env_float("SEARCH_DENSE_WEIGHT", 0.8, minimum=0.0)
+# GC_SETTLE_AT_START: a served process freezes what it holds at start out of the garbage
+# collector's reach and collects less often (core/runtime.py); with SEARCH_WARM_AT_START this
+# waits until the search copies are loaded. The test suite turns it off.
+GC_SETTLE_AT_START = env_bool("GC_SETTLE_AT_START", True)
 # RATE_LIMIT_EVENTS: POST /api/events/ requests per viewer (account or address), "<count>/<s>".
 AUTH_RATE_LIMITS["events"] = env_rate("RATE_LIMIT_EVENTS", "120/60")
 

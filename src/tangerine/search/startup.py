@@ -14,7 +14,6 @@ collected as usual, but less often (``GC_THRESHOLD``).
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
@@ -22,26 +21,23 @@ import time
 from django.conf import settings
 from django.db import connection
 
+from tangerine.core import runtime
+
 logger = logging.getLogger(__name__)
 
 # How long the settle thread waits for the copies before it freezes what is there.
 SETTLE_TIMEOUT = 900.0
-# The collector's thresholds once settled (Python's default: 700, 10, 10). A search request
-# leaves ~3,300 objects in reference cycles (serializer fields and their parents, model
-# instances, querysets); collected every 700 allocations, they were still alive at most
-# collections, so they aged into the oldest generation, and with the long-lived objects
-# frozen every tenth middle collection became a full one over ~50k dead objects: a 50-170 ms
-# pause inside one request in about 15 (bench/search/README.md, "Round 5"). Collecting the
-# youngest generation every 20,000 allocations lets most of them die young instead.
-GC_THRESHOLD = (20_000, 10, 10)
+# The collector's thresholds once settled: core/runtime.py.
+GC_THRESHOLD = runtime.GC_THRESHOLD
 _POLL = 0.5
 
 
-def start() -> None:
+def start() -> bool:
     """With ``SEARCH_WARM_AT_START``: start loading everything in the background and return at
-    once (until a copy is loaded, searches use Milvus and SQL)."""
+    once (until a copy is loaded, searches use Milvus and SQL); True when the process will be
+    settled (``settle``) once the copies are loaded."""
     if not settings.SEARCH_WARM_AT_START:
-        return
+        return False
     from tangerine.integrations import milvus
     from tangerine.search import postings
     from tangerine.search.tokenize import warm_in_background
@@ -50,6 +46,7 @@ def start() -> None:
     milvus.mirror_load_in_background()
     postings.load_at_start()
     threading.Thread(target=settle, name="search-settle", daemon=True).start()
+    return True
 
 
 def settle(timeout: float = SETTLE_TIMEOUT) -> bool:
@@ -68,11 +65,8 @@ def settle(timeout: float = SETTLE_TIMEOUT) -> bool:
     while not loaded and time.monotonic() < deadline:
         time.sleep(_POLL)
         loaded = _copies_loaded()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
-    logger.info("Search start-up settled (copies loaded: %s); %d objects frozen", loaded,
-                gc.get_freeze_count())  # fmt: skip
+    frozen = runtime.settle_collector()
+    logger.info("Search start-up settled (copies loaded: %s); %d objects frozen", loaded, frozen)
     return loaded
 
 
