@@ -283,6 +283,11 @@ CHANNEL_LAYER_SOCKET_TIMEOUT = env_float("CHANNEL_LAYER_SOCKET_TIMEOUT", 15.0, m
 # CHANNEL_LAYER_MAX_CONNECTIONS: Redis connections one process's layer may hold (one pool per
 # process; a burst waits for a free connection rather than opening more). Redis layer only.
 CHANNEL_LAYER_MAX_CONNECTIONS = env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 50, minimum=2)
+# CHANNEL_LAYER_PROCESS_CAPACITY: events waiting in Redis for one process's sockets before
+# channels_redis drops new ones (its default, 100, is per channel, but every socket of a
+# process shares one Redis key: a process 0.5 s behind at 200 chat messages/s lost messages).
+# Redis layer only; each event expires after 60 s.
+CHANNEL_LAYER_PROCESS_CAPACITY = env_int("CHANNEL_LAYER_PROCESS_CAPACITY", 5000, minimum=100)
 
 
 def redis_channel_layer(url: str, *, prefix: str) -> dict[str, Any]:
@@ -300,6 +305,8 @@ def redis_channel_layer(url: str, *, prefix: str) -> dict[str, Any]:
             ],
             "prefix": prefix,
             "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS,
+            # Process-specific channels (every consumer's) share their process's key.
+            "channel_capacity": {"specific.*": CHANNEL_LAYER_PROCESS_CAPACITY},
         },
     }
 
