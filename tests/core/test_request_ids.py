@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.management import call_command
 
-from tangerine.core.context import current_request_id, request_id_as
+from tangerine.core.context import current_request_id, new_request_id, request_id_as
 from tangerine.core.models import Job
 from tangerine.core.realtime import publish
 from tangerine.core.tasks import run_pending_jobs, task
@@ -93,3 +93,11 @@ def test_a_chat_socket_handles_each_event_under_the_id_that_caused_it() -> None:
     assert handled[0] == "req-from-http"
     assert handled[1] not in {"-", "req-from-http"}
     assert current_request_id() == "-"  # nothing leaks out of the handler
+
+
+def test_new_request_ids_are_32_hex_digits_and_do_not_repeat() -> None:
+    ids = [new_request_id() for _ in range(10_000)]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    assert len(set(ids)) == len(ids)
+    with request_id_as(None) as given, request_id_as("-") as other:
+        assert given != other and len(given) == len(other) == 32

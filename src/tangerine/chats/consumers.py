@@ -281,6 +281,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
+        if message["type"] == "websocket.receive":
+            # Only queued here: the frame worker handles it under an id of its own.
+            await handler(message)
+            return
         with request_id_as(message.get("request_id")):
             await handler(message)
 
