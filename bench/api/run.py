@@ -388,7 +388,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="comma-separated endpoint names")
     parser.add_argument("--output", default=str(RESULTS / "api.json"))
     args = parser.parse_args(argv)
+    before = [round(x, 2) for x in os.getloadavg()]
     result = run(args)
+    result["load_average_before"] = before[0]
+    result["load_average_after"] = result["load_average"][0]
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=2))
     for r in result["ratios"]:

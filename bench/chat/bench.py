@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search-seconds", type=float, default=3.0)
     parser.add_argument("--order", default="chat,floor", help="which path is measured first")
     parser.add_argument("--output", default=str(RESULTS / "chat.json"))
+    parser.add_argument(
+        "--note", default="machine shared with other work", help="what the results table says"
+    )
     args = parser.parse_args(argv)
     db_url = harness.database_url(args.db)
     var_dir = tempfile.mkdtemp(prefix="bench-chat-")
@@ -188,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     result = {
         "benchmark": "chat",
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "note": "machine shared with other work",
+        "note": args.note,
         "rooms": args.rooms,
         "sockets": args.rooms * harness.ROOM_SIZE,
         "rate": args.rate,

@@ -31,7 +31,7 @@ from tangerine.integrations import embeddings, milvus
 from tangerine.search import postings, startup
 from tangerine.search import tokenize as tokenize_module
 
-_pause = {"total": 0.0, "full": 0.0, "fulls": 0, "started": 0.0}
+_pause = {"total": 0.0, "full": 0.0, "fulls": 0, "started": 0.0, "longest": 0.0}
 
 
 def _watch(phase: str, info: dict[str, int]) -> None:
@@ -40,6 +40,7 @@ def _watch(phase: str, info: dict[str, int]) -> None:
         return
     took = time.perf_counter() - _pause["started"]
     _pause["total"] += took
+    _pause["longest"] = max(_pause["longest"], took)
     if info["generation"] == 2:
         _pause["full"] = max(_pause["full"], took)
         _pause["fulls"] += 1
@@ -50,11 +51,17 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--block", type=int, default=26)
-    parser.add_argument("--thresholds", default="10000,20000", help="first thresholds to try")
+    parser.add_argument(
+        "--thresholds",
+        default="10000,20000",
+        help="thresholds to try: a first threshold (the others 10, 10) or all three as a/b/c",
+    )
     args = parser.parse_args()
     queries = latency.labelled_queries()
     configs = {"700 (default)": (700, 10, 10)}
-    configs |= {t: (int(t), 10, 10) for t in args.thresholds.split(",")}
+    for t in args.thresholds.split(","):
+        parts = [int(p) for p in t.split("/")]
+        configs[t] = (parts[0], 10, 10) if len(parts) == 1 else (parts[0], parts[1], parts[2])
     try:
         latency.prepare(args.items)
         milvus.mirror_load()
@@ -66,7 +73,10 @@ def main() -> None:
             client.get("/api/search/", {"q": q})
         gc.callbacks.append(_watch)
         load_before = os.getloadavg()
-        results = {name: {"wall": [], "gc": 0.0, "full": 0.0, "fulls": 0} for name in configs}
+        results = {
+            name: {"wall": [], "gc": 0.0, "full": 0.0, "fulls": 0, "longest": 0.0}
+            for name in configs
+        }
         i = 0
         for _ in range(args.rounds):
             for name, threshold in configs.items():
@@ -76,7 +86,7 @@ def main() -> None:
                     i += 1
                     embeddings.clear_query_cache()
                     tokenize_module._analyse_short.cache_clear()
-                    _pause.update(total=0.0, full=0.0, fulls=0)
+                    _pause.update(total=0.0, full=0.0, fulls=0, longest=0.0)
                     started = time.perf_counter()
                     response = client.get("/api/search/", {"q": q, "type": "post,product,user"})
                     assert response.status_code == 200
@@ -85,6 +95,7 @@ def main() -> None:
                     r["gc"] += _pause["total"] * 1000
                     r["full"] = max(r["full"], _pause["full"] * 1000)
                     r["fulls"] += _pause["fulls"]
+                    r["longest"] = max(r["longest"], _pause["longest"] * 1000)
         load_after = os.getloadavg()
         print(
             f"{args.items} items, {args.rounds} rounds of {args.block} requests per threshold; "
@@ -95,7 +106,8 @@ def main() -> None:
             print(
                 f"  threshold {name:14s} p50 {wall[len(wall) // 2]:6.1f} ms  p99 "
                 f"{latency.pct(wall, 99):6.1f} ms  max {wall[-1]:6.1f} ms; in collections "
-                f"{r['gc']:6.0f} ms, full collections {r['fulls']} (longest {r['full']:.0f} ms)"
+                f"{r['gc']:6.0f} ms, full collections {r['fulls']} (longest {r['full']:.0f} ms); "
+                f"longest collection of any generation {r['longest']:.0f} ms"
             )
     finally:
         if _watch in gc.callbacks:

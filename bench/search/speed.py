@@ -12,7 +12,8 @@ else is shared). Every cache a cold query would miss is cleared before each requ
 embedding LRU and the tokenizer's analysis cache. Before the timed requests the process settles
 as a served one does (search/startup.py: vocabulary read, long-lived objects frozen out of the
 garbage collector), for both paths alike. Prints p50/p99 per mode and request kind, the new/old
-ratios and the load average before and after.
+ratios, the three slowest requests of each (with the time the garbage collector took inside
+them) and the load average before and after.
 """
 
 from __future__ import annotations
@@ -43,6 +44,25 @@ def cold() -> None:
         cache_clear()
 
 
+class _CollectorClock:
+    """A ``gc.callbacks`` entry adding up the time spent in collections (``spent``, seconds)."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            took = time.perf_counter() - self._started
+            self.spent += took
+            if os.environ.get("SPEED_GC_LOG") and took > 0.01:
+                print(
+                    f"gen {info['generation']} {took * 1000:.0f} ms collected {info['collected']}"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
@@ -69,6 +89,9 @@ def main() -> None:
                 set_mode(mode)
                 client.get("/api/search/", {"q": q})
         load_before = os.getloadavg()
+        collecting = _CollectorClock()
+        gc.callbacks.append(collecting)
+        slowest: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
         timings: dict[tuple[str, str], list[float]] = {}
         ranked: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
         for i in range(args.queries):
@@ -78,9 +101,13 @@ def main() -> None:
                 for mode in order:
                     set_mode(mode)
                     cold()
+                    collecting.spent = 0.0
                     started = time.perf_counter()
                     response = client.get("/api/search/", {"q": q, "type": kinds})
                     elapsed = (time.perf_counter() - started) * 1000
+                    slowest.setdefault((mode, label), []).append(
+                        (elapsed, collecting.spent * 1000, q)
+                    )
                     assert response.status_code == 200, response.content
                     body = response.json()
                     assert body["dense"] is True
@@ -90,6 +117,7 @@ def main() -> None:
                         (h["kind"], h.get("uuid") or h["handle"]) for h in section["results"]
                     ]
         load_after = os.getloadavg()
+        gc.callbacks.remove(collecting)
         print(
             f"{args.items} items, {args.queries} queries per kind and mode, "
             f"old = {args.old}; load average before {load_before[0]:.1f}, "
@@ -103,6 +131,12 @@ def main() -> None:
                 p50, p99 = statistics.median(values), latency.pct(values, 99)
                 row.append((p50, p99))
                 print(f"  {label:4s} {mode}: p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  n {len(values)}")
+            for mode in ("old", "new"):
+                top = sorted(slowest[(mode, label)], reverse=True)[:3]
+                shown = ", ".join(
+                    f"{ms:.0f} ms (collector {gc_ms:.0f}) {q!r}" for ms, gc_ms, q in top
+                )
+                print(f"  {label:4s} {mode} slowest: {shown}")
             (old50, old99), (new50, new99) = row
             print(f"  {label:4s} new/old: p50 {new50 / old50:.2f}  p99 {new99 / old99:.2f}")
             differ = [
