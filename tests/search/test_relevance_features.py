@@ -137,6 +137,8 @@ def test_one_ranking_across_kinds_with_a_merged_top_list(
     assert [h["kind"] for h in top["results"]] == ["product", "post"]
     assert [h["uuid"] for h in top["results"]] == [str(product.uuid), str(weak.uuid)]
     assert top["results"][0]["price"] == product.price  # full product card fields
+    # Each top hit is exactly its kind's section entry (one serializer per kind renders them).
+    assert top["results"] == [body["product"]["results"][0], body["post"]["results"][0]]
     assert "top" not in anon.get("/api/search/", {"q": "감귤", "type": "post"}).json()
 
 
@@ -216,3 +218,23 @@ def test_stop_words_are_never_corrected(alice: Any, make_post: Any) -> None:
     fixed = expand.expand("how to wash snekers")
     assert fixed.corrected == "how to wash sneakers"
     assert "two" not in fixed.terms and "fur" not in fixed.terms
+
+
+@pytest.mark.django_db
+def test_top_hits_of_every_kind_equal_their_sections_entries(
+    alice: Any, bob: Any, anon: Any, make_post: Any, make_product: Any
+) -> None:
+    """Several hits of each kind in the merged list."""
+    for n in range(3):
+        make_post(author=alice, title=f"감귤 일기 {n}", text=f"감귤 따기 {n}번째 날")
+        make_product(owner=bob, name=f"감귤 {n}kg", description="감귤 농장 직송")
+    body = anon.get("/api/search/", {"q": "감귤", "type": "post,product,user"}).json()
+    by_key = {
+        (hit["kind"], hit.get("uuid") or hit.get("handle")): hit
+        for kind in ("post", "product", "user")
+        for hit in body[kind]["results"]
+    }
+    top = body["top"]["results"]
+    assert {h["kind"] for h in top} >= {"post", "product"} and len(top) >= 6
+    for hit in top:
+        assert hit == by_key[(hit["kind"], hit.get("uuid") or hit.get("handle"))]

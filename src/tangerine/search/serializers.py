@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer
 from tangerine.core.schema import NOT_BLANK, SPACE
-from tangerine.images.serializers import ImageRefSerializer
+from tangerine.images.serializers import ImageRefSerializer, image_ref
 from tangerine.products.serializers import ProductSerializer
 from tangerine.search.selectors import KINDS, QUERY_MAX_LENGTH
 
@@ -108,7 +108,7 @@ class ProductHitSerializer(_HitBase):
     @extend_schema_field(ImageRefSerializer(allow_null=True))
     def get_image(self, hit: Any) -> Any:
         image = first_image(hit.obj, "product_images")
-        return ImageRefSerializer(image).data if image is not None else None
+        return image_ref(image) if image is not None else None
 
 
 class UserHitSerializer(_HitBase):
@@ -143,7 +143,14 @@ class TopHitSerializer(serializers.Serializer[Any]):
     }
 
     def to_representation(self, instance: Any) -> Any:
-        return self._BY_KIND[instance.kind](instance).data
+        # One serializer per kind for the whole list (this serializer is the list's child): a
+        # serializer per hit deep-copied its fields each time, and those copies are reference
+        # cycles that only the garbage collector frees (bench/search/README.md, round 6).
+        by_kind: dict[str, serializers.Serializer[Any]] = self.__dict__.setdefault("_by_kind", {})
+        child = by_kind.get(instance.kind)
+        if child is None:
+            child = by_kind[instance.kind] = self._BY_KIND[instance.kind]()
+        return child.to_representation(instance)
 
 
 class TopSearchSectionSerializer(serializers.Serializer[dict[str, Any]]):
