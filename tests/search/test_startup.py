@@ -14,6 +14,7 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
+from tangerine.core import runtime
 from tangerine.integrations import milvus
 from tangerine.search import postings, startup
 from tangerine.search.models import SearchDocument, SearchPosting
@@ -142,7 +143,7 @@ def test_settle_reads_the_vocabulary_waits_for_the_copies_then_freezes(
         assert startup.settle(timeout=0.1) is False
         assert expand.tables().loaded_at > 0 and "코트" in expand.tables().df
         assert gc.get_freeze_count() > 0
-        assert gc.get_threshold() == startup.GC_THRESHOLD != (700, 10, 10)
+        assert gc.get_threshold() == runtime.GC_THRESHOLD != (700, 10, 10)
         gc.unfreeze()
         postings.load_now()
         started = time.monotonic()

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -163,24 +162,16 @@ def _product_room_rejoin(*, room: Room, users: list[User]) -> None:
         events.publish_room_joined(user_uuid=user.uuid, room_uuid=room.uuid)
 
 
-def _room_lock_for_member(
-    *, user: User, room_uuid: object, existing_client_id: str | None = None
-) -> Room:
+def _room_lock_for_member(*, user: User, room_uuid: object) -> Room:
     """Lock the open room row if ``user`` is a member, else 404. Call inside a transaction.
 
-    With ``existing_client_id`` the same query also gives ``room.existing_message_id``: the id
-    of ``user``'s message in this room under that client id, or None (message_send's resend
-    check, without a round trip of its own).
-    """
-    rooms = Room.objects.select_for_update(of=("self",)).filter(
-        uuid=parse_uuid(room_uuid), closed_at__isnull=True, memberships__user=user
+    ``message_send`` takes the same lock with its resend check in one statement of its own
+    (``statements.lock_room``)."""
+    room = (
+        Room.objects.select_for_update(of=("self",))
+        .filter(uuid=parse_uuid(room_uuid), closed_at__isnull=True, memberships__user=user)
+        .first()
     )
-    if existing_client_id is not None:
-        earlier = Message.objects.filter(
-            room=OuterRef("pk"), sender=user, client_id=existing_client_id
-        ).values("id")[:1]
-        rooms = rooms.annotate(existing_message_id=Subquery(earlier))
-    room = rooms.first()
     if room is None:
         raise Http404
     return room

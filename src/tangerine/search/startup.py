@@ -9,7 +9,7 @@ collector's reach (``gc.freeze``): it lives as long as the process, and a full c
 it cost 240-380 ms in a search process at 100k items on the loaded 2-core machine (242k
 tracked objects), which landed inside a request now and then (one of 40 requests took 929 ms,
 639 ms of it one collection; bench/search/README.md, "Round 4"). Objects made later are
-collected as usual, but less often (``GC_THRESHOLD``).
+collected as usual, but less often (``core.runtime.GC_THRESHOLD``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ logger = logging.getLogger(__name__)
 
 # How long the settle thread waits for the copies before it freezes what is there.
 SETTLE_TIMEOUT = 900.0
-# The collector's thresholds once settled: core/runtime.py.
-GC_THRESHOLD = runtime.GC_THRESHOLD
 _POLL = 0.5
 
 
