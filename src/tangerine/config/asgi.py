@@ -8,12 +8,23 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tangerine.config.settings")
 
+import django
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.conf import settings
-from django.core.asgi import get_asgi_application
 
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+
+from tangerine.core.handlers import ThreadKeepingASGIHandler  # noqa: E402
+
+# Request threads are kept between requests (core/handlers.py); 0 keeps none: Django's own.
+django_asgi_app = (
+    ThreadKeepingASGIHandler(keep=settings.REQUEST_THREADS_KEPT)
+    if settings.REQUEST_THREADS_KEPT
+    else ASGIHandler()
+)
 
 from tangerine.chats.routing import websocket_urlpatterns  # noqa: E402
 from tangerine.core import runtime  # noqa: E402

@@ -1,0 +1,60 @@
+"""Django's ASGI handler, with its request threads kept from one request to the next.
+
+Django runs the synchronous part of every HTTP request (middleware, view, database) on a thread
+of its own: ``ASGIHandler`` enters a fresh ``ThreadSensitiveContext`` per request, asgiref
+starts a new one-thread executor for it, and on exit starts a second thread to join the first.
+Two threads per request, and on the new one a new database wrapper for Django's thread-local
+connection, which then checks a connection out of the pool and back in. Under load on the 2-core
+machine that was ~5 % of the process's busy samples (``bench/README.md``, "Round 4").
+
+``ThreadKeepingASGIHandler`` hands each request an executor of its own from a list of idle ones
+(asgiref's ``ThreadSensitiveContext(executor=...)``), so the request still runs alone on one
+thread, as Django expects, and a thread serves many requests in turn, as under a WSGI server.
+Nothing waits for a thread: when none is idle a new executor is made, as Django does, and at
+most ``keep`` idle ones are kept. Per-request state does not leak: asgiref's ``Local`` (locale,
+URL prefix) lives in the request's context, and Django closes or returns the thread's database
+connection at the end of every request (``request_finished``).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import ThreadSensitiveContext
+from django.core.handlers.asgi import ASGIHandler
+
+
+class ThreadKeepingASGIHandler(ASGIHandler):
+    def __init__(self, *, keep: int) -> None:
+        super().__init__()
+        self.keep = keep
+        self._idle: list[ThreadPoolExecutor] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        executor = (
+            self._idle.pop()
+            if self._idle
+            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
+        )
+        reusable = False
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await self.handle(scope, receive, send)
+            # ``handle`` awaited everything it gave the thread: after a client's disconnect
+            # the view may still run, but ``request_finished`` was queued behind it and
+            # awaited, so the thread is idle now.
+            reusable = True
+        finally:
+            if reusable and len(self._idle) < self.keep:
+                self._idle.append(executor)
+            else:
+                # An error or cancellation may leave work on the thread: let it finish and
+                # end instead of handing it to the next request.
+                executor.shutdown(wait=False)
+
+    @property
+    def idle_threads(self) -> int:
+        return len(self._idle)

@@ -1,0 +1,103 @@
+"""Request threads kept between requests (core/handlers.py): a thread serves many requests one
+after another, concurrent requests each get a thread of their own, at most ``keep`` idle ones
+stay, and a request cut off half-way never hands its thread to the next one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+
+from tangerine.config import asgi
+from tangerine.core.handlers import ThreadKeepingASGIHandler
+
+LIVE = "/api/health/live"
+
+
+def _request_threads() -> set[int]:
+    return {t.ident or 0 for t in threading.enumerate() if t.name.startswith("request")}
+
+
+def _scope(method: str, path: str) -> dict[str, object]:
+    return {
+        "type": "http",
+        "http_version": "1.1",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+
+
+async def _get(handler: ThreadKeepingASGIHandler, path: str = LIVE) -> int:
+    communicator = ApplicationCommunicator(handler, _scope("GET", path))
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(timeout=10)
+    assert start["type"] == "http.response.start"
+    while (await communicator.receive_output(timeout=10)).get("more_body"):
+        pass
+    await communicator.wait(timeout=10)
+    return int(start["status"])
+
+
+def _settle(expected: int, before: set[int]) -> set[int]:
+    deadline = time.monotonic() + 5
+    while len(_request_threads() - before) != expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return _request_threads() - before
+
+
+def test_the_served_application_keeps_its_request_threads() -> None:
+    assert isinstance(asgi.django_asgi_app, ThreadKeepingASGIHandler)
+    assert asgi.django_asgi_app.keep == 32
+
+
+@pytest.mark.asyncio
+async def test_requests_one_after_another_share_one_thread() -> None:
+    handler = ThreadKeepingASGIHandler(keep=4)
+    before = _request_threads()
+    for _ in range(10):
+        assert await _get(handler) == 200
+    assert handler.idle_threads == 1
+    assert len(_request_threads() - before) == 1
+    # A request that fails in the view still ends cleanly: its thread is kept.
+    assert await _get(handler, "/api/posts/p/not-a-uuid/") == 404
+    assert handler.idle_threads == 1
+
+
+@pytest.mark.asyncio
+async def test_concurrent_requests_each_get_a_thread_and_at_most_keep_stay() -> None:
+    handler = ThreadKeepingASGIHandler(keep=2)
+    before = _request_threads()
+    statuses = await asyncio.gather(*(_get(handler) for _ in range(6)))
+    assert statuses == [200] * 6
+    assert handler.idle_threads <= 2
+    left = await asyncio.to_thread(_settle, handler.idle_threads, before)
+    assert len(left) == handler.idle_threads  # the others ended
+    assert await _get(handler) == 200
+    assert len(_request_threads() - before) <= 2
+
+
+# Django's read_body leaves its spooled body file to the collector when cancelled (its own).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.asyncio
+async def test_a_request_cut_off_half_way_does_not_pass_its_thread_on() -> None:
+    handler = ThreadKeepingASGIHandler(keep=4)
+    assert await _get(handler) == 200
+    assert handler.idle_threads == 1
+    communicator = ApplicationCommunicator(handler, _scope("POST", "/api/posts/"))
+    await communicator.send_input({"type": "http.request", "body": b"{", "more_body": True})
+    await asyncio.sleep(0.1)  # the body never ends: the handler waits for the rest
+    communicator.future.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await communicator.future
+    assert handler.idle_threads == 0  # the executor it took is shut down, not kept
+    assert await _get(handler) == 200
+    assert handler.idle_threads == 1
