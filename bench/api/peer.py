@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from rest_framework.exceptions import APIException
@@ -188,7 +188,7 @@ def _notification(n: Any) -> dict[str, Any]:
 
 
 def _cursor_page(
-    request: HttpRequest, qs: QuerySet[Any], ordering: tuple[str, ...]
+    request: HttpRequest, qs: Any, ordering: tuple[str, ...]
 ) -> tuple[list[Any], str | None]:
     """What ``CursorPagination`` answers for the first page: ``PAGE_SIZE`` rows, and a
     ``next`` whose position is the page's last distinct value of the first ordering field
@@ -215,7 +215,7 @@ def _cursor_page(
     return page, replace_query_param(request.build_absolute_uri(), "cursor", encoded)
 
 
-def _post_page(request: HttpRequest, qs: QuerySet[Any]) -> HttpResponse:
+def _post_page(request: HttpRequest, qs: Any) -> HttpResponse:
     page, next_url = _cursor_page(request, qs, ("-created_at", "-id"))
     return _json({"next": next_url, "previous": None, "results": [_post(p) for p in page]})
 
@@ -228,11 +228,11 @@ def feed(request: HttpRequest) -> HttpResponse:
     if viewer is None:
         return _unauthorized()
     window = CursorWindow(ordering=("-created_at", "-id"), limit=PAGE_SIZE + 1)  # first page
-    return _post_page(request, post_selectors.post_list_for_feed(viewer=viewer, window=window))
+    return _post_page(request, post_selectors.post_page_for_feed(viewer=viewer, window=window))
 
 
 def latest(request: HttpRequest) -> HttpResponse:
-    return _post_page(request, post_selectors.post_list_latest(viewer=_viewer(request)))
+    return _post_page(request, post_selectors.post_page_latest(viewer=_viewer(request)))
 
 
 def post_detail(request: HttpRequest, uuid: str) -> HttpResponse:

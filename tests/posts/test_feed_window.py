@@ -115,9 +115,14 @@ def _rule(viewer: User) -> list[str]:
 
 def _reference(viewer: User, url: str) -> dict[str, Any]:
     """The page DRF's cursor paginator makes of the feed without a window."""
+    return paginated(selectors.post_list_for_feed(viewer=viewer), url)
+
+
+def paginated(queryset: Any, url: str) -> dict[str, Any]:
+    """The page (uuids and links) DRF's newest-first cursor paginator makes of ``queryset``."""
     request = Request(APIRequestFactory().get(url))
     paginator = NewestFirstCursorPagination()
-    page = paginator.paginate_queryset(selectors.post_list_for_feed(viewer=viewer), request)
+    page = paginator.paginate_queryset(queryset, request)
     assert page is not None
     return {
         "next": paginator.get_next_link(),

@@ -24,6 +24,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, Mute, User
+from tangerine.core.compiled import CompiledPage, pk_slot
 from tangerine.core.pagination import CursorWindow
 from tangerine.follows.models import Follow
 from tangerine.posts import cards
@@ -141,6 +142,73 @@ def post_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Post]:
 
 # Up to this many followees the feed is planned by author; past it, newest first (see below).
 FEED_BY_AUTHOR_MAX_FOLLOWING = 50
+
+
+def _stand_in(viewer: Viewer, pk: Any, following_count: int = 0) -> Viewer:
+    """A viewer like ``viewer`` in everything the lists' SQL depends on, with primary key
+    ``pk`` (a compiled page's stand-in): signed in or not, staff or not, following plan."""
+    if not _authenticated(viewer):
+        return viewer
+    assert viewer is not None  # noqa: S101 (for the type checker: authenticated)
+    return User(pk=pk, is_staff=viewer.is_staff, following_count=following_count)
+
+
+def _viewer_values(viewer: Viewer) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not _authenticated(viewer):
+        return {}, {}
+    assert viewer is not None  # noqa: S101 (for the type checker: authenticated)
+    return {"viewer": pk_slot()}, {"viewer": viewer.pk}
+
+
+def post_page_latest(*, viewer: Viewer) -> CompiledPage:
+    """``post_list_latest`` for ``CursorPagination``, compiled once per kind of viewer
+    (``core.compiled``): the same rows, without building and compiling the query per page."""
+    slots, values = _viewer_values(viewer)
+    signed_in = bool(slots)
+    is_staff = bool(signed_in and viewer is not None and viewer.is_staff)
+
+    def build(v: Any) -> QuerySet[Post]:
+        return post_list_latest(viewer=_stand_in(viewer, v.get("viewer")))
+
+    return CompiledPage(
+        key=("posts.latest", signed_in, is_staff),
+        build=build,
+        slots=slots,
+        values=values,
+        bound_field=Post._meta.get_field("created_at"),
+        using=Post.objects.db,
+    )
+
+
+def post_page_for_feed(*, viewer: User, window: CursorWindow) -> CompiledPage:
+    """``post_list_for_feed`` for ``WindowedCursorPagination``, compiled once per shape
+    (``core.compiled``): plan by following count, staff or not, and the window's order, bound
+    lookup and limit. The window's bound is the cursor's position, the same slot as the
+    paginator's own filter on it."""
+    if viewer.following_count == 0:
+        plan, stand_in_following = "mine", 0
+    elif viewer.following_count <= FEED_BY_AUTHOR_MAX_FOLLOWING:
+        plan, stand_in_following = "by-author", 1
+    else:
+        plan, stand_in_following = "newest", FEED_BY_AUTHOR_MAX_FOLLOWING + 1
+    lookups = tuple(sorted(window.bound))
+
+    def build(v: Any) -> QuerySet[Post]:
+        stand_in = _stand_in(viewer, v["viewer"], stand_in_following)
+        assert isinstance(stand_in, User)  # noqa: S101 (the feed's viewer is signed in)
+        bound = {lookup: v[f"bound:{lookup}"] for lookup in lookups}
+        return post_list_for_feed(
+            viewer=stand_in, window=CursorWindow(window.ordering, window.limit, bound)
+        )
+
+    return CompiledPage(
+        key=("posts.feed", plan, bool(viewer.is_staff), window.ordering, lookups, window.limit),
+        build=build,
+        slots={"viewer": pk_slot()},
+        values={"viewer": viewer.pk},
+        bound_field=Post._meta.get_field("created_at"),
+        using=Post.objects.db,
+    )
 
 
 def post_list_for_feed(*, viewer: User, window: CursorWindow | None = None) -> QuerySet[Post]:

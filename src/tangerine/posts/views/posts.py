@@ -165,7 +165,7 @@ class _PostListView(ListAPIView[Post]):
 @extend_schema_view(get=extend_schema(operation_id="posts_latest"))
 class PostLatestView(_PostListView):
     def get_queryset(self) -> Any:
-        return selectors.post_list_latest(viewer=request_viewer(self.request))
+        return selectors.post_page_latest(viewer=request_viewer(self.request))
 
 
 @extend_schema_view(get=extend_schema(operation_id="posts_latest_for_user"))
@@ -209,4 +209,4 @@ class PostFeedView(_PostListView):
         # The page's window goes to the selector, which reads a few followees' posts author by
         # author inside it (the cursor's bound and limit are needed inside that subquery).
         window = cast(WindowedCursorPagination, self.paginator).window(self.request)
-        return selectors.post_list_for_feed(viewer=request_user(self.request), window=window)
+        return selectors.post_page_for_feed(viewer=request_user(self.request), window=window)
