@@ -285,7 +285,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     me = _viewer(request)
     if me is None:
         return _unauthorized()
-    qs = notification_selectors.notification_list(recipient=me)
+    qs = notification_selectors.notification_page(recipient=me)
     page, next_url = _cursor_page(request, qs, ("-latest_at", "-id"))
     unread = notification_selectors.notification_unread_count(recipient=me)
     return _json(

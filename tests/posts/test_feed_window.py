@@ -122,7 +122,7 @@ def paginated(queryset: Any, url: str) -> dict[str, Any]:
     """The page (uuids and links) DRF's newest-first cursor paginator makes of ``queryset``."""
     request = Request(APIRequestFactory().get(url))
     paginator = NewestFirstCursorPagination()
-    page = paginator.paginate_queryset(queryset, request)
+    page: list[Any] | None = paginator.paginate_queryset(queryset, request)
     assert page is not None
     return {
         "next": paginator.get_next_link(),

@@ -79,11 +79,22 @@ class CompiledQuery:
     holes: tuple[tuple[int, str], ...]  # (parameter position, slot name)
     slots: Mapping[str, Slot]
 
-    def run(self, values: Mapping[str, Any]) -> list[Any]:
-        connection = connections[self.using]
+    def _params(self, values: Mapping[str, Any], connection: Any) -> list[Any]:
         params = list(self.params)
         for position, name in self.holes:
             params[position] = self.slots[name].param(values[name], connection)
+        return params
+
+    def rows(self, values: Mapping[str, Any]) -> list[Any]:
+        """The raw rows (no converters): for counting, or a ``values_list`` of keys."""
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self._params(values, connection))
+            return list(cursor.fetchall())
+
+    def run(self, values: Mapping[str, Any]) -> list[Any]:
+        connection = connections[self.using]
+        params = self._params(values, connection)
         template = self.compiler
         compiler = template.query.get_compiler(using=self.using, connection=connection)
         compiler.select = template.select
@@ -189,7 +200,9 @@ class CompiledPage:
     ``build(values)`` gives the list's queryset for slot values (``values`` as given here, and
     the cursor's position as ``bound:<lookup>``); ``key`` names everything else its SQL
     depends on. The page is ``build(...).order_by(...).filter(<bound>)[start:stop]`` exactly; a
-    shape that fails the self-check runs exactly that through the ORM."""
+    shape that fails the self-check runs exactly that through the ORM. ``after(rows)`` runs on
+    the page's rows either way (``prefetch_related_objects``: a compiled query prefetches
+    nothing itself)."""
 
     def __init__(
         self,
@@ -200,8 +213,10 @@ class CompiledPage:
         values: Mapping[str, Any],
         bound_field: Field[Any, Any],
         using: str,
+        after: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.key = key
+        self.after = after
         self.build = build
         self.slots = slots
         self.values = values
@@ -244,7 +259,9 @@ class CompiledPage:
             values[f"bound:{lookup}"] = self.bound[lookup]
         key = (self.key, self.ordering, lookups, self.start, self.stop)
         try:
-            query = compiled_query(key, self._page, slots, self.using)
+            rows = compiled_query(key, self._page, slots, self.using).run(values)
         except NotCompilableError:
-            return iter(self._page(values))
-        return iter(query.run(values))
+            rows = list(self._page(values))
+        if self.after is not None:
+            self.after(rows)
+        return iter(rows)

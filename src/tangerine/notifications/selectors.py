@@ -11,10 +11,23 @@ deleted their accounts stays, with ``actor`` null.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from tangerine.accounts.models import Block, Mute, User
+from tangerine.core.compiled import CompiledPage, NotCompilableError, compiled_query, pk_slot
 from tangerine.notifications.models import (
     DisabledKind,
     Kind,
@@ -95,21 +108,50 @@ def _build_qs_for_recipient(recipient: User) -> QuerySet[Notification]:
 def notification_list(*, recipient: User) -> QuerySet[Notification]:
     """Two queries per page: the page with each row's visible actor count, then the newest
     ``SHOWN_ACTORS`` visible actors of every row on it (profile images joined)."""
-    visible = visible_actor_rows(recipient=recipient)
+    return _list_rows(recipient).prefetch_related(_shown_actors(recipient))
+
+
+def _list_rows(recipient: User) -> QuerySet[Notification]:
     count = (
-        visible.filter(notification=OuterRef("pk"))
+        visible_actor_rows(recipient=recipient)
+        .filter(notification=OuterRef("pk"))
         .order_by()
         .values("notification")
         .annotate(n=Count("id"))
         .values("n")
     )
-    shown = visible.select_related("actor", "actor__profile_image").order_by("-created_at", "-id")
-    return (
-        notification_qs_for_recipient(recipient=recipient)
-        .annotate(actor_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
-        .prefetch_related(
-            Prefetch("actor_rows", queryset=shown[:SHOWN_ACTORS], to_attr="shown_actor_rows")
-        )
+    return notification_qs_for_recipient(recipient=recipient).annotate(
+        actor_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    )
+
+
+def _shown_actors(recipient: User) -> Prefetch[Any]:
+    shown = (
+        visible_actor_rows(recipient=recipient)
+        .select_related("actor", "actor__profile_image")
+        .order_by("-created_at", "-id")
+    )
+    return Prefetch("actor_rows", queryset=shown[:SHOWN_ACTORS], to_attr="shown_actor_rows")
+
+
+def _stand_in(recipient: User, pk: Any) -> User:
+    """A recipient like ``recipient`` in all the list's SQL depends on (staff or not), with
+    primary key ``pk``: a compiled query's stand-in."""
+    return User(pk=pk, is_staff=recipient.is_staff)
+
+
+def notification_page(*, recipient: User) -> CompiledPage:
+    """``notification_list`` for ``CursorPagination``, compiled once per kind of recipient
+    (``core.compiled``): its filter (five EXISTS, nested three deep) and the actor count cost
+    ~10 ms of CPU to build and compile per request; the actors' prefetch runs on the page."""
+    return CompiledPage(
+        key=("notifications.list", bool(recipient.is_staff)),
+        build=lambda values: _list_rows(_stand_in(recipient, values["recipient"])),
+        slots={"recipient": pk_slot()},
+        values={"recipient": recipient.pk},
+        bound_field=Notification._meta.get_field("latest_at"),
+        using=Notification.objects.db,
+        after=lambda rows: prefetch_related_objects(rows, _shown_actors(recipient)),
     )
 
 
@@ -121,10 +163,25 @@ def notification_for_event(notification: Notification) -> Notification:
 
 
 def notification_unread_count(*, recipient: User) -> int:
-    """One COUNT over the partial unread index (a group counts once), of at most
-    ``UNREAD_COUNT_MAX`` rows: past it the answer is ``UNREAD_COUNT_MAX`` ("99+")."""
-    unread = notification_qs_for_recipient(recipient=recipient).filter(read_at__isnull=True)
-    return unread.order_by()[:UNREAD_COUNT_MAX].count()
+    """One read over the partial unread index (a group counts once), of at most
+    ``UNREAD_COUNT_MAX`` rows: past it the answer is ``UNREAD_COUNT_MAX`` ("99+"). Compiled
+    once per kind of recipient (``core.compiled``), as the list."""
+
+    def unread(values: Any) -> QuerySet[Any]:
+        qs = notification_qs_for_recipient(recipient=_stand_in(recipient, values["recipient"]))
+        return qs.filter(read_at__isnull=True).order_by().values_list("pk")[:UNREAD_COUNT_MAX]
+
+    values = {"recipient": recipient.pk}
+    try:
+        query = compiled_query(
+            ("notifications.unread", bool(recipient.is_staff)),
+            unread,
+            {"recipient": pk_slot()},
+            Notification.objects.db,
+        )
+    except NotCompilableError:
+        return unread(values).count()
+    return len(query.rows(values))
 
 
 def kinds_off(*, user: User) -> set[str]:

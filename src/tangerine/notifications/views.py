@@ -97,10 +97,10 @@ class NotificationListView(APIView):
         me = request_user(request)
         paginator = NotificationPagination()
         # Queries: the page (with each group's actor count), its newest actors with profile
-        # images, then the unread count.
-        page = paginator.paginate_queryset(
-            selectors.notification_list(recipient=me), request, view=self
-        )
+        # images, then the unread count. The page is a ``CompiledPage``: what the paginator
+        # asks of a queryset, from a query compiled once per kind of recipient.
+        rows: Any = selectors.notification_page(recipient=me)
+        page: list[Any] | None = paginator.paginate_queryset(rows, request, view=self)
         paginator.unread_count = selectors.notification_unread_count(recipient=me)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 
