@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
 
 from tangerine.accounts.models import User
 from tangerine.accounts.tokens import tokens_for_user
@@ -132,6 +134,20 @@ def test_tokens_name_the_user_by_uuid_not_handle(anon: APIClient, alice: User) -
     alice.handle = "alice_renamed"
     alice.save()
     assert _bearer(tokens["access"]).get(ME).json()["handle"] == "alice_renamed"
+
+
+def test_each_token_names_its_own_user_and_a_bad_subject_is_a_401(alice: User, bob: User) -> None:
+    """The user lookup is one query compiled once (``accounts.tokens``): tokens of two users in
+    turn each get their own, and a signed token whose subject is unknown, not a uuid, or
+    missing gets the same 401 as a revoked one, never a 500."""
+    for user in (alice, bob, alice):
+        assert _bearer(tokens_for_user(user=user)["access"]).get(ME).json()["handle"] == user.handle
+    for sub in (str(uuid.uuid4()), "not-a-uuid", 17, ""):
+        token = AccessToken.for_user(alice)
+        token["sub"] = sub
+        response = _bearer(str(token)).get(ME)
+        assert response.status_code == 401, (sub, response.content)
+        assert response.json()["code"] == "token_not_valid"
 
 
 @pytest.mark.postgres

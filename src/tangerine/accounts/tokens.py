@@ -8,14 +8,17 @@ token exactly one wins.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from tangerine.core.compiled import NotCompilableError, Slot, compiled_query
 from tangerine.core.exceptions import Unauthorized
 
 if TYPE_CHECKING:
@@ -40,14 +43,36 @@ def user_for_token_claims(*, sub: Any, version: Any) -> User:
 
     ``sub`` and ``version`` are raw claims of a signature-checked token (JSON values).
     """
-    from tangerine.accounts.models import User
-
-    user = User.objects.filter(uuid=sub).first() if sub else None
+    try:
+        key = uuid.UUID(str(sub)) if sub else None
+    except ValueError:
+        key = None
+    user = _user_by_uuid(key) if key is not None else None
     if user is None or not user.is_active or user.is_suspended:
         raise _invalid("User not found or inactive.")
     if version != user.token_version:
         raise _invalid("Token has been revoked.")
     return user
+
+
+def _user_by_uuid(key: uuid.UUID) -> User | None:
+    """The user a token names, from a query compiled once (``core.compiled``): every
+    authenticated request runs it, and building and compiling the queryset cost ~0.7 ms of
+    CPU, a fifth of a feed page's in-process cost."""
+    from tangerine.accounts.models import User
+
+    def build(values: Any) -> QuerySet[User]:
+        return User.objects.filter(uuid=values["uuid"]).order_by("pk")[:1]
+
+    stand_ins = (uuid.UUID(int=17), uuid.UUID(int=19))
+    slots = {"uuid": Slot(User._meta.get_field("uuid"), stand_ins)}
+    try:
+        rows = compiled_query("accounts.token_user", build, slots, User.objects.db).run(
+            {"uuid": key}
+        )
+    except NotCompilableError:
+        rows = list(build({"uuid": key}))
+    return rows[0] if rows else None
 
 
 def refresh_parse(*, raw: str) -> RefreshToken:

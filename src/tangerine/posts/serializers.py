@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer, user_brief
+from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import NonBlankCharField, StrictCharField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
 from tangerine.posts import cards
@@ -33,7 +33,7 @@ RAW_TAG_MAX_LENGTH = 64
 # the declared fields, which stay for validation of nothing (all read-only) and the schema:
 # DRF's field-by-field walk (``get_attribute`` per field, a nested serializer per author) was
 # most of a page's rendering. ``tests/posts/test_cards.py`` pins both as equal.
-_datetime: Callable[[Any], str | None] = serializers.DateTimeField().to_representation
+_datetime = iso_datetime  # DRF's DateTimeField output (core/formats.py)
 _STATUS = {str(value): value for value in Post.Status.values}
 _CATEGORY = {str(value): value for value in Category.values}
 

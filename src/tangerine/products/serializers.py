@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer, user_brief
+from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import HttpUrlField, HttpUrlTextField, StrictBooleanField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
 from tangerine.products.models import (
@@ -27,7 +27,7 @@ from tangerine.products.models import (
 # stay for the schema): DRF's field-by-field walk, a nested author and store-check serializer
 # and an image serializer per product were most of a page's rendering.
 # ``tests/products/test_product_cards.py`` pins both as equal.
-_datetime: Callable[[Any], str | None] = serializers.DateTimeField().to_representation
+_datetime = iso_datetime  # DRF's DateTimeField output (core/formats.py)
 
 
 def _choice(value: Any, keys: dict[str, str]) -> Any:
