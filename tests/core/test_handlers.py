@@ -8,14 +8,19 @@ import asyncio
 import contextlib
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
 
-from tangerine.config import asgi
 from tangerine.core.handlers import ThreadKeepingASGIHandler
+from tests.support.probe import served_process_probe
 
 LIVE = "/api/health/live"
+PROBE = (
+    "from tangerine.config import asgi; app = asgi.django_asgi_app;"
+    "print(type(app).__name__, getattr(app, 'keep', '-'))"
+)
 
 
 def _request_threads() -> set[int]:
@@ -54,9 +59,16 @@ def _settle(expected: int, before: set[int]) -> set[int]:
     return _request_threads() - before
 
 
-def test_the_served_application_keeps_its_request_threads() -> None:
-    assert isinstance(asgi.django_asgi_app, ThreadKeepingASGIHandler)
-    assert asgi.django_asgi_app.keep == 32
+@pytest.mark.parametrize(
+    ("setting", "expected"), [(None, "ThreadKeepingASGIHandler 32"), ("0", "ASGIHandler -")]
+)
+def test_the_served_application_keeps_its_request_threads(
+    tmp_path: Path, setting: str | None, expected: str
+) -> None:
+    """In a process of its own: importing the served application starts its background work
+    (periodic sweeps, search repair), which must not run inside a test worker."""
+    line = served_process_probe(PROBE, tmp_path, REQUEST_THREADS_KEPT=setting)
+    assert line == expected
 
 
 @pytest.mark.asyncio

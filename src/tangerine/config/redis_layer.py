@@ -17,6 +17,14 @@ that adds the message). A chat message is one ``group_send``; on ``bench/chat`` 
 were a tenth of the event loop's busy time. Here the first two go in one pipeline and the third
 runs inside the script: two round trips, the same semantics (expiry, capacity, one entry per
 process for its local channels).
+
+On the receiving side, the stock layer makes three round trips in turn before a process has
+its next entry (a script that moves any backed-up entries back to the queue, ``BZPOPMIN``, and
+``ZADD`` of the entry to the backup), then a fourth to drop it from the backup. The first only
+matters after a receive was cut off (cancelled) between taking an entry and handing it over;
+here it runs on a channel's first receive and after such a cut, and otherwise one script takes
+the oldest entry and backs it up at once, falling back to the blocking wait when the queue is
+empty: one round trip per entry under load instead of three, the same delivery guarantees.
 """
 
 from __future__ import annotations
@@ -51,6 +59,18 @@ return over_capacity
 """
 
 
+# KEYS: a channel's queue and its backup. Its oldest entry, moved to the backup in one step
+# (the stock BZPOPMIN + ZADD without the wait); nil when the queue is empty.
+_POP_TO_BACKUP = """
+local popped = redis.call('ZPOPMIN', KEYS[1])
+if popped[1] then
+    redis.call('ZADD', KEYS[2], popped[2], popped[1])
+    return popped[1]
+end
+return false
+"""
+
+
 class RedisChannelLayer(_StockRedisChannelLayer):
     def __init__(
         self,
@@ -62,6 +82,9 @@ class RedisChannelLayer(_StockRedisChannelLayer):
         super().__init__(**config)
         self.max_connections = max_connections
         self.pool_timeout = pool_timeout
+        # Channel keys whose backup was moved back to the queue by this process, with no
+        # receive cut off since: their next entry may be taken in one round trip.
+        self.backups_restored: set[str] = set()
 
     def create_pool(self, index: int) -> aioredis.BlockingConnectionPool:
         host = dict(self.hosts[index])
@@ -98,3 +121,28 @@ class RedisChannelLayer(_StockRedisChannelLayer):
                     len(channel_names),
                     group,
                 )
+
+    async def _brpop_with_clean(self, index: int, channel: str, timeout: float) -> Any:
+        """The channel's next entry, backed up until the caller's cleaner drops it (module
+        docstring); None when none came within ``timeout``."""
+        try:
+            if channel not in self.backups_restored:
+                member = await super()._brpop_with_clean(index, channel, timeout)
+                self.backups_restored.add(channel)
+                return member
+            backup = self._backup_channel_name(channel)
+            connection = self.connection(index)
+            member = await connection.eval(_POP_TO_BACKUP, 2, channel, backup)
+            if member is not None:
+                return member
+            result = await connection.bzpopmin(channel, timeout=timeout)
+            if result is None:
+                return None
+            _, member, score = result
+            await connection.zadd(backup, {member: float(score)})
+            return member
+        except BaseException:
+            # Cut off (cancelled, or the connection failed) between taking an entry and
+            # handing it over: the entry is in the backup; the next receive restores it first.
+            self.backups_restored.discard(channel)
+            raise
