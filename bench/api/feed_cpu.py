@@ -4,9 +4,9 @@ Through Django's test client with the bench server's settings (as ``cpu_profile.
 feed endpoint for a viewer (default ``u1``, five followees), in rounds that alternate the
 variants so the machine's noise hits all alike:
 
-* ``window, template`` — what the API runs: the per-author read inside the page's window, its
-  SQL filled into a template built once per shape;
-* ``window, built`` — the same read, its querysets built and compiled on every request;
+* ``compiled`` — what the API runs: the per-author read inside the page's window, the whole
+  page compiled once per shape (``posts.selectors.post_page_for_feed``, ``core.compiled``);
+* ``window, built`` — the same read, the page's queryset built and compiled on every request;
 * ``no window`` — the selector without a window (the ``IN`` plan before the per-author read).
 
 Prints CPU ms per request (this process: view, ORM, serializers, middleware, client) per
@@ -42,7 +42,6 @@ def main(argv: list[str] | None = None) -> None:
     api_run.setup(
         f"postgres://postgres@127.0.0.1:5432/{args.db}", tempfile.mkdtemp(prefix="feedcpu-")
     )
-    from django.db.models.expressions import RawSQL
     from django.test import Client
 
     from tangerine.accounts.auth import request_user
@@ -53,23 +52,18 @@ def main(argv: list[str] | None = None) -> None:
     drf, _peer, _viewer = api_run.endpoints(sample)["feed"]
     headers = {"Authorization": f"Bearer {sample['tokens'][args.viewer]}"}
     client = Client()
-    templated = selectors._feed_author_tops
-    windowed_get_queryset = PostFeedView.get_queryset
+    compiled = PostFeedView.get_queryset
 
-    def built(viewer: Any, window: Any, using: str) -> RawSQL:
-        return RawSQL(*selectors._feed_author_tops_sql(viewer, window, using))  # noqa: S611
+    def built(self: PostFeedView) -> Any:
+        window = self.paginator.window(self.request)  # type: ignore[union-attr]
+        return selectors.post_list_for_feed(viewer=request_user(self.request), window=window)
 
     def no_window(self: PostFeedView) -> Any:
         return selectors.post_list_for_feed(viewer=request_user(self.request))
 
-    variants = {
-        "window, template": (templated, windowed_get_queryset),
-        "window, built": (built, windowed_get_queryset),
-        "no window": (templated, no_window),
-    }
+    variants = {"compiled": compiled, "window, built": built, "no window": no_window}
     bodies = {}
-    for name, (tops, get_queryset) in variants.items():
-        selectors._feed_author_tops = tops
+    for name, get_queryset in variants.items():
         PostFeedView.get_queryset = get_queryset  # type: ignore[method-assign]
         for _ in range(10):
             response = client.get(drf, headers=headers)
@@ -79,19 +73,18 @@ def main(argv: list[str] | None = None) -> None:
     load = os.getloadavg()[0]
     cpu: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(args.rounds):
-        for name, (tops, get_queryset) in variants.items():
-            selectors._feed_author_tops = tops
+        for name, get_queryset in variants.items():
             PostFeedView.get_queryset = get_queryset  # type: ignore[method-assign]
             start = time.process_time()
             for _ in range(args.n):
                 client.get(drf, headers=headers)
             cpu[name].append((time.process_time() - start) * 1000 / args.n)
-    base = statistics.median(cpu["window, template"])
+    base = statistics.median(cpu["compiled"])
     for name, values in cpu.items():
         p50 = statistics.median(values)
         print(
             f"{name:18} CPU ms/request p50 {p50:6.2f} (rounds {min(values):.2f}-{max(values):.2f})"
-            f"  / window, template: {p50 / base:.2f}"
+            f"  / compiled: {p50 / base:.2f}"
         )
     print(f"viewer {args.viewer}, {args.rounds} rounds x {args.n} requests per variant; load "
           f"average {load:.2f} -> {os.getloadavg()[0]:.2f}")  # fmt: skip

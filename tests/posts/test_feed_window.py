@@ -286,8 +286,9 @@ def test_a_bad_cursor_or_page_size_is_refused(
 def test_viewers_sharing_a_compiled_shape_each_get_their_own_feed(
     world: dict[str, User],
 ) -> None:
-    """The per-author read's SQL is built once per shape and filled in per viewer and cursor:
-    one viewer's page never leaks into another's, staff or not, first page or later."""
+    """The per-author read, for viewers in turn (the API compiles its page once per shape:
+    ``tests/posts/test_compiled_pages.py``): one viewer's page never leaks into another's,
+    staff or not, first page or later."""
     later = {"created_at__lt": str(timezone.now() - timedelta(days=1, hours=12))}
     for bound in ({}, later):
         window = CursorWindow(ordering=NEWEST_FIRST, limit=6, bound=bound)
