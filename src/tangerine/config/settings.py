@@ -356,6 +356,10 @@ REST_FRAMEWORK: dict[str, Any] = {
         "tangerine.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
+        # THROTTLE_ANON per client address, THROTTLE_USER per account: a sliding window in the
+        # cache, shared by every process. A busy client's requests are taken from it in batches
+        # (a hundredth of the rate, 1 to 20), so no mix of processes lets more than the rate
+        # through; what one process took and did not use still counts (core/throttling.py).
         "anon": env_drf_rate("THROTTLE_ANON", "300/min"),
         "user": env_drf_rate("THROTTLE_USER", "1200/min"),
     },
