@@ -12,7 +12,7 @@ from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination, cursor_page_of
-from tangerine.core.schema import query_data
+from tangerine.core.query import validated_query
 from tangerine.products import selectors
 from tangerine.products.insights import access_product_for_insights
 from tangerine.products.pagination import keyset_page
@@ -69,9 +69,7 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
     )
     def get(self, request: Request) -> Response:
         # A blank filter (?status=) is a 400 naming it, as the schema says, not "no filter".
-        query = ProductListQuerySerializer(data=query_data(request))
-        query.is_valid(raise_exception=True)
-        filters = dict(query.validated_data)
+        filters = validated_query(ProductListQuerySerializer, request)
         sort = filters.pop("sort")
         qs = selectors.product_list_filtered(viewer=request_viewer(request), **filters)
         rows, next_url = keyset_page(request, qs, keys=selectors.SORTS[sort])

@@ -1,0 +1,105 @@
+"""Query parameters validated by a view's query serializer, without building it for the usual
+values.
+
+DRF builds a serializer's fields anew for every instance (a deep copy of the declared ones) and
+runs each through its validation: about a quarter of a millisecond for the product list's five
+filters, on every page of an infinite scroll. ``validated_query`` reads the declared fields
+once per class and takes the values every well-formed request sends (a listed choice, digits
+within the bounds, nothing unknown) directly, then runs the serializer's own ``validate``. Any
+other value (a blank, a sign, ``12.0``, a choice not listed, a missing required field) and any
+error goes through the serializer itself, so what a request gets (the data or the 400 with
+its field messages) is always what DRF gives.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from rest_framework import fields, serializers
+from rest_framework.fields import empty
+
+from tangerine.core.schema import query_data
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def _choice(field: fields.ChoiceField) -> Any:
+    choices = dict(field.choice_strings_to_values)
+
+    def read(value: str) -> Any:
+        return choices.get(value, empty)
+
+    return read
+
+
+def _integer(field: fields.IntegerField) -> Any:
+    low, high = field.min_value, field.max_value
+
+    def read(value: str) -> Any:
+        if not _DIGITS.fullmatch(value) or (len(value) > 1 and value[0] == "0"):
+            return empty
+        number = int(value)
+        if (low is not None and number < low) or (high is not None and number > high):
+            return empty
+        return number
+
+    return read
+
+
+def _bounds_only(field: fields.Field[Any, Any, Any, Any]) -> bool:
+    return all(isinstance(v, MinValueValidator | MaxValueValidator) for v in field.validators)
+
+
+@cache
+def _readers(serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any] | None:
+    """Per field name, (a reader of the usual values, its default, whether it is required);
+    None if the serializer has anything read here only through it: a field of another kind,
+    a field's own validators or ``validate_<field>``, serializer validators."""
+    if serializer_class().get_validators():
+        return None
+    readers: dict[str, Any] = {}
+    for name, field in serializer_class._declared_fields.items():
+        if field.source not in (None, name) or hasattr(serializer_class, f"validate_{name}"):
+            return None
+        if field.default is not empty and callable(field.default):
+            return None
+        if type(field) is fields.ChoiceField and not field.validators:
+            read = _choice(field)
+        elif type(field) is fields.IntegerField and _bounds_only(field):
+            read = _integer(field)
+        else:
+            return None
+        readers[name] = (read, field.default, field.required)
+    return readers
+
+
+def validated_query(
+    serializer_class: type[serializers.Serializer[Any]], request: Any
+) -> dict[str, Any]:
+    """The request's query parameters as ``serializer_class`` validates them (``query_data``),
+    or its ``ValidationError``; other parameters (``cursor``, ``page_size``) are not its."""
+    data = query_data(request)
+    readers = _readers(serializer_class)
+    if readers is not None:
+        attrs: dict[str, Any] = {}
+        for name, (read, default, required) in readers.items():
+            if name in data:
+                value = read(data[name])
+                if value is empty:
+                    break
+                attrs[name] = value
+            elif default is not empty:
+                attrs[name] = default
+            elif required:
+                break
+        else:
+            try:
+                return dict(serializer_class(data=data).validate(attrs))
+            except serializers.ValidationError:
+                pass  # the serializer says it, with its field messages
+    query = serializer_class(data=data)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
