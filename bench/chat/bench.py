@@ -124,12 +124,13 @@ def measure_layer(
 def table(results: list[dict[str, Any]], rate: float) -> list[str]:
     lines = [
         f"| layer | path | {rate:g} msg/s: ack p50 / p99 ms | delivery p50 / p99 ms | missing "
-        "| server CPU ms/msg | PG / Redis conns mid-run | max sustainable msg/s | **chat/floor** |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| slowest second's delivery p99 / load's longest stall ms | server CPU ms/msg "
+        "| PG / Redis conns mid-run | max sustainable msg/s | **chat/floor** |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['layer']} | **failed**: see the JSON | | | | | | | |")
+            lines.append(f"| {r['layer']} | **failed**: see the JSON | | | | | | | | |")
             continue
         floor = r.get("floor", {}).get("max_sustainable_rate")
         for impl in ("chat", "floor"):
@@ -140,10 +141,14 @@ def table(results: list[dict[str, Any]], rate: float) -> list[str]:
             capped = "≥ " if r[impl]["search_capped"] else ""
             ratio = f"**{rate_max / floor:.2f}**" if impl == "chat" and rate_max and floor else ""
             conns = s["server_connections_during"]
+            seconds = s.get("timeline") or []  # results before the timeline was recorded
+            slowest = max((t["delivery_p99_ms"] for t in seconds), default=None)
+            stall = s.get("load_stalls", {}).get("loop_late_max_ms")
             lines.append(
                 f"| {r['layer']} | {impl} | {s['ack_p50_ms']} / {s['ack_p99_ms']} | "
                 f"{s['delivery_p50_ms']} / {s['delivery_p99_ms']} | {s['missing_deliveries']} of "
-                f"{s['expected_deliveries']} | {s['server_cpu_ms_per_message']} | "
+                f"{s['expected_deliveries']} | {slowest if slowest is not None else '-'} / "
+                f"{stall if stall is not None else '-'} | {s['server_cpu_ms_per_message']} | "
                 f"{conns.get('postgresql', '?')} / {conns.get('redis', '?')} | "
                 f"{capped}{rate_max} | {ratio} |"
             )

@@ -11,6 +11,7 @@ anything missing or refused, or the rate could not be sent).
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -82,7 +83,78 @@ class Load:
         except websockets.ConnectionClosed:
             self.errors["closed"] += 1
 
+    async def watch_loop(self, lags: list[tuple[float, float]], every: float = 0.005) -> None:
+        """This process's own stalls: how late each short sleep wakes up (send time, ms). A
+        delivery timed late because the load process was busy is not the server's."""
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(every)
+            late = time.perf_counter() - before - every
+            if late > 0.002:
+                lags.append((before, late * 1000))
+
     async def phase(self, number: int, rate: float, seconds: float) -> dict[str, Any]:
+        lags: list[tuple[float, float]] = []
+        pauses: list[tuple[float, float]] = []
+        gc_started: list[float] = []
+
+        def on_gc(stage: str, info: dict[str, Any]) -> None:
+            if stage == "start":
+                gc_started[:] = [time.perf_counter()]
+            elif gc_started:
+                pauses.append((gc_started[0], (time.perf_counter() - gc_started[0]) * 1000))
+
+        gc.callbacks.append(on_gc)
+        watcher = asyncio.create_task(self.watch_loop(lags))
+        try:
+            row = await self._phase(number, rate, seconds)
+        finally:
+            watcher.cancel()
+            gc.callbacks.remove(on_gc)
+        row["load_stalls"] = {
+            "loop_late_max_ms": round(max((ms for _, ms in lags), default=0.0), 2),
+            "loop_late_over_10ms": sum(1 for _, ms in lags if ms > 10),
+            "gc_pause_max_ms": round(max((ms for _, ms in pauses), default=0.0), 2),
+            "gc_pauses_over_10ms": sum(1 for _, ms in pauses if ms > 10),
+        }
+        row["timeline"] = self.timeline(row.pop("_keys"), row.pop("_started"), lags)
+        return row
+
+    def timeline(
+        self, keys: list[str], started: float, lags: list[tuple[float, float]]
+    ) -> list[dict[str, Any]]:
+        """Per second of sending: messages, delivery p99 and max of those sent in it, and the
+        load process's longest stall in it; where in a run a tail came from."""
+        seconds: dict[int, list[float]] = defaultdict(list)
+        sent: dict[int, int] = defaultdict(int)
+        for k in keys:
+            t0, sender = self.sent[k]
+            second = int(t0 - started)
+            sent[second] += 1
+            seconds[second] += [
+                (self.deliveries[k][j] - t0) * 1000
+                for j in self.others[sender]
+                if j in self.deliveries[k]
+            ]
+        late: dict[int, float] = defaultdict(float)
+        for at, ms in lags:
+            second = int(at - started)
+            late[second] = max(late[second], ms)
+        rows = []
+        for second in sorted(sent):
+            values = seconds[second]
+            rows.append(
+                {
+                    "second": second,
+                    "messages": sent[second],
+                    "delivery_p99_ms": round(percentile(values, 0.99) or 0.0, 2),
+                    "delivery_max_ms": round(max(values, default=0.0), 2),
+                    "load_late_max_ms": round(late[second], 2),
+                }
+            )
+        return rows
+
+    async def _phase(self, number: int, rate: float, seconds: float) -> dict[str, Any]:
         pid = self.spec.get("server_pid")
         cpu_before = procstat.cpu_seconds(pid) if pid else 0.0
         total = max(1, int(rate * seconds))
@@ -152,6 +224,8 @@ class Load:
             "server_cpu_ms_per_message": round(cpu * 1000 / total, 3) if pid else None,
             "server_connections_during": conns_during,
             "errors": dict(self.errors),
+            "_keys": keys,
+            "_started": started,
         }
 
     async def settle(self, timeout: float = 60.0) -> None:

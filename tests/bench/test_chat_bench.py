@@ -27,5 +27,10 @@ def test_chat_end_to_end(tmp_path: Path) -> None:
             assert steady["expected_deliveries"] == 9 * steady["messages"] == 9 * 20
             assert steady["ack_p50_ms"] is not None and steady["delivery_p99_ms"] is not None
             assert layer[impl]["search"], "the rate search ran"
+            # The timeline accounts for every message, and its slowest delivery is the run's.
+            timeline = steady["timeline"]
+            assert sum(second["messages"] for second in timeline) == steady["messages"]
+            assert max(t["delivery_max_ms"] for t in timeline) == steady["delivery_max_ms"]
+            assert steady["load_stalls"]["loop_late_max_ms"] >= 0
         # The pool bounds what one process holds, under load and after it.
         assert layer["server_connections"]["after"]["postgresql"] <= 10
