@@ -93,7 +93,8 @@ def api_section(r: dict[str, Any]) -> list[str]:
     lines = [
         f"### api ({r.get('date')}, {r.get('posts', '?'):,} posts, {r.get('note')}; load "
         f"average {r.get('load_average_before', '?')} before, {r.get('load_average_after', '?')}"
-        f" after; {r.get('duration_s')} s per cell; server and load generator pinned to "
+        f" after; {r.get('duration_s')} s per cell, {r.get('rounds', 1)} round(s) of DRF and "
+        "the peer back to back, medians; server and load generator pinned to "
         f"different cores: {r.get('pinned')})",
         "",
         "| endpoint | conns | DRF req/s | peer req/s | **DRF/peer req/s** | DRF p50 ms | peer p50 "

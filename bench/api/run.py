@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -257,7 +258,10 @@ def measure(
     sample: dict[str, Any],
     connections: list[int],
     duration: float,
+    rounds: int = 1,
 ) -> list[dict[str, Any]]:
+    """One row per endpoint, connections, implementation and round; each round measures DRF
+    and the peer back to back, which goes first alternating."""
     rows = []
     flip = False
     for drf, peer, viewer in eps.values():  # warm the server (imports, first queries)
@@ -267,7 +271,7 @@ def measure(
                 load(port, [(path, headers)], 1, 0.2)
     for name, (drf, peer, viewer) in eps.items():
         headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}
-        for conns in connections:
+        for conns, round_ in ((c, r) for c in connections for r in range(rounds)):
             impls = [("drf", drf), ("peer", peer)]
             if flip:
                 impls.reverse()
@@ -282,6 +286,7 @@ def measure(
                 result.update(
                     endpoint=name,
                     impl=impl,
+                    round=round_,
                     cpu_ms_per_request=round(cpu * 1000 / max(result["total_requests"], 1), 2),
                     load_average=round(os.getloadavg()[0], 2),
                 )
@@ -296,22 +301,53 @@ def measure(
     return rows
 
 
-def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by = {(r["endpoint"], r["connections"], r["impl"]): r for r in rows}
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per endpoint, connections and implementation: the median over rounds of
+    requests/s, p50, p99 and CPU per request (the rest from the median-rps round)."""
+    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault((r["endpoint"], r["connections"], r["impl"]), []).append(r)
     out = []
-    for (name, conns, impl), drf in by.items():
-        peer = by.get((name, conns, "peer"))
-        if impl != "drf" or peer is None:
-            continue
+    for group in groups.values():
+        middle = sorted(group, key=lambda r: r["rps"])[len(group) // 2]
+        row = {k: v for k, v in middle.items() if k != "round"}
+        for key in ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request"):
+            row[key] = round(_median([r[key] for r in group]), 2)
+        row["rounds"] = len(group)
+        out.append(row)
+    return out
+
+
+def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """DRF/peer per endpoint and connections: the median of each round's ratio (DRF and the
+    peer measured back to back), with their range."""
+    by = {(r["endpoint"], r["connections"], r["impl"], r.get("round", 0)): r for r in rows}
+    pairs: dict[tuple[str, int], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for (name, conns, impl, round_), drf in by.items():
+        peer = by.get((name, conns, "peer", round_))
+        if impl == "drf" and peer is not None:
+            pairs.setdefault((name, conns), []).append((drf, peer))
+    out = []
+    for (name, conns), rounds in pairs.items():
+
+        def ratio(key: str, rounds: list[Any] = rounds) -> float | None:
+            values = [d[key] / p[key] for d, p in rounds if p[key]]
+            return round(_median(values), 3) if values else None
+
+        rps = [d["rps"] / p["rps"] for d, p in rounds if p["rps"]]
         out.append(
             {
                 "endpoint": name,
                 "connections": conns,
-                "rps_ratio": round(drf["rps"] / peer["rps"], 3) if peer["rps"] else None,
-                "cpu_ratio": round(drf["cpu_ms_per_request"] / peer["cpu_ms_per_request"], 3)
-                if peer["cpu_ms_per_request"]
-                else None,
-                "p50_ratio": round(drf["p50_ms"] / peer["p50_ms"], 3) if peer["p50_ms"] else None,
+                "rps_ratio": ratio("rps"),
+                "rps_ratio_range": [round(min(rps), 3), round(max(rps), 3)] if rps else None,
+                "cpu_ratio": ratio("cpu_ms_per_request"),
+                "p50_ratio": ratio("p50_ms"),
+                "rounds": len(rounds),
             }
         )
     return out
@@ -353,6 +389,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             sample,
             [int(c) for c in args.connections.split(",")],
             args.duration,
+            args.rounds,
         )
     finally:
         server.terminate()
@@ -367,11 +404,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "posts": Post.objects.count(),
         "data": data_result and {k: data_result[k] for k in ("sizes", "rows_per_s", "seconds")},
         "duration_s": args.duration,
+        "rounds": args.rounds,
         "cpus": os.cpu_count(),
         "pinned": bool(pin(0)),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "checks": checks,
-        "rows": rows,
+        "rows": summary(rows),
+        "round_rows": rows,
         "ratios": ratios(rows),
     }
     return result
@@ -386,6 +425,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", default="1,8,32")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--only", help="comma-separated endpoint names")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="DRF and peer pairs per cell; medians reported"
+    )
     parser.add_argument("--output", default=str(RESULTS / "api.json"))
     args = parser.parse_args(argv)
     before = [round(x, 2) for x in os.getloadavg()]
@@ -395,7 +437,10 @@ def main(argv: list[str] | None = None) -> None:
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=2))
     for r in result["ratios"]:
-        print(f"{r['endpoint']:18} c={r['connections']:<3} DRF/peer req/s {r['rps_ratio']}")
+        print(
+            f"{r['endpoint']:18} c={r['connections']:<3} DRF/peer req/s {r['rps_ratio']} "
+            f"(rounds {r['rounds']}, range {r['rps_ratio_range']}) CPU {r['cpu_ratio']}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Request threads kept between requests (core/handlers.py): a thread serves many requests one
 after another, concurrent requests each get a thread of their own, at most ``keep`` idle ones
-stay, and a request cut off half-way never hands its thread to the next one."""
+stay, a request cut off half-way never hands its thread to the next one, and a request goes
+from the event loop to its thread once."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import contextlib
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from asgiref.sync import SyncToAsync
 from asgiref.testing import ApplicationCommunicator
+from django.core.handlers.asgi import ASGIHandler
 
 from tangerine.core.handlers import ThreadKeepingASGIHandler
 from tests.support.probe import served_process_probe
@@ -113,3 +117,37 @@ async def test_a_request_cut_off_half_way_does_not_pass_its_thread_on() -> None:
     assert handler.idle_threads == 0  # the executor it took is shut down, not kept
     assert await _get(handler) == 200
     assert handler.idle_threads == 1
+
+
+def _hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every call handed from the event loop to a thread (asgiref's ``sync_to_async``)."""
+    calls: list[str] = []
+    real = SyncToAsync.__call__
+
+    def counted(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
+    return calls
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_request_goes_to_its_thread_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Middleware, the DRF view and its rendering run in one call on the request's thread;
+    Django's own handler, with our mix of sync and async middleware, hands a DRF request to a
+    thread about a dozen times (each middleware's request and response steps, the view, the
+    rendering)."""
+    ours, django = ThreadKeepingASGIHandler(keep=4), ASGIHandler()
+    for handler in (ours, django):  # warm: the first request of a process imports and builds
+        assert await _get(handler, "/api/posts/latest/") == 200
+    hops = _hops(monkeypatch)
+    assert await _get(ours, "/api/posts/latest/") == 200
+    ours_hops = list(hops)
+    hops.clear()
+    assert await _get(django, "/api/posts/latest/") == 200
+    # Besides the one that runs the request: the request-started and -finished signals.
+    assert [h for h in ours_hops if "get_response" in h] == ["BaseHandler.get_response"]
+    assert len(ours_hops) <= 3, ours_hops
+    assert len(hops) >= 10, hops  # 16 with Django 5.2 and this project's middleware

@@ -595,7 +595,8 @@ SEARCH_DENSE_WEIGHT = env_float("SEARCH_DENSE_WEIGHT", 0.8, minimum=0.0)
 # waits until the search copies are loaded. The test suite turns it off.
 GC_SETTLE_AT_START = env_bool("GC_SETTLE_AT_START", True)
 # REQUEST_THREADS_KEPT: idle request threads an HTTP process keeps for its next requests
-# (core/handlers.py); more run at once when needed. 0: a new thread per request (Django's own).
+# (core/handlers.py), each running a whole request (middleware, view, rendering) in one call;
+# more run at once when needed. 0: Django's own ASGI handler (a new thread per request).
 REQUEST_THREADS_KEPT = env_int("REQUEST_THREADS_KEPT", 32, minimum=0)
 # RATE_LIMIT_EVENTS: POST /api/events/ requests per viewer (account or address), "<count>/<s>".
 AUTH_RATE_LIMITS["events"] = env_rate("RATE_LIMIT_EVENTS", "120/60")

@@ -14,6 +14,18 @@ Nothing waits for a thread: when none is idle a new executor is made, as Django 
 most ``keep`` idle ones are kept. Per-request state does not leak: asgiref's ``Local`` (locale,
 URL prefix) lives in the request's context, and Django closes or returns the thread's database
 connection at the end of every request (``request_finished``).
+
+**One thread hop per request.** Django's ASGI handler builds the middleware chain for an async
+caller: middleware that can run async does, the rest is adapted. Ours mixes both (WhiteNoise
+and four of the project's are synchronous only), so a request went to a thread for the outer
+middleware, back to the event loop for the inner ones, where every Django ``MiddlewareMixin``
+ran its ``process_request`` and ``process_response`` through ``sync_to_async`` (a hop each),
+to a thread again for the view, and once more for a DRF response's ``render()``: about a dozen
+hops between the loop and a thread per request, each a few tens of microseconds of CPU. This
+handler builds the chain synchronous, as a WSGI server runs it, and runs all of it (middleware,
+view, rendering) in one call on the request's thread. Async views (the health checks) still
+work: Django runs them with ``async_to_sync`` from that thread. Streaming responses are sent by
+the ASGI handler as before.
 """
 
 from __future__ import annotations
@@ -21,8 +33,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.http import HttpRequest, HttpResponseBase
 
 
 class ThreadKeepingASGIHandler(ASGIHandler):
@@ -54,6 +67,14 @@ class ThreadKeepingASGIHandler(ASGIHandler):
                 # An error or cancellation may leave work on the thread: let it finish and
                 # end instead of handing it to the next request.
                 executor.shutdown(wait=False)
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)  # the chain as a WSGI server runs it
+
+    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
+        # Django's get_response: URL conf, the whole chain, the request's closer, the log
+        # line of an error answer, in one call on the request's thread.
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     @property
     def idle_threads(self) -> int:
