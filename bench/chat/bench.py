@@ -142,7 +142,10 @@ def table(results: list[dict[str, Any]], rate: float) -> list[str]:
             ratio = f"**{rate_max / floor:.2f}**" if impl == "chat" and rate_max and floor else ""
             conns = s["server_connections_during"]
             seconds = s.get("timeline") or []  # results before the timeline was recorded
-            slowest = max((t["delivery_p99_ms"] for t in seconds), default=None)
+            slowest = max(
+                (t["delivery_p99_ms"] for t in seconds if t["delivery_p99_ms"] is not None),
+                default=None,
+            )
             stall = s.get("load_stalls", {}).get("loop_late_max_ms")
             lines.append(
                 f"| {r['layer']} | {impl} | {s['ack_p50_ms']} / {s['ack_p99_ms']} | "

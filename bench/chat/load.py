@@ -127,15 +127,16 @@ class Load:
         load process's longest stall in it; where in a run a tail came from."""
         seconds: dict[int, list[float]] = defaultdict(list)
         sent: dict[int, int] = defaultdict(int)
+        missing: dict[int, int] = defaultdict(int)
         for k in keys:
             t0, sender = self.sent[k]
             second = int(t0 - started)
             sent[second] += 1
-            seconds[second] += [
-                (self.deliveries[k][j] - t0) * 1000
-                for j in self.others[sender]
-                if j in self.deliveries[k]
-            ]
+            for j in self.others[sender]:
+                if j in self.deliveries[k]:
+                    seconds[second].append((self.deliveries[k][j] - t0) * 1000)
+                else:
+                    missing[second] += 1
         late: dict[int, float] = defaultdict(float)
         for at, ms in lags:
             second = int(at - started)
@@ -143,12 +144,14 @@ class Load:
         rows = []
         for second in sorted(sent):
             values = seconds[second]
+            p99 = percentile(values, 0.99)
             rows.append(
                 {
                     "second": second,
                     "messages": sent[second],
-                    "delivery_p99_ms": round(percentile(values, 0.99) or 0.0, 2),
-                    "delivery_max_ms": round(max(values, default=0.0), 2),
+                    "delivery_p99_ms": None if p99 is None else round(p99, 2),
+                    "delivery_max_ms": round(max(values), 2) if values else None,
+                    "missing_deliveries": missing[second],
                     "load_late_max_ms": round(late[second], 2),
                 }
             )
