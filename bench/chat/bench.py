@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="messages/s in total")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--grace", type=float, default=5.0, help="wait after the last send")
-    parser.add_argument("--search", default="200,300,400,600,800,1000,1200,1600")
+    parser.add_argument("--search", default="50,100,150,200,300,400,600,800,1000,1200,1600")
     parser.add_argument("--search-seconds", type=float, default=3.0)
     parser.add_argument("--order", default="chat,floor", help="which path is measured first")
     parser.add_argument("--output", default=str(RESULTS / "chat.json"))
