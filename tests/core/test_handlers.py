@@ -45,7 +45,7 @@ def _scope(method: str, path: str) -> dict[str, object]:
     }
 
 
-async def _get(handler: ThreadKeepingASGIHandler, path: str = LIVE) -> int:
+async def _get(handler: ASGIHandler, path: str = LIVE) -> int:
     communicator = ApplicationCommunicator(handler, _scope("GET", path))
     await communicator.send_input({"type": "http.request", "body": b""})
     start = await communicator.receive_output(timeout=10)
