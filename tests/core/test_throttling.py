@@ -240,3 +240,16 @@ def test_the_previous_window_fades_out_in_batches(backend: str) -> None:
     assert _allowed("290/min", clock, 300).count(True) == 290  # batch 2
     clock.now = START + 80  # 20 s in: 290 * 40/60 = 193.3 of the last minute still count
     assert _allowed("290/min", clock, 120).count(True) == 96
+
+
+def test_a_process_remembers_a_bounded_number_of_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(throttling, "MAX_TALLIES", 3)
+    tallies = Tallies()
+    for n in range(3):
+        tallies.keep(f"old-{n}", window=10, spare=5, seen=6, previous=0)
+    tallies.keep("new", window=11, spare=5, seen=6, previous=0)  # the old window's go first
+    assert tallies.take("new", 11, 1.0, 1000, 10) == 0  # its requests in hand
+    assert tallies.take("old-0", 10, 1.0, 1000, 10) == 1  # forgotten: reads again
+    for n in range(3):
+        tallies.keep(f"now-{n}", window=11, spare=5, seen=6, previous=0)
+    assert list(tallies._by_key) == ["now-2"]  # all current: all forgotten before a new one
