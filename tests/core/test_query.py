@@ -20,8 +20,10 @@ from tangerine.products.models import Status
 from tangerine.products.serializers import (
     CATEGORIES,
     PRICE_MAX,
+    InsightsQuerySerializer,
     ProductListQuerySerializer,
 )
+from tangerine.search.serializers import PageQuerySerializer
 
 CATEGORY = next(iter(CATEGORIES))
 VALUES: dict[str, list[str]] = {
@@ -121,6 +123,12 @@ class _Needed(serializers.Serializer[Any]):
         (_Needed, {}, True),
         (_Needed, {"kind": "b"}, True),
         (_Needed, {"kind": "c"}, True),
+        # Fields added in __init__ are seen (its dates go through DRF).
+        (InsightsQuerySerializer, {"from": "2026-12-01"}, False),
+        (InsightsQuerySerializer, {"from": "soon"}, False),
+        (PageQuerySerializer, {"page": "2", "q": "ignored"}, True),
+        (PageQuerySerializer, {"page": "0"}, True),
+        (PageQuerySerializer, {"page_size": "07"}, True),
     ],
 )
 def test_serializers_with_more_go_through_drf(

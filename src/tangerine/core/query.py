@@ -58,10 +58,11 @@ def _readers(serializer_class: type[serializers.Serializer[Any]]) -> dict[str, A
     """Per field name, (a reader of the usual values, its default, whether it is required);
     None if the serializer has anything read here only through it: a field of another kind,
     a field's own validators or ``validate_<field>``, serializer validators."""
-    if serializer_class().get_validators():
+    probe = serializer_class()
+    if probe.get_validators():
         return None
     readers: dict[str, Any] = {}
-    for name, field in serializer_class._declared_fields.items():
+    for name, field in probe.fields.items():  # with any a serializer adds in __init__
         if field.source not in (None, name) or hasattr(serializer_class, f"validate_{name}"):
             return None
         if field.default is not empty and callable(field.default):

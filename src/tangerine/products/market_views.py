@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, cursor_page_of
-from tangerine.core.schema import query_data
+from tangerine.core.query import validated_query
 from tangerine.products import insights, selectors
 from tangerine.products.models import CATEGORIES, Product
 from tangerine.products.pagination import keyset_page
@@ -234,9 +234,8 @@ class ProductInsightsView(generics.GenericAPIView[Any]):
     )
     def get(self, request: Request, uuid: str) -> Response:
         product = insights.access_product_for_insights(user=request_user(request), uuid=uuid)
-        query = InsightsQuerySerializer(data=query_data(request))
-        query.is_valid(raise_exception=True)
-        data = insights.product_insights(product=product, **query.validated_data)
+        query = validated_query(InsightsQuerySerializer, request)
+        data = insights.product_insights(product=product, **query)
         return Response(ProductInsightsSerializer(data).data)
 
 
@@ -263,7 +262,6 @@ class SellerInsightsView(generics.GenericAPIView[Any]):
         tags=["products"],
     )
     def get(self, request: Request) -> Response:
-        query = InsightsQuerySerializer(data=query_data(request))
-        query.is_valid(raise_exception=True)
-        data = insights.seller_insights(user=request_user(request), **query.validated_data)
+        query = validated_query(InsightsQuerySerializer, request)
+        data = insights.seller_insights(user=request_user(request), **query)
         return Response(SellerInsightsSerializer(data).data)

@@ -16,7 +16,8 @@ from tangerine.accounts.auth import request_viewer
 from tangerine.core import metrics, ratelimit, viewers
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import numbered_page
-from tangerine.core.schema import body_rules, query_data
+from tangerine.core.query import validated_query
+from tangerine.core.schema import body_rules
 from tangerine.search import selectors, services
 from tangerine.search.serializers import (
     EVENTS_MAX,
@@ -62,9 +63,7 @@ class SearchView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        params = SearchQuerySerializer(data=query_data(request))
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = validated_query(SearchQuerySerializer, request)
         page, page_size = data["page"], data["page_size"]
         started = time.perf_counter()
         result = selectors.search(
@@ -175,9 +174,8 @@ def _resolve_targets(
 def _recommendation_page(request: Request, select: Any, item_serializer: Any) -> Response:
     """A numbered page of recommendations: ``select(viewer, page, page_size)`` gives (items,
     count, personal, dense); the answer adds ``personal`` and ``degraded``."""
-    params = PageQuerySerializer(data=query_data(request))
-    params.is_valid(raise_exception=True)
-    page, page_size = params.validated_data["page"], params.validated_data["page_size"]
+    params = validated_query(PageQuerySerializer, request)
+    page, page_size = params["page"], params["page_size"]
     items, count, personal, dense = select(
         viewer=request_viewer(request), page=page, page_size=page_size
     )
@@ -219,9 +217,8 @@ _NOT_FOUND = inline_serializer(
 
 
 def _similar_response(request: Request, *, kind: str, uuid: str) -> Response:
-    params = PageQuerySerializer(data=query_data(request))
-    params.is_valid(raise_exception=True)
-    page, page_size = params.validated_data["page"], params.validated_data["page_size"]
+    params = validated_query(PageQuerySerializer, request)
+    page, page_size = params["page"], params["page_size"]
     result = selectors.similar_items(
         kind=kind, viewer=request_viewer(request), uuid=uuid, page=page, page_size=page_size
     )
