@@ -3,7 +3,7 @@ values.
 
 DRF builds a serializer's fields anew for every instance (a deep copy of the declared ones) and
 runs each through its validation: about a quarter of a millisecond for the product list's five
-filters, on every page of an infinite scroll. ``validated_query`` reads the declared fields
+filters, on every page of an infinite scroll. ``validated_query`` reads the fields
 once per class and takes the values every well-formed request sends (a listed choice, digits
 within the bounds, nothing unknown) directly, then runs the serializer's own ``validate``. Any
 other value (a blank, a sign, ``12.0``, a choice not listed, a missing required field) and any
