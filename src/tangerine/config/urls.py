@@ -7,12 +7,23 @@ app claims answers the JSON 404, also with ``DEBUG`` on (Django skips ``handler4
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.urls import Resolver404, URLPattern, URLResolver, include, path, re_path, resolve
+from django.urls import (
+    Resolver404,
+    URLPattern,
+    URLResolver,
+    include,
+    path,
+    re_path,
+    resolve,
+)
+from django.urls.resolvers import ResolverMatch, RoutePattern
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.static import serve
@@ -72,6 +83,80 @@ def admin_login(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return admin.site.login(request, **kwargs)
 
 
+# Each app's routes below /api/: (the app's prefix, its urls module). Where two routes could
+# match one path, the app listed first wins.
+API_APPS = [
+    ("accounts/", "tangerine.accounts.urls"),
+    # Before posts and products: its fixed routes (products/recommend/) win over <uuid>.
+    ("", "tangerine.search.urls"),
+    ("", "tangerine.posts.urls"),
+    ("", "tangerine.follows.urls"),
+    ("", "tangerine.products.urls"),
+    ("", "tangerine.images.urls"),
+    ("", "tangerine.chats.urls"),
+    ("", "tangerine.reports.urls"),
+    ("", "tangerine.notifications.urls"),
+]
+
+
+class FirstSegmentResolver(URLResolver):
+    """An include of includes, one per literal first segment, that tries only the one a path's
+    first segment names (or none): a dict lookup instead of a walk through every group.
+
+    Each group resolves through Django's own ``URLResolver`` (under the same prefix), so the
+    match, its route and its names are what the plain include of that group would give, and
+    ``reverse()`` walks ``url_patterns`` as for any include.
+    """
+
+    def __init__(self, route: str, groups: dict[str, list[URLPattern | URLResolver]]) -> None:
+        includes = {head: path(f"{head}/", include(patterns)) for head, patterns in groups.items()}
+        super().__init__(RoutePattern(route), list(includes.values()))
+        self._by_head = {
+            head: URLResolver(RoutePattern(route), [group]) for head, group in includes.items()
+        }
+
+    def resolve(self, path: str) -> ResolverMatch:
+        path = str(path)
+        match = self.pattern.match(path)
+        if match:
+            group = self._by_head.get(match[0].partition("/")[0])
+            if group is not None:
+                return group.resolve(path)
+        raise Resolver404({"path": path})
+
+
+def api_routes(apps: list[tuple[str, str]]) -> URLResolver:
+    """The apps' routes under ``/api/``, grouped by their first path segment (``posts``).
+
+    Django tries an urlconf's entries in order, and an include with no match for a path first
+    tries each of its routes and records them: with one ``api/`` include per app, resolving
+    ``/api/notifications/`` tried every app's routes before it (~140 µs of a request's CPU,
+    against ~7 µs for a route listed first; issue 17). Grouped by their literal first segment,
+    a path tries only the routes that can match it. Within a segment the apps keep the order
+    of ``apps``, so the same route wins as before, with the same name and the same joined
+    route (the metrics' label).
+    """
+    groups: dict[str, list[URLPattern | URLResolver]] = {}
+    for prefix, module in apps:
+        for pattern in import_module(module).urlpatterns:
+            route = prefix + str(pattern.pattern)
+            head, slash, rest = route.partition("/")
+            if not (
+                isinstance(pattern, URLPattern)
+                and isinstance(pattern.pattern, RoutePattern)
+                and slash
+                and head
+                and "<" not in head
+            ):
+                raise ImproperlyConfigured(
+                    f"{module}: {route!r} is not a path() under a literal first segment"
+                )
+            groups.setdefault(head, []).append(
+                path(rest, pattern.callback, pattern.default_args, pattern.name)
+            )
+    return FirstSegmentResolver("api/", groups)
+
+
 def build_urlpatterns(*, admin_url: str | None) -> list[URLPattern | URLResolver]:
     """The project's routes; the admin only under ``admin_url`` (None: no admin at all)."""
     patterns: list[URLPattern | URLResolver] = []
@@ -88,16 +173,7 @@ def build_urlpatterns(*, admin_url: str | None) -> list[URLPattern | URLResolver
         path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
         path("api/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema")),
         path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema")),
-        path("api/accounts/", include("tangerine.accounts.urls")),
-        # Before posts and products: its fixed routes (products/recommend/) win over <uuid>.
-        path("api/", include("tangerine.search.urls")),
-        path("api/", include("tangerine.posts.urls")),
-        path("api/", include("tangerine.follows.urls")),
-        path("api/", include("tangerine.products.urls")),
-        path("api/", include("tangerine.images.urls")),
-        path("api/", include("tangerine.chats.urls")),
-        path("api/", include("tangerine.reports.urls")),
-        path("api/", include("tangerine.notifications.urls")),
+        api_routes(API_APPS),
     ]
     if settings.SERVE_MEDIA:
         # Development only: production serves variants from object storage or a CDN.
