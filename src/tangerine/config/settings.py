@@ -133,6 +133,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so first to see a rendered DRF response: unlinks DRF's reference cycles so the
+    # request's objects are freed at once, not by the garbage collector (core/middleware.py).
+    "tangerine.core.middleware.ReleaseRenderedMiddleware",
 ]
 
 ROOT_URLCONF = "tangerine.config.urls"
