@@ -10,7 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core import signals
 from django.core.handlers.base import BaseHandler
+from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,10 +31,16 @@ DRF_TYPES = (Response, Request, BaseSerializer, APIView, Post)
 
 
 def _serve(path: str, **headers: str) -> Any:
+    """Through the middleware chain as a server runs it, keeping the test's database
+    connection open (as Django's test client does: a request's end closes it otherwise)."""
     handler = BaseHandler()
     handler.load_middleware()
-    response = handler.get_response(RequestFactory().get(path, **headers))  # type: ignore[arg-type]
-    response.close()
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = handler.get_response(RequestFactory().get(path, **headers))  # type: ignore[arg-type]
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)
     return response
 
 
