@@ -77,7 +77,10 @@ class ThreadKeepingASGIHandler(ASGIHandler):
         response: its page, serializers and view) alive until the garbage collector found
         it. Under uvicorn a disconnect arrives for every request, once its response is sent.
         Returning instead leaves ``handle``'s control flow as it was: the first task done
-        ends the wait, and the view is cancelled if it is still running (tested).
+        ends the wait, and the view is cancelled if it is still running (tested). This holds
+        for Django 5.2's ``handle`` (pinned); Django 6.1 rewrites it around a ``TaskGroup``
+        where only a raising listener cancels the view, and the cancellation test fails there
+        (the same fix and caveat: baserow/baserow#5733).
         """
         message = await receive()
         if message["type"] != "http.disconnect":
