@@ -248,8 +248,6 @@ async def test_a_client_gone_before_the_answer_still_cancels_the_view() -> None:
 @pytest.mark.asyncio
 async def test_a_message_other_than_a_disconnect_after_the_body_is_an_error() -> None:
     handler = ThreadKeepingASGIHandler(keep=2)
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await queue.put({"type": "http.request", "body": b""})
     with pytest.raises(AssertionError, match="Invalid ASGI message after request body"):
         await handler.listen_for_disconnect(
             lambda: asyncio.sleep(0, result={"type": "http.request"})

@@ -5,6 +5,8 @@ route, the same winner where two apps' routes could match, and the same 404s (is
 from __future__ import annotations
 
 import re
+import sys
+import types
 from importlib import import_module
 
 import pytest
@@ -128,9 +130,9 @@ def view(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never call
 def test_a_route_that_cannot_be_grouped_is_refused(
     entry: URLPattern | URLResolver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = type(import_module("tangerine"))("fake_urls")
+    module = types.ModuleType("fake_urls")
     module.urlpatterns = [path("ok/", view), entry]  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "fake_urls", module)
+    monkeypatch.setitem(sys.modules, "fake_urls", module)
     with pytest.raises(ImproperlyConfigured, match="fake_urls"):
         api_routes([("", "fake_urls")])
 

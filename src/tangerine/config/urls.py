@@ -14,15 +14,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.urls import (
-    Resolver404,
-    URLPattern,
-    URLResolver,
-    include,
-    path,
-    re_path,
-    resolve,
-)
+from django.urls import Resolver404, URLPattern, URLResolver, include, path, re_path, resolve
 from django.urls.resolvers import ResolverMatch, RoutePattern
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
