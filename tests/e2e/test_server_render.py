@@ -6,12 +6,15 @@ without a hydration error; a missing post is the 404 page with status 404."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import cv2
 import httpx
@@ -251,13 +254,23 @@ def _collect_errors(page: Any) -> list[str]:
     return errors
 
 
-def test_language_switch_sets_the_cookie_the_server_renders(
-    browser: Any, servers: Servers, world: World
-) -> None:
+@contextlib.contextmanager
+def _post_in_korean(browser: Any, servers: Servers, world: World) -> Iterator[Any]:
+    """The world's post in a fresh Korean browser (its own cookies and localStorage)."""
     context = browser.new_context(base_url=servers.base_url, locale="ko-KR")
     try:
         page = context.new_page()
         page.goto(f"/posts/{world.post}")
+        yield page
+    finally:
+        context.close()
+
+
+def test_language_switch_sets_the_cookie_the_server_renders(
+    browser: Any, servers: Servers, world: World
+) -> None:
+    with _post_in_korean(browser, servers, world) as page:
+        context = page.context
         expect(page.get_by_text("댓글 1", exact=True)).to_be_visible()
         page.get_by_test_id("language-switch").click()
         expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
@@ -271,5 +284,86 @@ def test_language_switch_sets_the_cookie_the_server_renders(
         page.get_by_test_id("language-switch").click()
         expect(page.get_by_text("댓글 1", exact=True)).to_be_visible()
         assert {c["name"]: c["value"] for c in context.cookies()}.get("lang") == "ko"
+
+
+def test_language_switch_works_before_scripts_run(
+    browser: Any, servers: Servers, world: World
+) -> None:
+    """The switch is a form (app/locale/route.ts): without JavaScript, as on a phone that has not
+    hydrated the page yet, it stores the cookie and comes back to the same page, re-rendered."""
+    context = browser.new_context(
+        base_url=servers.base_url, locale="ko-KR", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/tags/{world.tag}")
+        expect(page.get_by_text("서버가 그린 글").first).to_be_visible()
+        with page.expect_navigation():
+            page.get_by_test_id("language-switch").click()
+        assert page.url == f"{servers.base_url}/tags/{quote(world.tag)}"
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.get_by_test_id("language-switch").inner_text() == "한국어"
+        assert {c["name"]: c["value"] for c in context.cookies()}.get("lang") == "en"
+        # The same tag, its Korean name percent-encoded on the way back.
+        expect(page.get_by_text("서버가 그린 글").first).to_be_visible()
+        with page.expect_navigation():
+            page.get_by_test_id("language-switch").click()
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        assert {c["name"]: c["value"] for c in context.cookies()}.get("lang") == "ko"
     finally:
         context.close()
+
+
+def test_language_form_refuses_bad_input_and_stays_on_the_site(servers: Servers) -> None:
+    with httpx.Client(base_url=servers.base_url, follow_redirects=False) as client:
+        refused = client.post("/locale", data={"lang": "fr", "next": "/products"})
+        assert refused.status_code == 400
+        assert "lang" in refused.json()
+        assert "set-cookie" not in refused.headers
+        assert (
+            client.post(
+                "/locale",
+                content=b"\xff",
+                headers={"Content-Type": "multipart/form-data; boundary=x"},
+            ).status_code
+            == 400
+        )
+        cases = {
+            "/products?page=2": "/products?page=2",
+            "/tags/감귤": "/tags/%EA%B0%90%EA%B7%A4",
+            "//evil.example/x": "/",
+            "/\\evil.example": "/",
+            "https://evil.example/": "/",
+            "javascript:alert(1)": "/",
+            "": "/",
+        }
+        for given, location in cases.items():
+            res = client.post("/locale", data={"lang": "en", "next": given})
+            assert res.status_code == 303, (given, res.text)
+            assert res.headers["location"] == location, given
+            assert res.cookies.get("lang") == "en"
+        # No `next` at all: home.
+        assert client.post("/locale", data={"lang": "ko"}).headers["location"] == "/"
+
+
+def test_the_cookie_wins_over_an_older_stored_choice(
+    browser: Any, servers: Servers, world: World
+) -> None:
+    """A choice made with the form (cookie only) is not undone by an older one in localStorage."""
+    with _post_in_korean(browser, servers, world) as page:
+        context = page.context
+        page.evaluate(
+            "localStorage.setItem('tangerine-locale',"
+            " JSON.stringify({state: {locale: 'ko'}, version: 0}))"
+        )
+        context.add_cookies([{"name": "lang", "value": "en", "url": servers.base_url}])
+        page.reload()
+        expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
+        # After hydration and the stored choice's read, still English, and it is now stored.
+        stored = "() => JSON.parse(localStorage.getItem('tangerine-locale')).state.locale"
+        deadline = time.monotonic() + 10
+        while page.evaluate(stored) != "en":
+            assert time.monotonic() < deadline, page.evaluate(stored)
+            page.wait_for_timeout(50)
+        expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
+        assert {c["name"]: c["value"] for c in context.cookies()}.get("lang") == "en"

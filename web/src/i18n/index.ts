@@ -5,7 +5,7 @@ import { create } from "zustand";
 import { createJSONStorage, persist } from "zustand/middleware";
 import { en } from "@/i18n/en";
 import { ko, type MessageKey, type Messages } from "@/i18n/ko";
-import { DEFAULT_LOCALE, LOCALES, writeLangCookie, type Locale } from "@/lib/locale";
+import { DEFAULT_LOCALE, LOCALES, readLangCookie, writeLangCookie, type Locale } from "@/lib/locale";
 
 export { LOCALES, type Locale };
 const catalogs: Record<Locale, Messages> = { ko, en };
@@ -44,10 +44,16 @@ const localeStore = create<StoredLocale>()(
       name: "tangerine-locale",
       storage: createJSONStorage(() => localStorage),
       skipHydration: true,
-      // A choice stored before the cookie existed (or set by another tab): the server learns it
-      // for the next page load.
+      // The cookie is the newest choice (the switch's form sets it without scripts, and the
+      // hydrated switch writes both): a stored choice that differs gives way to it. A choice
+      // stored before the cookie existed tells the server for the next page load.
       onRehydrateStorage: () => (state) => {
-        if (state?.locale) writeLangCookie(state.locale);
+        const cookie = readLangCookie();
+        if (cookie) {
+          if (state && state.locale !== cookie) state.setLocale(cookie);
+        } else if (state?.locale) {
+          writeLangCookie(state.locale);
+        }
       },
     },
   ),

@@ -35,6 +35,31 @@ export function pickLocale(cookie: string | null | undefined, acceptLanguage: st
   return localeFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LOCALE;
 }
 
+/**
+ * `value` as a path of this site (percent-encoded, with its query), or "/" for anything that would
+ * leave it: another origin, `//host`, `/\\host`, a scheme, or not a string.
+ */
+export function sitePath(value: unknown): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.length > 2048) return "/";
+  const base = "http://site.invalid";
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== base) return "/";
+  return `${url.pathname}${url.search}`;
+}
+
+/** Browser only: the `lang` cookie's language, or null without one. */
+export function readLangCookie(): Locale | null {
+  if (typeof document === "undefined") return null;
+  const pair = document.cookie.split("; ").find((c) => c.startsWith(`${LANG_COOKIE}=`));
+  const value = pair?.slice(LANG_COOKIE.length + 1);
+  return isLocale(value) ? value : null;
+}
+
 /** Browser only: remember the language for the server's next render (one year, whole site). */
 export function writeLangCookie(locale: Locale): void {
   if (typeof document === "undefined") return;

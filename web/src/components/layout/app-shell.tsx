@@ -81,18 +81,32 @@ function ChatBadge({ testId = "nav-unread", className }: { testId?: string; clas
   );
 }
 
+/**
+ * A form that works before the page hydrates (or without scripts): it posts to `/locale`, which
+ * sets the `lang` cookie and sends the browser back here (app/locale/route.ts). Once hydrated, the
+ * switch happens in place.
+ */
 function LanguageSwitch() {
   const t = useT();
+  const pathname = usePathname();
   const { locale, setLocale } = useLocale();
+  const other = locale === "ko" ? "en" : "ko";
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setLocale(other);
+  };
   return (
-    <button
-      type="button"
-      data-testid="language-switch"
-      onClick={() => setLocale(locale === "ko" ? "en" : "ko")}
-      className="whitespace-nowrap rounded-full border border-stone-300 px-3 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100"
-    >
-      {t("nav.language")}
-    </button>
+    <form method="post" action="/locale" onSubmit={onSubmit} className="contents">
+      <input type="hidden" name="lang" value={other} />
+      <input type="hidden" name="next" value={pathname} />
+      <button
+        type="submit"
+        data-testid="language-switch"
+        className="whitespace-nowrap rounded-full border border-stone-300 px-3 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100"
+      >
+        {t("nav.language")}
+      </button>
+    </form>
   );
 }
 
