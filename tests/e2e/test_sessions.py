@@ -68,10 +68,55 @@ def expire_access_token(context: Any, access: str) -> None:
     context.route("**/api/**", handle)
 
 
-def expect_notifications_loaded(page: Any) -> None:
+def expect_notifications_loaded(page: Any, log: NetworkLog | None = None) -> None:
     """The list's empty state needs the API's answer (the header and buttons render before it).
-    Up to 15 s: a refresh and the retried request on a loaded runner (5 s failed at load 28)."""
-    expect(page.get_by_text(NOTIFICATIONS_EMPTY)).to_be_visible(timeout=15_000)
+    Up to 15 s: a refresh and the retried request on a loaded runner (5 s failed at load 28).
+    With a ``log``, a failure says what the tabs sent and got."""
+    try:
+        expect(page.get_by_text(NOTIFICATIONS_EMPTY)).to_be_visible(timeout=15_000)
+    except AssertionError as error:
+        if log is None:
+            raise
+        raise AssertionError(f"{error}\n{log.report(page)}") from None
+
+
+class NetworkLog:
+    """What each tab sent and got, with times, for the failure message of a test that waits on
+    several tabs (a CI failure then shows which request never came back)."""
+
+    def __init__(self, **tabs: Any) -> None:
+        self.start = time.monotonic()
+        self.lines: list[str] = []
+        self.tabs = tabs
+        for name, tab in tabs.items():
+            tab.on("request", lambda r, n=name: self.add(n, ">", r.method, _short(r), _token(r)))
+            tab.on("response", lambda r, n=name: self.add(n, "<", r.status, _short(r.request)))
+            tab.on("requestfailed", lambda r, n=name: self.add(n, "x", _short(r), r.failure))
+            tab.on("console", lambda m, n=name: self.add(n, "console", m.type, m.text[:300]))
+
+    def add(self, *parts: Any) -> None:
+        self.lines.append(" ".join([f"{time.monotonic() - self.start:7.2f}", *map(str, parts)]))
+
+    def report(self, failed: Any) -> str:
+        states = []
+        for name, tab in self.tabs.items():
+            try:
+                visible = tab.evaluate("document.visibilityState")
+            except Exception as error:
+                visible = repr(error)
+            mark = " (failed)" if tab is failed else ""
+            states.append(f"tab {name}{mark}: {tab.url} {visible}")
+        return "\n".join([*states, *self.lines])
+
+
+def _short(request: Any) -> str:
+    url = str(request.url)
+    return url[url.find("/", 8) :]
+
+
+def _token(request: Any) -> str:
+    """The last characters of the request's access token (old and new ones differ there)."""
+    return str(request.headers.get("authorization", ""))[-6:]
 
 
 def wait_until(page: Any, condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
@@ -124,10 +169,19 @@ def test_two_tabs_refresh_once_when_both_hit_an_expired_token(
     first_cookie = refresh_cookie(context)
     expire_access_token(context, access)
 
-    # Hold refresh requests in the browser until the test lets them go, so the second tab's 401
-    # certainly arrives while the first tab's refresh is still running.
+    # Hold the first refresh in the browser until the test lets it go, so the second tab's 401
+    # certainly arrives while the first tab's refresh is still running. A second refresh goes on
+    # to the server, so it fails the test by the count of refreshes, not by a tab that waits for
+    # an answer the test never lets through.
     held: list[Any] = []
-    context.route(f"**{REFRESH_PATH}", lambda route: held.append(route))
+
+    def hold_first(route: Any) -> None:
+        held.append(route)
+        if len(held) > 1:
+            route.fallback()
+
+    context.route(f"**{REFRESH_PATH}", hold_first)
+    log = NetworkLog(A=tab_a, B=tab_b)
     refused_b: list[int] = []
     tab_b.on("response", lambda r: refused_b.append(r.status) if r.status == 401 else None)
 
@@ -144,9 +198,10 @@ def test_two_tabs_refresh_once_when_both_hit_an_expired_token(
     assert json.loads(held[0].request.post_data or "{}") == {}
 
     held[0].fallback()
+    log.add("test", "released the first refresh")
     for tab in (tab_a, tab_b):
         tab.bring_to_front()  # a background tab's timers are throttled (retries, polling)
-        expect_notifications_loaded(tab)
+        expect_notifications_loaded(tab, log)
         expect(tab.get_by_test_id("logout")).to_be_visible()
     assert len(held) == 1, "a second refresh was sent"
     assert refresh_cookie(context) != first_cookie
