@@ -83,11 +83,21 @@ def browser_context(browser: Any, servers: Servers, width: int, lang: str) -> An
     return context
 
 
+def choose_language(page: Any, lang: str) -> None:
+    """Chooses ``lang`` for the pages that load next, as the language switch does: the stored
+    choice and the ``lang`` cookie (the server renders by the cookie, and on start the cookie
+    wins over a stored choice that differs)."""
+    page.evaluate(
+        """lang => {
+          localStorage.setItem('tangerine-locale',
+            JSON.stringify({state: {locale: lang}, version: 0}));
+          document.cookie = `lang=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`;
+        }""",
+        lang,
+    )
+
+
 def login_in(page: Any, account: Account, lang: str) -> None:
     """Signs in through the login page, then chooses ``lang`` for the pages that follow."""
     ui_login(page, account)
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
+    choose_language(page, lang)

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, Account, Servers, ui_login
-from tests.e2e.helpers import LAYOUT_PROBLEMS, browser_context
+from tests.e2e.helpers import LAYOUT_PROBLEMS, browser_context, choose_language
 
 pytestmark = pytest.mark.e2e
 
@@ -52,11 +52,7 @@ def _login(page: Any, account: Account, lang: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"login-failed-{account.handle}.png"))
         raise
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
+    choose_language(page, lang)
 
 
 def _layout(page: Any, name: str) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Servers
-from tests.e2e.helpers import LAYOUT_PROBLEMS
+from tests.e2e.helpers import LAYOUT_PROBLEMS, choose_language
 
 pytestmark = pytest.mark.e2e
 
@@ -30,11 +30,7 @@ def test_google_sign_in_round_trip(
     }
     page = new_page(locale=locale, width=width)
     page.goto("/login")
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
+    choose_language(page, lang)
     page.goto("/login?next=/products")
     google = page.get_by_role("button", name=button)
     expect(google).to_be_visible()

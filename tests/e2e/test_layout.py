@@ -33,7 +33,7 @@ from tests.e2e.conftest import (
     register_account,
     ui_login,
 )
-from tests.e2e.helpers import IN_VIEWPORT, LAYOUT_PROBLEMS, browser_context
+from tests.e2e.helpers import IN_VIEWPORT, LAYOUT_PROBLEMS, browser_context, choose_language
 
 pytestmark = pytest.mark.e2e
 
@@ -168,16 +168,9 @@ def test_every_page_fits(
     try:
         page = context.new_page()
 
-        def set_lang() -> None:
-            page.evaluate(
-                "lang => localStorage.setItem('tangerine-locale',"
-                " JSON.stringify({state: {locale: lang}, version: 0}))",
-                lang,
-            )
-
         # Visitors.
         page.goto("/")
-        set_lang()
+        choose_language(page, lang)
         visitor_pages = {
             "visitor-home": "/",
             "login": "/login",
@@ -196,7 +189,7 @@ def test_every_page_fits(
         page.evaluate("localStorage.removeItem('tangerine-locale')")
         account = alice
         ui_login(page, account)
-        set_lang()
+        choose_language(page, lang)
         pages = {
             "home": "/",
             "search": "/search?q=감귤",

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SCREENSHOTS, Servers, ui_login
+from tests.e2e.helpers import choose_language
 
 pytestmark = pytest.mark.e2e
 
 
 def _use_locale(page: Any, locale: str) -> None:
-    """The UI language is kept in localStorage (the language switch writes the same)."""
-    value = json.dumps({"state": {"locale": locale}, "version": 0})
-    page.evaluate(f"localStorage.setItem('tangerine-locale', {json.dumps(value)})")
+    choose_language(page, locale)
     page.reload()
 
 

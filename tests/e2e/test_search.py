@@ -157,16 +157,12 @@ def mixed_world(servers: Servers, make_account: Any) -> dict[str, Any]:
 def test_all_tab_shows_the_merged_ranking(
     servers: Servers, new_page: Any, mixed_world: dict[str, Any], width: int, lang: str
 ) -> None:
-    from tests.e2e.helpers import LAYOUT_PROBLEMS
+    from tests.e2e.helpers import LAYOUT_PROBLEMS, choose_language
 
     q, expected = mixed_world["q"], mixed_world["top"]
     page = new_page(locale="ko-KR" if lang == "ko" else "en-US", width=width)
     page.goto("/")
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
+    choose_language(page, lang)
     rows = page.get_by_test_id("search-top-hit")
     # The API's own order, kinds mixed in one list, each row labelled with its kind. The order
     # is the API's answer of the same moment: background indexing of the fixture's items (or

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Servers, register_account, ui_login
-from tests.e2e.helpers import browser_context, layout_problems
+from tests.e2e.helpers import browser_context, choose_language, layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -81,11 +81,7 @@ def test_mentions_tags_suggestions_and_profile_grid(
         # Script errors in the page fail the test with their message.
         page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
         ui_login(page, newbie)
-        page.evaluate(
-            "lang => localStorage.setItem('tangerine-locale',"
-            " JSON.stringify({state: {locale: lang}, version: 0}))",
-            lang,
-        )
+        choose_language(page, lang)
 
         # Empty feed: suggestions with follow buttons; following keeps the row.
         page.goto("/")

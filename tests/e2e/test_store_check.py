@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, Servers, ui_login
-from tests.e2e.helpers import LAYOUT_PROBLEMS
+from tests.e2e.helpers import LAYOUT_PROBLEMS, choose_language
 
 pytestmark = pytest.mark.e2e
 
@@ -49,14 +49,6 @@ def store() -> Iterator[str]:
         server.server_close()
 
 
-def _lang(page: Any, lang: str) -> None:
-    page.evaluate(
-        "lang => localStorage.setItem('tangerine-locale',"
-        " JSON.stringify({state: {locale: lang}, version: 0}))",
-        lang,
-    )
-
-
 def test_badge_for_buyers_and_the_one_tap_price_fix_for_the_seller(
     servers: Servers, new_page: Any, make_account: Any, store: str
 ) -> None:
@@ -83,7 +75,7 @@ def test_badge_for_buyers_and_the_one_tap_price_fix_for_the_seller(
     # A buyer (English, desktop) sees the quiet badge, not the fix.
     page = new_page(locale="en-US", width=1280)
     ui_login(page, buyer)
-    _lang(page, "en")
+    choose_language(page, "en")
     page.goto(f"/products/{uuid}")
     expect(page.get_by_test_id("store-check-badge")).to_have_text("Check the store's price")
     expect(page.get_by_test_id("store-check-fix")).to_have_count(0)
