@@ -4,6 +4,8 @@ context in one language, and signing in with a language chosen."""
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,15 @@ def browser_context(browser: Any, servers: Servers, width: int, lang: str) -> An
     )
     context.set_default_timeout(15_000)
     return context
+
+
+def wait_until(page: Any, condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
+    """Polls ``condition`` (Python-side state or ``page.evaluate``: the pages' CSP forbids
+    ``wait_for_function``'s eval) every 50 ms until it holds or the time is up."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        page.wait_for_timeout(50)
 
 
 def choose_language(page: Any, lang: str) -> None:

@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Servers, register_account
+from tests.e2e.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -361,9 +362,6 @@ def test_the_cookie_wins_over_an_older_stored_choice(
         expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
         # After hydration and the stored choice's read, still English, and it is now stored.
         stored = "() => JSON.parse(localStorage.getItem('tangerine-locale')).state.locale"
-        deadline = time.monotonic() + 10
-        while page.evaluate(stored) != "en":
-            assert time.monotonic() < deadline, page.evaluate(stored)
-            page.wait_for_timeout(50)
+        wait_until(page, lambda: page.evaluate(stored) == "en")
         expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
         assert {c["name"]: c["value"] for c in context.cookies()}.get("lang") == "en"

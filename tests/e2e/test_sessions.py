@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Servers, ui_login
+from tests.e2e.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -117,13 +117,6 @@ def _short(request: Any) -> str:
 def _token(request: Any) -> str:
     """The last characters of the request's access token (old and new ones differ there)."""
     return str(request.headers.get("authorization", ""))[-6:]
-
-
-def wait_until(page: Any, condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        page.wait_for_timeout(50)
 
 
 def logged_in_tabs(new_page: Any, make_account: Any, prefix: str) -> tuple[Any, Any, Any, str]:

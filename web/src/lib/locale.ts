@@ -60,10 +60,15 @@ export function readLangCookie(): Locale | null {
   return isLocale(value) ? value : null;
 }
 
-/** Browser only: remember the language for the server's next render (one year, whole site). */
+/** The `lang` cookie for `locale`: one year, whole site (a `Set-Cookie` or `document.cookie` value). */
+export function langCookie(locale: Locale): string {
+  return `${LANG_COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax`;
+}
+
+/** Browser only: remember the language for the server's next render. */
 export function writeLangCookie(locale: Locale): void {
   if (typeof document === "undefined") return;
-  document.cookie = `${LANG_COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax`;
+  document.cookie = langCookie(locale);
 }
 
 /**

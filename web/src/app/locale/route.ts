@@ -1,4 +1,4 @@
-import { LANG_COOKIE, isLocale, sitePath } from "@/lib/locale";
+import { isLocale, langCookie, sitePath } from "@/lib/locale";
 
 /**
  * The language switch without JavaScript: before the page has hydrated (a slow phone) or with
@@ -27,7 +27,7 @@ export async function POST(request: Request): Promise<Response> {
     status: 303,
     headers: {
       Location: sitePath(form?.get("next")),
-      "Set-Cookie": `${LANG_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`,
+      "Set-Cookie": langCookie(lang),
       "Cache-Control": "no-store",
     },
   });
