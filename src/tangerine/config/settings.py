@@ -348,6 +348,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["tangerine.core.parsers.JSONParser"],
+    # DRF's negotiation, answered without parsing for */* and JSON (core/negotiation.py).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tangerine.core.negotiation.JSONFirstContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "tangerine.core.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tangerine.core.errors.exception_handler",

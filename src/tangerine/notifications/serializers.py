@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer, user_brief
+from tangerine.core.cards import CardSerializerMixin
 from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import StrictBooleanField, StrictUUIDField
 from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, TargetType
@@ -25,78 +26,6 @@ class NotificationTargetSerializer(serializers.Serializer[dict[str, Any]]):
     post = serializers.UUIDField(
         allow_null=True, help_text="The post a comment, reply or like belongs to, if any."
     )
-
-
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    """One notification, or one group of them (likes, follows, saves of one target).
-
-    ``actor`` is the newest actor the recipient may see (null for moderation notices and deleted
-    accounts); ``actors`` up to three of the newest (avatars); ``actor_count`` how many people
-    in all, ``others_count`` the rest after ``actor`` ("민지님 외 3명").
-    """
-
-    kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
-    actor = serializers.SerializerMethodField()
-    actors = serializers.SerializerMethodField()
-    actor_count = serializers.SerializerMethodField()
-    others_count = serializers.SerializerMethodField()
-    target = serializers.SerializerMethodField()
-    read = serializers.BooleanField(source="is_read", read_only=True)
-    latest_at = serializers.DateTimeField(
-        read_only=True, help_text="The last activity: creation or the newest actor joining."
-    )
-
-    class Meta:
-        model = Notification
-        fields = [
-            "uuid",
-            "kind",
-            "actor",
-            "actors",
-            "actor_count",
-            "others_count",
-            "target",
-            "read",
-            "created_at",
-            "latest_at",
-        ]
-        read_only_fields = fields
-
-    def to_representation(self, instance: Notification) -> dict[str, Any]:
-        # The declared fields' output (they stay for the schema), without DRF's walk.
-        if type(self) is not NotificationSerializer:  # a subclass with fields of its own
-            return super().to_representation(instance)
-        return notification_card(instance)
-
-    def _actor_rows(self, notification: Notification) -> list[Any]:
-        return _actor_rows(notification)
-
-    @extend_schema_field(UserBriefSerializer(allow_null=True))
-    def get_actor(self, notification: Notification) -> dict[str, Any] | None:
-        rows = self._actor_rows(notification)
-        return _USER_BRIEF.to_representation(rows[0].actor) if rows else None
-
-    @extend_schema_field(UserBriefSerializer(many=True))
-    def get_actors(self, notification: Notification) -> list[dict[str, Any]]:
-        return [_USER_BRIEF.to_representation(row.actor) for row in self._actor_rows(notification)]
-
-    @extend_schema_field(serializers.IntegerField(min_value=0))
-    def get_actor_count(self, notification: Notification) -> int:
-        count = getattr(notification, "actor_count", None)
-        return len(self._actor_rows(notification)) if count is None else int(count)
-
-    @extend_schema_field(serializers.IntegerField(min_value=0))
-    def get_others_count(self, notification: Notification) -> int:
-        return max(self.get_actor_count(notification) - 1, 0)
-
-    @extend_schema_field(NotificationTargetSerializer)
-    def get_target(self, notification: Notification) -> dict[str, Any]:
-        return {
-            "type": notification.target_type,
-            "uuid": str(notification.target_uuid),
-            "preview": notification.preview,
-            "post": str(notification.post_uuid) if notification.post_uuid else None,
-        }
 
 
 class _Row:
@@ -147,6 +76,74 @@ UNREAD_COUNT_HELP = (
     f"My unread notifications, counted up to {UNREAD_COUNT_MAX}: {UNREAD_COUNT_MAX} means "
     f'{UNREAD_COUNT_MAX} or more (shown as "99+").'
 )
+
+
+class NotificationSerializer(CardSerializerMixin, serializers.ModelSerializer[Notification]):
+    """One notification, or one group of them (likes, follows, saves of one target).
+
+    ``actor`` is the newest actor the recipient may see (null for moderation notices and deleted
+    accounts); ``actors`` up to three of the newest (avatars); ``actor_count`` how many people
+    in all, ``others_count`` the rest after ``actor`` ("민지님 외 3명").
+    """
+
+    kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
+    actor = serializers.SerializerMethodField()
+    actors = serializers.SerializerMethodField()
+    actor_count = serializers.SerializerMethodField()
+    others_count = serializers.SerializerMethodField()
+    target = serializers.SerializerMethodField()
+    read = serializers.BooleanField(source="is_read", read_only=True)
+    latest_at = serializers.DateTimeField(
+        read_only=True, help_text="The last activity: creation or the newest actor joining."
+    )
+
+    class Meta:
+        model = Notification
+        fields = [
+            "uuid",
+            "kind",
+            "actor",
+            "actors",
+            "actor_count",
+            "others_count",
+            "target",
+            "read",
+            "created_at",
+            "latest_at",
+        ]
+        read_only_fields = fields
+
+    card = staticmethod(notification_card)
+
+    def _actor_rows(self, notification: Notification) -> list[Any]:
+        return _actor_rows(notification)
+
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
+    def get_actor(self, notification: Notification) -> dict[str, Any] | None:
+        rows = self._actor_rows(notification)
+        return _USER_BRIEF.to_representation(rows[0].actor) if rows else None
+
+    @extend_schema_field(UserBriefSerializer(many=True))
+    def get_actors(self, notification: Notification) -> list[dict[str, Any]]:
+        return [_USER_BRIEF.to_representation(row.actor) for row in self._actor_rows(notification)]
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
+    def get_actor_count(self, notification: Notification) -> int:
+        count = getattr(notification, "actor_count", None)
+        return len(self._actor_rows(notification)) if count is None else int(count)
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
+    def get_others_count(self, notification: Notification) -> int:
+        return max(self.get_actor_count(notification) - 1, 0)
+
+    @extend_schema_field(NotificationTargetSerializer)
+    def get_target(self, notification: Notification) -> dict[str, Any]:
+        return {
+            "type": notification.target_type,
+            "uuid": str(notification.target_uuid),
+            "preview": notification.preview,
+            "post": str(notification.post_uuid) if notification.post_uuid else None,
+        }
 
 
 class NotificationPageSerializer(serializers.Serializer[dict[str, Any]]):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_user
+from tangerine.core.cards import card_list
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination
 from tangerine.core.schema import body_rules
 from tangerine.notifications import selectors, services
@@ -102,7 +103,7 @@ class NotificationListView(APIView):
         rows: Any = selectors.notification_page(recipient=me)
         page: list[Any] | None = paginator.paginate_queryset(rows, request, view=self)
         paginator.unread_count = selectors.notification_unread_count(recipient=me)
-        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+        return paginator.get_paginated_response(card_list(NotificationSerializer, page))
 
 
 class UnreadCountView(APIView):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer, user_brief
+from tangerine.core.cards import CardSerializerMixin
 from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import NonBlankCharField, StrictCharField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
@@ -93,7 +94,28 @@ class PostWriteSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class PostSerializer(serializers.ModelSerializer[Post]):
+def post_card(post: Post) -> dict[str, Any]:
+    """``PostSerializer``'s fields for one post, in their order."""
+    return {
+        "uuid": str(post.uuid),
+        "author": user_brief(post.author),
+        "title": str(post.title),
+        "text": str(post.text),
+        "mentions": _mentions(post),
+        "tags": cards.tags_of(post),
+        "category": _choice(post.category, _CATEGORY),
+        "status": _choice(post.status, _STATUS),
+        "images": image_refs(cards.images_of(post)),
+        "view_count": int(post.view_count),
+        "like_count": int(post.like_count),
+        "comment_count": int(post.comment_count),
+        "liked": _flag(post, "liked"),
+        "created_at": _datetime(post.created_at),
+        "updated_at": _datetime(post.updated_at),
+    }
+
+
+class PostSerializer(CardSerializerMixin, serializers.ModelSerializer[Post]):
     author = UserBriefSerializer(read_only=True)
     tags = serializers.SerializerMethodField()
     images = serializers.SerializerMethodField()
@@ -123,10 +145,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance: Post) -> dict[str, Any]:
-        if type(self) is not PostSerializer:  # a subclass with fields of its own
-            return super().to_representation(instance)
-        return post_card(instance)
+    card = staticmethod(post_card)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, post: Post) -> list[str]:
@@ -142,27 +161,6 @@ class PostSerializer(serializers.ModelSerializer[Post]):
         return image_refs(cards.images_of(post))
 
 
-def post_card(post: Post) -> dict[str, Any]:
-    """``PostSerializer``'s fields for one post, in their order."""
-    return {
-        "uuid": str(post.uuid),
-        "author": user_brief(post.author),
-        "title": str(post.title),
-        "text": str(post.text),
-        "mentions": _mentions(post),
-        "tags": cards.tags_of(post),
-        "category": _choice(post.category, _CATEGORY),
-        "status": _choice(post.status, _STATUS),
-        "images": image_refs(cards.images_of(post)),
-        "view_count": int(post.view_count),
-        "like_count": int(post.like_count),
-        "comment_count": int(post.comment_count),
-        "liked": _flag(post, "liked"),
-        "created_at": _datetime(post.created_at),
-        "updated_at": _datetime(post.updated_at),
-    }
-
-
 # ---- comments and replies ---------------------------------------------------------------
 
 
@@ -175,7 +173,24 @@ class TextSerializer(serializers.Serializer[dict[str, Any]]):
     text = NonBlankCharField(max_length=COMMENT_MAX_LENGTH)
 
 
-class CommentSerializer(serializers.ModelSerializer[Comment]):
+def comment_card(comment: Comment) -> dict[str, Any]:
+    """``CommentSerializer``'s fields for one comment, in their order."""
+    return {
+        "uuid": str(comment.uuid),
+        "post": str(comment.post.uuid),
+        "author": user_brief(comment.author),
+        "text": str(comment.text),
+        "mentions": _mentions(comment),
+        "like_count": int(comment.like_count),
+        "liked": _flag(comment, "liked"),
+        "reply_count": int(comment.reply_count),
+        "created_at": _datetime(comment.created_at),
+        "updated_at": _datetime(comment.updated_at),
+        "edited_at": _datetime(comment.edited_at),
+    }
+
+
+class CommentSerializer(CardSerializerMixin, serializers.ModelSerializer[Comment]):
     post = serializers.UUIDField(source="post.uuid", read_only=True)
     author = UserBriefSerializer(read_only=True)
     mentions = serializers.SerializerMethodField()
@@ -198,30 +213,31 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance: Comment) -> dict[str, Any]:
-        if type(self) is not CommentSerializer:
-            return super().to_representation(instance)
-        comment = instance
-        return {
-            "uuid": str(comment.uuid),
-            "post": str(comment.post.uuid),
-            "author": user_brief(comment.author),
-            "text": str(comment.text),
-            "mentions": _mentions(comment),
-            "like_count": int(comment.like_count),
-            "liked": _flag(comment, "liked"),
-            "reply_count": int(comment.reply_count),
-            "created_at": _datetime(comment.created_at),
-            "updated_at": _datetime(comment.updated_at),
-            "edited_at": _datetime(comment.edited_at),
-        }
+    card = staticmethod(comment_card)
 
     @extend_schema_field(MentionSerializer(many=True))
     def get_mentions(self, comment: Comment) -> Any:
         return _mentions(comment)
 
 
-class ReplySerializer(serializers.ModelSerializer[Reply]):
+def reply_card(reply: Reply) -> dict[str, Any]:
+    """``ReplySerializer``'s fields for one reply, in their order."""
+    return {
+        "uuid": str(reply.uuid),
+        "comment": str(reply.comment.uuid),
+        "post": str(reply.comment.post.uuid),
+        "author": user_brief(reply.author),
+        "text": str(reply.text),
+        "mentions": _mentions(reply),
+        "like_count": int(reply.like_count),
+        "liked": _flag(reply, "liked"),
+        "created_at": _datetime(reply.created_at),
+        "updated_at": _datetime(reply.updated_at),
+        "edited_at": _datetime(reply.edited_at),
+    }
+
+
+class ReplySerializer(CardSerializerMixin, serializers.ModelSerializer[Reply]):
     comment = serializers.UUIDField(source="comment.uuid", read_only=True)
     post = serializers.UUIDField(source="comment.post.uuid", read_only=True)
     author = UserBriefSerializer(read_only=True)
@@ -245,23 +261,7 @@ class ReplySerializer(serializers.ModelSerializer[Reply]):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance: Reply) -> dict[str, Any]:
-        if type(self) is not ReplySerializer:
-            return super().to_representation(instance)
-        reply = instance
-        return {
-            "uuid": str(reply.uuid),
-            "comment": str(reply.comment.uuid),
-            "post": str(reply.comment.post.uuid),
-            "author": user_brief(reply.author),
-            "text": str(reply.text),
-            "mentions": _mentions(reply),
-            "like_count": int(reply.like_count),
-            "liked": _flag(reply, "liked"),
-            "created_at": _datetime(reply.created_at),
-            "updated_at": _datetime(reply.updated_at),
-            "edited_at": _datetime(reply.edited_at),
-        }
+    card = staticmethod(reply_card)
 
     @extend_schema_field(MentionSerializer(many=True))
     def get_mentions(self, reply: Reply) -> Any:

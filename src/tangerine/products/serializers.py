@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tangerine.accounts.serializers import UserBriefSerializer, user_brief
+from tangerine.core.cards import CardSerializerMixin
 from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import HttpUrlField, HttpUrlTextField, StrictBooleanField
 from tangerine.images.serializers import ImageRefSerializer, image_refs
@@ -65,49 +66,6 @@ class StoreCheckSerializer(serializers.Serializer[Product]):
         return product.store_issues
 
 
-class ProductSerializer(serializers.ModelSerializer[Product]):
-    owner = UserBriefSerializer(read_only=True)
-    images = serializers.SerializerMethodField()
-    saved = serializers.BooleanField(
-        read_only=True, default=False, help_text="Whether the viewer saved (찜) it."
-    )
-    store_check = StoreCheckSerializer(source="*", read_only=True)
-
-    class Meta:
-        model = Product
-        fields = [
-            "uuid",
-            "owner",
-            "name",
-            "description",
-            "price",
-            "currency",
-            "link",
-            "images",
-            "like_count",
-            "view_count",
-            "status",
-            "category",
-            "utm",
-            "save_count",
-            "saved",
-            "created_at",
-            "updated_at",
-            "store_check",
-        ]
-        read_only_fields = fields
-
-    def to_representation(self, instance: Product) -> dict[str, Any]:
-        if type(self) is not ProductSerializer:  # a subclass with fields of its own
-            return super().to_representation(instance)
-        return product_card(instance)
-
-    @extend_schema_field(ImageRefSerializer(many=True))
-    def get_images(self, product: Product) -> Any:
-        # product_images is prefetched (with the images) by the selector: no query per row.
-        return image_refs(pi.image for pi in product.product_images.all())
-
-
 _STATUS = {str(value): value for value in Status.values}
 _CURRENCY = {str(code): code for code in CURRENCIES}
 _CATEGORY = {str(code): code for code in CATEGORIES}
@@ -143,6 +101,46 @@ def product_card(product: Product) -> dict[str, Any]:
             "issues": product.store_issues,
         },
     }
+
+
+class ProductSerializer(CardSerializerMixin, serializers.ModelSerializer[Product]):
+    owner = UserBriefSerializer(read_only=True)
+    images = serializers.SerializerMethodField()
+    saved = serializers.BooleanField(
+        read_only=True, default=False, help_text="Whether the viewer saved (찜) it."
+    )
+    store_check = StoreCheckSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "uuid",
+            "owner",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "link",
+            "images",
+            "like_count",
+            "view_count",
+            "status",
+            "category",
+            "utm",
+            "save_count",
+            "saved",
+            "created_at",
+            "updated_at",
+            "store_check",
+        ]
+        read_only_fields = fields
+
+    card = staticmethod(product_card)
+
+    @extend_schema_field(ImageRefSerializer(many=True))
+    def get_images(self, product: Product) -> Any:
+        # product_images is prefetched (with the images) by the selector: no query per row.
+        return image_refs(pi.image for pi in product.product_images.all())
 
 
 class ProductInputSerializer(serializers.Serializer[dict[str, Any]]):

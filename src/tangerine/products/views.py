@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
+from tangerine.core.cards import card_list
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination, cursor_page_of
 from tangerine.core.query import validated_query
@@ -77,7 +78,7 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
             {
                 "next": next_url,
                 "previous": None,
-                "results": ProductSerializer(rows, many=True).data,
+                "results": card_list(ProductSerializer, rows),
             }
         )
 
@@ -164,7 +165,7 @@ class ProductLatestForUserView(generics.GenericAPIView[Any]):
         owner = user_get_by_handle(handle=handle, viewer=viewer)
         qs = selectors.product_list_for_user(viewer=viewer, owner=owner)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ProductSerializer(page, many=True).data)
+        return self.get_paginated_response(card_list(ProductSerializer, page))
 
 
 class ProductPreviewView(generics.GenericAPIView[Any]):

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
+from tangerine.core.cards import CardListMixin
 from tangerine.core.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from tangerine.core.schema import NON_BLANK, error_response
 from tangerine.posts import selectors, services
@@ -34,7 +35,7 @@ def required_param(request: Request, name: str) -> str:
     return value[:200]
 
 
-class CommentListCreateView(ListAPIView[Comment]):
+class CommentListCreateView(CardListMixin, ListAPIView[Comment]):
     """GET ``?post=uuid``: the post's comments, oldest first (cursor). POST: comment."""
 
     serializer_class = CommentSerializer
@@ -81,7 +82,7 @@ class CommentListCreateView(ListAPIView[Comment]):
         OpenApiParameter("handle", NON_BLANK, required=True, description="the user's handle")
     ]
 )
-class CommentUserListView(ListAPIView[Comment]):
+class CommentUserListView(CardListMixin, ListAPIView[Comment]):
     """A user's comments, newest first (cursor)."""
 
     serializer_class = CommentSerializer
@@ -116,7 +117,7 @@ class CommentDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentRepliesView(ListAPIView[Reply]):
+class CommentRepliesView(CardListMixin, ListAPIView[Reply]):
     """GET: the comment's replies, oldest first (cursor). POST: reply."""
 
     serializer_class = ReplySerializer

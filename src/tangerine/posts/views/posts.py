@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import viewers
+from tangerine.core.cards import CardListMixin
 from tangerine.core.pagination import NewestFirstCursorPagination, WindowedCursorPagination
 from tangerine.core.schema import SPACE
 from tangerine.posts import selectors, services
@@ -53,7 +54,7 @@ _POST_EXAMPLE = {
 }
 
 
-class PostCreateView(ListAPIView[Post]):
+class PostCreateView(CardListMixin, ListAPIView[Post]):
     """GET ``?tag=``: a tag's posts (anyone, cursor). POST: write a post (signed in)."""
 
     serializer_class = PostSerializer
@@ -156,7 +157,7 @@ class PostDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _PostListView(ListAPIView[Post]):
+class _PostListView(CardListMixin, ListAPIView[Post]):
     serializer_class = PostSerializer
     pagination_class = NewestFirstCursorPagination
     permission_classes = [AllowAny]

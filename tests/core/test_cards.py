@@ -1,0 +1,100 @@
+"""Serializers with a card, and lists rendered by it (core/cards.py): the same answer as DRF's
+list serializer, without building serializers; a subclass with fields of its own keeps DRF's
+field walk. (Each card equals its declared fields: tests/posts/test_cards.py and friends.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework import serializers
+from rest_framework.test import APIClient
+
+from tangerine.accounts.models import User
+from tangerine.core.cards import card_list, card_of
+from tangerine.notifications.serializers import NotificationSerializer, notification_card
+from tangerine.posts import selectors
+from tangerine.posts.serializers import (
+    CommentSerializer,
+    PostSerializer,
+    ReplySerializer,
+    comment_card,
+    post_card,
+    reply_card,
+)
+from tangerine.products.serializers import ProductSerializer, product_card
+from tests.factories import make_comment, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+class PostWithLength(PostSerializer):
+    """A subclass with a field of its own: the parent's card does not know it."""
+
+    length = serializers.SerializerMethodField()
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "length"]
+
+    def get_length(self, post: Any) -> int:
+        return len(post.text)
+
+
+def test_each_serializer_declares_its_own_card() -> None:
+    assert card_of(PostSerializer) is post_card
+    assert card_of(CommentSerializer) is comment_card
+    assert card_of(ReplySerializer) is reply_card
+    assert card_of(ProductSerializer) is product_card
+    assert card_of(NotificationSerializer) is notification_card
+    assert card_of(PostWithLength) is None  # inherited cards are not used
+    assert card_of(serializers.Serializer) is None
+
+
+def test_a_page_by_its_card_equals_drfs_list(alice: User, bob: User) -> None:
+    for i in range(3):
+        make_post(alice, text=f"@bob 감귤 {i}", tags=["귤"])
+    make_comment(make_post(bob), alice)
+    page = list(selectors.post_page_latest(viewer=bob).order_by("-created_at", "-id")[:20])
+    assert len(page) == 4
+    assert card_list(PostSerializer, page) == PostSerializer(page, many=True).data
+    assert card_list(PostSerializer, None) == PostSerializer(None, many=True).data == []
+
+
+def test_a_subclass_with_fields_of_its_own_keeps_drfs_walk(alice: User) -> None:
+    post = make_post(alice, text="다섯 글자")
+    one = PostWithLength(post).data
+    assert one["length"] == 5
+    assert {k: v for k, v in one.items() if k != "length"} == post_card(post)
+    assert card_list(PostWithLength, [post]) == [one]
+
+
+def test_list_endpoints_build_no_serializer(
+    alice: User, bob: User, make_product: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The saving itself: a page of posts, comments or products is rendered by cards alone."""
+    make_product(owner=alice)
+    post = make_post(alice)
+    make_comment(post, bob)
+    paths = [
+        "/api/posts/latest/",
+        f"/api/comments/?post={post.uuid}",
+        "/api/products/?sort=latest",
+    ]
+    client = APIClient()
+    for path in paths:  # first use: URL modules import and build their own serializers
+        assert client.get(path).status_code == 200
+    built: list[str] = []
+    original = serializers.BaseSerializer.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(serializers.BaseSerializer, "__init__", counting)
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.content)
+        assert response.data["results"], path
+    # The product list validates its query with an input serializer; nothing renders rows.
+    assert built == ["ProductListQuerySerializer"]
