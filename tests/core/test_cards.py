@@ -9,10 +9,14 @@ from typing import Any
 
 import pytest
 from rest_framework import serializers
-from rest_framework.test import APIClient
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient, APIRequestFactory
 
 from tangerine.accounts.models import User
-from tangerine.core.cards import card_list, card_of
+from tangerine.core.cards import CardListMixin, card_list, card_of
+from tangerine.notifications import services as notification_services
 from tangerine.notifications.serializers import NotificationSerializer, notification_card
 from tangerine.posts import selectors
 from tangerine.posts.serializers import (
@@ -57,7 +61,8 @@ def test_a_page_by_its_card_equals_drfs_list(alice: User, bob: User) -> None:
     make_comment(make_post(bob), alice)
     page = list(selectors.post_page_latest(viewer=bob).order_by("-created_at", "-id")[:20])
     assert len(page) == 4
-    assert card_list(PostSerializer, page) == PostSerializer(page, many=True).data
+    render = JSONRenderer().render  # the same bytes: values and key order
+    assert render(card_list(PostSerializer, page)) == render(PostSerializer(page, many=True).data)
     assert card_list(PostSerializer, None) == PostSerializer(None, many=True).data == []
 
 
@@ -72,16 +77,20 @@ def test_a_subclass_with_fields_of_its_own_keeps_drfs_walk(alice: User) -> None:
 def test_list_endpoints_build_no_serializer(
     alice: User, bob: User, make_product: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The saving itself: a page of posts, comments or products is rendered by cards alone."""
+    """The saving itself: a page of posts, comments, products or notifications is rendered by
+    cards alone."""
     make_product(owner=alice)
     post = make_post(alice)
     make_comment(post, bob)
+    notification_services.notify_post_liked(user=bob, post=post)
     paths = [
         "/api/posts/latest/",
         f"/api/comments/?post={post.uuid}",
         "/api/products/?sort=latest",
+        "/api/notifications/",
     ]
     client = APIClient()
+    client.force_authenticate(alice)
     for path in paths:  # first use: URL modules import and build their own serializers
         assert client.get(path).status_code == 200
     built: list[str] = []
@@ -98,3 +107,30 @@ def test_list_endpoints_build_no_serializer(
         assert response.data["results"], path
     # The product list validates its query with an input serializer; nothing renders rows.
     assert built == ["ProductListQuerySerializer"]
+
+
+class HandleWithPath(serializers.Serializer[Any]):
+    """No card, and a field that reads the serializer's context."""
+
+    handle = serializers.CharField()
+    asked = serializers.SerializerMethodField()
+
+    def get_asked(self, user: Any) -> str:
+        return str(self.context["request"].path)
+
+
+def test_a_list_view_without_a_card_is_drfs_list_with_its_context(alice: User, bob: User) -> None:
+    class Handles(CardListMixin, ListAPIView[User]):
+        serializer_class = HandleWithPath
+        permission_classes = [AllowAny]
+        pagination_class = None
+
+        def get_queryset(self) -> Any:
+            return User.objects.filter(pk__in=[alice.pk, bob.pk]).order_by("handle")
+
+    response = Handles.as_view()(APIRequestFactory().get("/handles/"))
+    assert response.status_code == 200
+    assert response.data == [
+        {"handle": "alice", "asked": "/handles/"},
+        {"handle": "bob", "asked": "/handles/"},
+    ]

@@ -17,8 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Manager
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, Serializer
 
 Card = Callable[[Any], dict[str, Any]]
 
@@ -32,30 +36,40 @@ def card_of(serializer_class: type[BaseSerializer[Any]]) -> Card | None:
 
 # ``to_representation`` by the class's own ``card``; DRF's walk for a subclass. (No docstring:
 # drf-spectacular would publish it as the description of every serializer without one.)
-class CardSerializerMixin:
+class CardSerializerMixin(Serializer[Any]):
     def to_representation(self, instance: Any) -> Any:
-        card = card_of(type(self))  # type: ignore[arg-type]
+        card = card_of(type(self))
         if card is None:
-            return super().to_representation(instance)  # type: ignore[misc]
+            return super().to_representation(instance)
         return card(instance)
 
 
-def card_list(serializer_class: type[BaseSerializer[Any]], rows: Iterable[Any] | None) -> list[Any]:
-    """``serializer_class(rows, many=True).data``, without building serializers when the class
-    declares a card (no rows: an empty list, as DRF's)."""
+def card_list(
+    serializer_class: type[BaseSerializer[Any]],
+    rows: Iterable[Any] | None,
+    context: dict[str, Any] | None = None,
+) -> list[Any]:
+    """``serializer_class(rows, many=True, context=context).data``, without building
+    serializers when the class declares a card (no rows: an empty list, as DRF's)."""
     card = card_of(serializer_class)
     if card is None:
-        return list(serializer_class(rows, many=True).data)
+        return list(serializer_class(rows, many=True, context=context or {}).data)
+    if isinstance(rows, Manager):  # as DRF's ListSerializer reads a related manager
+        rows = rows.all()
     return [card(row) for row in rows or ()]
 
 
 # ``ListModelMixin.list`` for a generic list view whose serializer declares a card: the same
-# page, next and previous links, rendered by ``card_list``. (No docstrings: drf-spectacular
-# would publish one as the description of every view that uses the mixin.)
-class CardListMixin:
-    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        view: Any = self
-        queryset = view.filter_queryset(view.get_queryset())
-        page = view.paginate_queryset(queryset)
-        rows = card_list(view.get_serializer_class(), queryset if page is None else page)
-        return Response(rows) if page is None else view.get_paginated_response(rows)
+# page, next and previous links, rendered by ``card_list``; DRF's own ``list`` (with the view's
+# serializer and its context) when it declares none. (No docstrings: drf-spectacular would
+# publish one as the description of every view that uses the mixin.)
+class CardListMixin(ListModelMixin, GenericAPIView[Any]):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        card = card_of(self.get_serializer_class())
+        if card is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response([card(row) for row in queryset])
+        return self.get_paginated_response([card(row) for row in page])

@@ -11,10 +11,10 @@ test_negotiation.py`` holds both answers equal.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 
 _JSON = "application/json"
 _PLAIN_ACCEPT = frozenset({"*/*", _JSON})
@@ -22,9 +22,10 @@ _PLAIN_ACCEPT = frozenset({"*/*", _JSON})
 
 class JSONFirstContentNegotiation(DefaultContentNegotiation):
     def select_renderer(
-        self, request: Any, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> Any:
-        first = next(iter(renderers), None)
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)  # DRF passes a list; an iterator must not lose its first
+        first = renderers[0] if renderers else None
         if (
             first is not None
             and first.media_type == _JSON

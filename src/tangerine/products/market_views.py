@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tangerine.accounts.auth import request_user, request_viewer
+from tangerine.core.cards import card_list
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, cursor_page_of
 from tangerine.core.query import validated_query
@@ -150,7 +151,7 @@ class ProductSavedListView(generics.GenericAPIView[Any]):
         qs = selectors.product_list_saved(user=request_user(request))
         rows, next_url = keyset_page(request, qs, keys=selectors.SAVED_KEYS)
         return Response(
-            {"next": next_url, "previous": None, "results": ProductSerializer(rows, many=True).data}
+            {"next": next_url, "previous": None, "results": card_list(ProductSerializer, rows)}
         )
 
 
