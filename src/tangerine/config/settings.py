@@ -186,6 +186,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": _pool_max,
             "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0, minimum=0.1),
         }
+    # DATABASE_SERVER_SIDE_BINDING: send parameters apart from the SQL, so one query shape is one
+    # statement text and psycopg prepares it on a connection after 5 runs (its default): the
+    # planner then runs once per connection instead of per query. Planning was 2-2.2 ms of a
+    # feed or latest page query's ~3 ms (execution ~0.8 ms; issue 17, bench/README.md).
+    # (Django turns psycopg's preparing off unless asked: it breaks transaction-mode poolers such
+    # as PgBouncer's; set DATABASE_SERVER_SIDE_BINDING=false behind one.)
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers of one process queue in Python before BEGIN IMMEDIATE (core/sqlite/base.py).
     DATABASES["default"]["ENGINE"] = "tangerine.core.sqlite"
