@@ -103,6 +103,13 @@ def test_a_path_tries_only_its_own_group() -> None:
     match = resolver.resolve("api/notifications/")
     assert match.route == "notifications/"  # the root adds "api/", as for any include
     assert {str(chain[0].pattern) for chain in match.tried or []} == {"notifications/"}
+    # One level: the group's routes are tried written out in full, not through an include.
+    match = resolver.resolve("api/posts/latest/")
+    assert match.route == "posts/latest/"
+    assert match.tried and all(
+        len(chain) == 1 and isinstance(chain[0], URLPattern) for chain in match.tried
+    )
+    assert str(match.tried[-1][0].pattern) == "posts/latest/"
 
 
 def test_reverse_gives_the_same_paths() -> None:

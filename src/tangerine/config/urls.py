@@ -95,16 +95,24 @@ class FirstSegmentResolver(URLResolver):
     """An include of includes, one per literal first segment, that tries only the one a path's
     first segment names (or none): a dict lookup instead of a walk through every group.
 
-    Each group resolves through Django's own ``URLResolver`` (under the same prefix), so the
-    match, its route and its names are what the plain include of that group would give, and
-    ``reverse()`` walks ``url_patterns`` as for any include.
+    Each group resolves through Django's own ``URLResolver`` (under the same prefix) over its
+    routes written out in full (``posts/latest/``), one level instead of an include in an
+    include (two ``ResolverMatch`` merges fewer: resolving ``/api/posts/latest/`` took 20 µs in
+    a loop, 14 µs so; issue 17). The match,
+    its route and its names are what the plain include of that group would give (no include
+    here has a namespace or default arguments), and ``reverse()`` walks ``url_patterns``, the
+    includes, as for any include.
     """
 
-    def __init__(self, route: str, groups: dict[str, list[URLPattern | URLResolver]]) -> None:
-        includes = {head: path(f"{head}/", include(patterns)) for head, patterns in groups.items()}
-        super().__init__(RoutePattern(route), list(includes.values()))
+    def __init__(self, route: str, groups: dict[str, list[URLPattern]]) -> None:
+        includes = [path(f"{head}/", include(patterns)) for head, patterns in groups.items()]
+        super().__init__(RoutePattern(route), includes)
         self._by_head = {
-            head: URLResolver(RoutePattern(route), [group]) for head, group in includes.items()
+            head: URLResolver(
+                RoutePattern(route),
+                [path(f"{head}/{p.pattern}", p.callback, p.default_args, p.name) for p in patterns],
+            )
+            for head, patterns in groups.items()
         }
 
     def resolve(self, path: str) -> ResolverMatch:
@@ -128,7 +136,7 @@ def api_routes(apps: list[tuple[str, str]]) -> URLResolver:
     of ``apps``, so the same route wins as before, with the same name and the same joined
     route (the metrics' label).
     """
-    groups: dict[str, list[URLPattern | URLResolver]] = {}
+    groups: dict[str, list[URLPattern]] = {}
     for prefix, module in apps:
         for pattern in import_module(module).urlpatterns:
             route = prefix + str(pattern.pattern)
