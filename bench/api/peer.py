@@ -254,7 +254,7 @@ def comments(request: HttpRequest) -> HttpResponse:
         post = post_selectors.post_get_visible(viewer=viewer, uuid=request.GET.get("post", ""))
     except APIException as exc:
         raise Http404 from exc
-    qs = post_selectors.comment_list_for_post(viewer=viewer, post=post)
+    qs = post_selectors.comment_page_for_post(viewer=viewer, post=post)
     page, next_url = _cursor_page(request, qs, ("created_at", "id"))
     return _json({"next": next_url, "previous": None, "results": [_comment(c) for c in page]})
 

@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient, APIRequestFactory
 
 from tangerine.accounts.models import User
-from tangerine.core.cards import CardListMixin, card_list, card_of
+from tangerine.core.cards import CardListMixin, card_data, card_list, card_of
 from tangerine.notifications import services as notification_services
 from tangerine.notifications.serializers import NotificationSerializer, notification_card
 from tangerine.posts import selectors
@@ -74,6 +74,19 @@ def test_a_subclass_with_fields_of_its_own_keeps_drfs_walk(alice: User) -> None:
     assert card_list(PostWithLength, [post]) == [one]
 
 
+def _serializers_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the serializers built from now on, in order."""
+    built: list[str] = []
+    original = serializers.BaseSerializer.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(serializers.BaseSerializer, "__init__", counting)
+    return built
+
+
 def test_list_endpoints_build_no_serializer(
     alice: User, bob: User, make_product: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -93,20 +106,42 @@ def test_list_endpoints_build_no_serializer(
     client.force_authenticate(alice)
     for path in paths:  # first use: URL modules import and build their own serializers
         assert client.get(path).status_code == 200
-    built: list[str] = []
-    original = serializers.BaseSerializer.__init__
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
-        built.append(type(self).__name__)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(serializers.BaseSerializer, "__init__", counting)
+    built = _serializers_built(monkeypatch)
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, (path, response.content)
         assert response.data["results"], path
     # The product list validates its query with an input serializer; nothing renders rows.
     assert built == ["ProductListQuerySerializer"]
+
+
+def test_detail_endpoints_build_no_serializer(
+    alice: User, bob: User, make_product: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post, a comment and a product are rendered by their cards too, with DRF's answer."""
+    product = make_product(owner=alice)
+    post = make_post(alice, text="@bob 감귤", tags=["귤"])
+    comment = make_comment(post, bob)
+    paths = [
+        f"/api/posts/p/{post.uuid}/",
+        f"/api/comments/{comment.uuid}/",
+        f"/api/products/{product.uuid}/",
+    ]
+    client = APIClient()
+    client.force_authenticate(alice)
+    for path in paths:
+        assert client.get(path).status_code == 200
+    built = _serializers_built(monkeypatch)
+    answers = {path: client.get(path) for path in paths}
+    assert built == []
+    monkeypatch.undo()
+    for path in paths:
+        assert answers[path].status_code == 200, (path, answers[path].content)
+        assert answers[path].data["uuid"] in path
+    fresh = selectors.post_get(viewer=alice, uuid=post.uuid)
+    render = JSONRenderer().render
+    assert render(card_data(PostSerializer, fresh)) == render(PostSerializer(fresh).data)
+    assert card_data(PostWithLength, fresh) == PostWithLength(fresh).data  # no card: DRF's
 
 
 class HandleWithPath(serializers.Serializer[Any]):

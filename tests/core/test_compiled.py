@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from tangerine.accounts.models import User
 from tangerine.core import compiled
-from tangerine.core.compiled import CompiledPage, NotCompilableError, compiled_query, pk_slot
+from tangerine.core.compiled import (
+    CompiledPage,
+    NotCompilableError,
+    compiled_query,
+    first_compiled,
+    pk_slot,
+    uuid_slot,
+)
 from tangerine.posts.models import Post
 from tests.factories import make_post
 
@@ -143,4 +150,70 @@ def test_a_page_whose_shape_is_refused_still_answers_through_the_orm(
     ).order_by("-created_at", "-id")
     assert [p.pk for p in page[0:5]] == [new.pk]
     assert [p.pk for p in page[0:5]] == [new.pk]
+    assert list(compiled._compiled.values()) == [None]
+
+
+def test_two_slots_with_the_same_stand_ins_are_refused(make_user: Callable[..., User]) -> None:
+    """Where two slots' stand-ins are equal, a parameter could be either: refused outright."""
+    alice = make_user(handle="alice")
+
+    def both(values: Mapping[str, Any]) -> QuerySet[Post]:
+        return Post.objects.filter(author_id=values["author"]).exclude(pk=values["post"])
+
+    with pytest.raises(ValueError, match="share their stand-ins"):
+        compiled_query("two", both, {"author": pk_slot(), "post": pk_slot()}, "default")
+    post = make_post(alice, "a", index=False)
+    other = make_post(alice, "b", index=False)
+    query = compiled_query("two", both, {"author": pk_slot(), "post": pk_slot(1)}, "default")
+    assert [p.pk for p in query.run({"author": alice.pk, "post": post.pk})] == [other.pk]
+
+
+def test_first_compiled_is_the_querysets_first(make_user: Callable[..., User]) -> None:
+    alice, bob = make_user(handle="alice"), make_user(handle="bob")
+    posts = [make_post(alice, f"a{i}", index=False) for i in range(3)]
+    slots = {"author": pk_slot(), "uuid": uuid_slot(Post._meta.get_field("uuid"))}
+
+    def by_uuid(values: Mapping[str, Any]) -> QuerySet[Post]:
+        return Post.objects.filter(author_id=values["author"], uuid=values["uuid"])
+
+    for post in posts:
+        found = first_compiled(
+            "by-uuid", by_uuid, slots, {"author": alice.pk, "uuid": post.uuid}, "default"
+        )
+        assert found is not None and found.pk == post.pk and found.title == post.title
+    # Another author's key, or an unknown uuid: nothing, as .first() gives.
+    assert (
+        first_compiled(
+            "by-uuid", by_uuid, slots, {"author": bob.pk, "uuid": posts[0].uuid}, "default"
+        )
+        is None
+    )
+    assert len(compiled._compiled) == 1 and None not in compiled._compiled.values()
+
+    # Unordered: the first by primary key, as .first() orders it.
+    def of_author(values: Mapping[str, Any]) -> QuerySet[Post]:
+        return Post.objects.filter(author_id=values["author"]).order_by()
+
+    first = first_compiled(
+        "of-author", of_author, {"author": pk_slot()}, {"author": alice.pk}, "default"
+    )
+    assert first is not None and first.pk == min(p.pk for p in posts)
+
+
+def test_first_compiled_answers_through_the_orm_when_refused(
+    make_user: Callable[..., User],
+) -> None:
+    alice = make_user(handle="alice")
+    post = make_post(alice, "new", index=False)
+
+    def clocked(values: Mapping[str, Any]) -> QuerySet[Post]:
+        return Post.objects.filter(
+            author_id=values["author"], created_at__gte=timezone.now() - timedelta(days=1)
+        )
+
+    for _ in range(2):
+        found = first_compiled(
+            "clocked", clocked, {"author": pk_slot()}, {"author": alice.pk}, "default"
+        )
+        assert found is not None and found.pk == post.pk
     assert list(compiled._compiled.values()) == [None]

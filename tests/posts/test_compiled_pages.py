@@ -1,19 +1,28 @@
-"""The home feed and latest posts from queries compiled once per shape (``core.compiled``,
-``posts.selectors.post_page_*``): for every kind of viewer, every page (forwards and backwards,
-with cursors carrying offsets) equals the page DRF's paginator makes of the ORM's queryset, and
-the compiled path is the one that served it."""
+"""The home feed, latest posts and a post's comments from queries compiled once per shape
+(``core.compiled``, ``posts.selectors.post_page_*``, ``comment_page_for_post``): for every kind
+of viewer, every page (forwards and backwards, with cursors carrying offsets) equals the page
+DRF's paginator makes of the ORM's queryset, and the compiled path is the one that served it.
+A post read by uuid (``post_get``, ``post_get_visible``) is the ORM's ``.first()``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
+from django.http import Http404
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
 from tangerine.accounts.models import User
 from tangerine.core import compiled
+from tangerine.core.pagination import OldestFirstCursorPagination
 from tangerine.posts import selectors
+from tangerine.posts.models import Comment, Post
+from tangerine.posts.serializers import PostSerializer
+from tests.factories import make_comment, make_post
 from tests.posts import test_feed_window
 
 world = test_feed_window.world  # the feed tests' fixture: viewers of every kind
@@ -28,11 +37,7 @@ def _fresh() -> Iterator[None]:
 
 
 def _served_compiled(prefix: str) -> list[Any]:
-    shapes = [
-        v
-        for key, v in compiled._compiled.items()
-        if repr(key).startswith(f"('default', (('{prefix}'")
-    ]
+    shapes = [v for key, v in compiled._compiled.items() if f"('{prefix}'," in repr(key)]
     assert shapes, f"no {prefix} page was compiled"
     assert all(v is not None for v in shapes), "a shape fell back to the ORM"
     return shapes
@@ -106,3 +111,119 @@ def test_one_shape_serves_many_viewers_without_mixing_them(
         )
     assert pages["few"] != pages["many"]
     assert len(_served_compiled("posts.latest")) == 1
+
+
+@pytest.fixture
+def conversation(world: dict[str, User]) -> Post:
+    """A post with 40 comments by everyone in the world (a muted, a blocking, a suspended and
+    an inactive author among them), some hidden, a run of eight sharing one timestamp."""
+    authors = list(User.objects.filter(handle__startswith="author").order_by("handle"))
+    writers = [*authors, *world.values()]
+    post = make_post(authors[0], "conversation", index=False)
+    base = timezone.now() - timedelta(hours=5)
+    for i in range(40):
+        comment = make_comment(post, writers[i % len(writers)], f"comment {i}")
+        at = base + timedelta(minutes=10) if 10 <= i < 18 else base + timedelta(minutes=i)
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=at, hidden_at=timezone.now() if i % 9 == 4 else None
+        )
+    return post
+
+
+def _comments_reference(viewer: User | None, post: Post, url: str) -> dict[str, Any]:
+    request = Request(APIRequestFactory().get(url))
+    paginator = OldestFirstCursorPagination()
+    page = paginator.paginate_queryset(
+        selectors.comment_list_for_post(viewer=viewer, post=post), request
+    )
+    assert page is not None
+    return {
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": [str(c.uuid) for c in page],
+    }
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "few", "many", "staff"])
+def test_comment_pages_are_the_orms_pages(
+    kind: str,
+    world: dict[str, User],
+    conversation: Post,
+    as_user: Callable[[User], APIClient],
+) -> None:
+    """Blocks, hidden comments, suspended and inactive authors, anonymous visitors: every page
+    forwards and backwards (cursors carrying offsets in the run of equal timestamps) equals the
+    page DRF's paginator makes of the ORM's queryset, served compiled."""
+    viewer = None if kind == "anonymous" else world[kind]
+    client = APIClient() if viewer is None else as_user(viewer)
+    urls: list[str] = []
+    url: str | None = f"http://testserver/api/comments/?post={conversation.uuid}&page_size=3"
+    seen: list[str] = []
+    while url:
+        urls.append(url)
+        body = client.get(url).json()
+        page = {**body, "results": [row["uuid"] for row in body["results"]]}
+        assert page == _comments_reference(viewer, conversation, url), url
+        seen += page["results"]
+        url = page["next"]
+    url = client.get(urls[-1]).json()["previous"]
+    while url:
+        body = client.get(url).json()
+        page = {**body, "results": [row["uuid"] for row in body["results"]]}
+        assert page == _comments_reference(viewer, conversation, url), url
+        url = page["previous"]
+    assert len(seen) == len(set(seen)) > 20
+    _served_compiled("comments.post")
+    _served_compiled("posts.visible")  # the post, through post_get_visible
+
+
+def test_one_comment_shape_serves_many_posts_and_viewers(
+    world: dict[str, User], conversation: Post, as_user: Callable[[User], APIClient]
+) -> None:
+    other = make_post(world["few"], "another", index=False)
+    mine = make_comment(other, world["many"], "on another post")
+    for kind in ("few", "many"):
+        for post in (conversation, other):
+            url = f"/api/comments/?post={post.uuid}&page_size=100"
+            body = as_user(world[kind]).get(url).json()
+            assert [row["uuid"] for row in body["results"]] == (
+                _comments_reference(world[kind], post, url)["results"]
+            )
+    assert str(mine.uuid) in {
+        row["uuid"]
+        for row in as_user(world["few"])
+        .get(f"/api/comments/?post={other.uuid}&page_size=100")
+        .json()["results"]
+    }
+    assert len(_served_compiled("comments.post")) == 1
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "none", "few", "many", "staff"])
+def test_a_post_read_by_uuid_is_the_orms_first(kind: str, world: dict[str, User]) -> None:
+    """``post_get`` (the detail page) and ``post_get_visible`` (writes on a post, comment lists)
+    answer every post as the ORM's ``.first()`` does: hidden posts, drafts (the viewer's own
+    and others'), blocked, suspended and inactive authors; the same card for the detail."""
+    viewer = None if kind == "anonymous" else world[kind]
+    answered = 0
+    for post in Post.objects.order_by("pk"):
+        detail = selectors.post_qs(viewer=viewer).filter(uuid=post.uuid).first()
+        visible = Post.objects.visible_to(viewer).filter(uuid=post.uuid).first()
+        try:
+            got = selectors.post_get(viewer=viewer, uuid=str(post.uuid))
+        except Http404:
+            assert detail is None
+        else:
+            assert detail is not None
+            assert PostSerializer(got).data == PostSerializer(detail).data
+            answered += 1
+        try:
+            bare = selectors.post_get_visible(viewer=viewer, uuid=post.uuid)
+        except Http404:
+            assert visible is None
+        else:
+            assert visible is not None and bare.pk == visible.pk
+    assert 0 < answered < Post.objects.count()
+    with pytest.raises(Http404):
+        selectors.post_get(viewer=viewer, uuid="not-a-uuid")
+    # One shape each for this kind of viewer.
+    assert len(_served_compiled("posts.get")) == len(_served_compiled("posts.visible")) == 1

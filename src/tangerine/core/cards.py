@@ -59,6 +59,13 @@ def card_list(
     return [card(row) for row in rows or ()]
 
 
+def card_data(serializer_class: type[BaseSerializer[Any]], instance: Any) -> Any:
+    """``serializer_class(instance).data``, without building a serializer when the class
+    declares a card (a detail page: one object)."""
+    card = card_of(serializer_class)
+    return serializer_class(instance).data if card is None else card(instance)
+
+
 # ``ListModelMixin.list`` for a generic list view whose serializer declares a card: the same
 # page, next and previous links, rendered by ``card_list``; DRF's own ``list`` (with the view's
 # serializer and its context) when it declares none. (No docstrings: drf-spectacular would

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,9 +58,14 @@ class Slot:
         )
 
 
-def pk_slot() -> Slot:
-    """A user's (or any integer) primary key."""
-    return Slot(None, (-1_700_000_017, -1_700_000_019))
+def pk_slot(nth: int = 0) -> Slot:
+    """A user's (or any integer) primary key; ``nth`` tells apart two of them in one query."""
+    return Slot(None, (-1_700_000_017 - 10 * nth, -1_700_000_019 - 10 * nth))
+
+
+def uuid_slot(field: Field[Any, Any]) -> Slot:
+    """A row's uuid (``field``)."""
+    return Slot(field, (uuid.UUID(int=0x1700_0000_17), uuid.UUID(int=0x1700_0000_19)))
 
 
 def datetime_slot(field: Field[Any, Any]) -> Slot:
@@ -177,6 +183,8 @@ def _compile(
         name: tuple(slot.param(v, connection) for v in slot.stand_ins)
         for name, slot in slots.items()
     }
+    if len(set(stand_ins.values())) < len(stand_ins):
+        raise ValueError(f"two slots share their stand-ins: {sorted(slots)}")
     holes = []
     for position, (first, second) in enumerate(zip(params, other_params, strict=True)):
         names = [n for n, (a, b) in stand_ins.items() if first == a and second == b]
@@ -185,6 +193,27 @@ def _compile(
         elif first != second or any(first in pair for pair in stand_ins.values()):
             return None
     return CompiledQuery(using, compiler, sql, params, tuple(holes), dict(slots))
+
+
+def first_compiled(
+    key: Hashable,
+    build: Callable[[Mapping[str, Any]], QuerySet[Any]],
+    slots: Mapping[str, Slot],
+    values: Mapping[str, Any],
+    using: str,
+) -> Any | None:
+    """``build(values).first()``, from a query compiled once per shape ``key`` (the ORM's own
+    when the shape fails the self-check)."""
+
+    def first(v: Mapping[str, Any]) -> QuerySet[Any]:
+        qs = build(v)
+        return (qs if qs.ordered else qs.order_by("pk"))[:1]
+
+    try:
+        rows = compiled_query(("first", key), first, slots, using).run(values)
+    except NotCompilableError:
+        rows = list(first(values))
+    return rows[0] if rows else None
 
 
 def forget_all() -> None:

@@ -10,6 +10,7 @@ or its oldest-first variant for comments and replies.
 from __future__ import annotations
 
 import uuid as uuid_lib
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, Mute, User
-from tangerine.core.compiled import CompiledPage, pk_slot
+from tangerine.core.compiled import CompiledPage, first_compiled, pk_slot, uuid_slot
 from tangerine.core.pagination import CursorWindow
 from tangerine.follows.models import Follow
 from tangerine.posts import cards
@@ -159,18 +160,22 @@ def _viewer_values(viewer: Viewer) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"viewer": pk_slot()}, {"viewer": viewer.pk}
 
 
+def _viewer_kind(viewer: Viewer) -> tuple[bool, bool]:
+    """What the lists' SQL depends on besides the viewer's key: signed in, staff."""
+    signed_in = _authenticated(viewer)
+    return signed_in, bool(signed_in and viewer is not None and viewer.is_staff)
+
+
 def post_page_latest(*, viewer: Viewer) -> CompiledPage:
     """``post_list_latest`` for ``CursorPagination``, compiled once per kind of viewer
     (``core.compiled``): the same rows, without building and compiling the query per page."""
     slots, values = _viewer_values(viewer)
-    signed_in = bool(slots)
-    is_staff = bool(signed_in and viewer is not None and viewer.is_staff)
 
     def build(v: Any) -> QuerySet[Post]:
         return post_list_latest(viewer=_stand_in(viewer, v.get("viewer")))
 
     return CompiledPage(
-        key=("posts.latest", signed_in, is_staff),
+        key=("posts.latest", *_viewer_kind(viewer)),
         build=build,
         slots=slots,
         values=values,
@@ -385,15 +390,36 @@ def tags_trending() -> list[dict[str, Any]]:
 
 def post_get(*, viewer: Viewer, uuid: Any) -> Post:
     """The post if the viewer may see it, else 404 (drafts of others, hidden, blocked)."""
-    post = post_qs(viewer=viewer).filter(uuid=parse_uuid(uuid)).first()
+    post = _post_first("posts.get", lambda v: post_qs(viewer=v), viewer, uuid)
     if post is None:
         raise Http404
     return post
 
 
+def _post_first(
+    name: str, rows_for: Callable[[Viewer], QuerySet[Post]], viewer: Viewer, uuid: Any
+) -> Post | None:
+    """``rows_for(viewer).filter(uuid=uuid).first()``, compiled once per kind of viewer
+    (``core.compiled``): a detail page's or a comment list's post without building its
+    visibility rules each time."""
+    slots, values = _viewer_values(viewer)
+
+    def build(v: Any) -> QuerySet[Post]:
+        return rows_for(_stand_in(viewer, v.get("viewer"))).filter(uuid=v["uuid"])
+
+    post: Post | None = first_compiled(
+        (name, *_viewer_kind(viewer)),
+        build,
+        {**slots, "uuid": uuid_slot(Post._meta.get_field("uuid"))},
+        {**values, "uuid": parse_uuid(uuid)},
+        Post.objects.db,
+    )
+    return post
+
+
 def post_get_visible(*, viewer: Viewer, uuid: Any) -> Post:
     """The bare post row (no joins) if visible to the viewer, else 404: for writes on it."""
-    post = Post.objects.visible_to(viewer).filter(uuid=parse_uuid(uuid)).first()
+    post = _post_first("posts.visible", lambda v: Post.objects.visible_to(v), viewer, uuid)
     if post is None:
         raise Http404
     return post
@@ -434,6 +460,26 @@ def comment_list_for_post(*, viewer: Viewer, post: Post) -> QuerySet[Comment]:
     Queries for a page: 1.
     """
     return comment_qs(viewer=viewer).filter(post=post).order_by("created_at", "id")
+
+
+def comment_page_for_post(*, viewer: Viewer, post: Post) -> CompiledPage:
+    """``comment_list_for_post`` for ``CursorPagination``, compiled once per kind of viewer
+    (``core.compiled``)."""
+    slots, values = _viewer_values(viewer)
+
+    def build(v: Any) -> QuerySet[Comment]:
+        return comment_list_for_post(
+            viewer=_stand_in(viewer, v.get("viewer")), post=Post(pk=v["post"])
+        )
+
+    return CompiledPage(
+        key=("comments.post", *_viewer_kind(viewer)),
+        build=build,
+        slots={**slots, "post": pk_slot(1)},
+        values={**values, "post": post.pk},
+        bound_field=Comment._meta.get_field("created_at"),
+        using=Comment.objects.db,
+    )
 
 
 def comment_list_for_user(*, viewer: Viewer, author: User) -> QuerySet[Comment]:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import ratelimit
-from tangerine.core.cards import card_list
+from tangerine.core.cards import card_data, card_list
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import PAGE_SIZE_PARAMETER, CursorPagination, cursor_page_of
 from tangerine.core.query import validated_query
@@ -109,7 +109,7 @@ class ProductDetailView(generics.GenericAPIView[Any]):
         product = selectors.product_get_visible(viewer=request_viewer(request), uuid=uuid)
         # One INSERT ... ON CONFLICT DO NOTHING; the owner's own views are not counted.
         product_view_record(product=product, request=request)
-        return Response(ProductSerializer(product).data)
+        return Response(card_data(ProductSerializer, product))
 
     def _update(self, request: Request, uuid: str, *, partial: bool) -> Response:
         product = selectors.access_product_for_edit(user=request_user(request), uuid=uuid)

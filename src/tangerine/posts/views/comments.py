@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
-from tangerine.core.cards import CardListMixin
+from tangerine.core.cards import CardListMixin, card_data
 from tangerine.core.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from tangerine.core.schema import NON_BLANK, error_response
 from tangerine.posts import selectors, services
@@ -45,7 +45,7 @@ class CommentListCreateView(CardListMixin, ListAPIView[Comment]):
         post = selectors.post_get_visible(
             viewer=request_viewer(self.request), uuid=required_param(self.request, "post")
         )
-        return selectors.comment_list_for_post(viewer=request_viewer(self.request), post=post)
+        return selectors.comment_page_for_post(viewer=request_viewer(self.request), post=post)
 
     @extend_schema(
         parameters=[
@@ -99,7 +99,7 @@ class CommentDetailView(APIView):
     @extend_schema(responses={200: CommentSerializer})
     def get(self, request: Request, uuid: str) -> Response:
         comment = selectors.comment_get(viewer=request_viewer(request), uuid=uuid)
-        return Response(CommentSerializer(comment).data)
+        return Response(card_data(CommentSerializer, comment))
 
     @extend_schema(request=TextSerializer, responses={200: CommentSerializer})
     def patch(self, request: Request, uuid: str) -> Response:

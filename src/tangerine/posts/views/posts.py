@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from tangerine.accounts.auth import request_user, request_viewer
 from tangerine.accounts.selectors import user_get_by_handle
 from tangerine.core import viewers
-from tangerine.core.cards import CardListMixin
+from tangerine.core.cards import CardListMixin, card_data
 from tangerine.core.pagination import NewestFirstCursorPagination, WindowedCursorPagination
 from tangerine.core.schema import SPACE
 from tangerine.posts import selectors, services
@@ -133,7 +133,7 @@ class PostDetailView(APIView):
             viewer_key = viewers.viewer_key(request)
             if services.post_view_count(post=post, viewer_key=viewer_key):
                 post.view_count += 1
-        return Response(PostSerializer(post).data)
+        return Response(card_data(PostSerializer, post))
 
     def _update(self, request: Request, uuid: str, *, partial: bool) -> Response:
         post = selectors.access_post_for_edit(user=request_user(request), uuid=uuid)
