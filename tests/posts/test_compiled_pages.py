@@ -6,6 +6,7 @@ A post read by uuid (``post_get``, ``post_get_visible``) is the ORM's ``.first()
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.http import Http404
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
@@ -21,7 +23,8 @@ from tangerine.core import compiled
 from tangerine.core.pagination import OldestFirstCursorPagination
 from tangerine.posts import selectors
 from tangerine.posts.models import Comment, Post
-from tangerine.posts.serializers import PostSerializer
+from tangerine.posts.serializers import CommentSerializer, PostSerializer
+from tangerine.posts.services.mentions import mentions_sync
 from tests.factories import make_comment, make_post
 from tests.posts import test_feed_window
 
@@ -122,7 +125,9 @@ def conversation(world: dict[str, User]) -> Post:
     post = make_post(authors[0], "conversation", index=False)
     base = timezone.now() - timedelta(hours=5)
     for i in range(40):
-        comment = make_comment(post, writers[i % len(writers)], f"comment {i}")
+        writer = writers[i % len(writers)]
+        comment = make_comment(post, writer, f"@author3 @author0 comment {i}")
+        mentions_sync(target=comment, author=writer)
         at = base + timedelta(minutes=10) if 10 <= i < 18 else base + timedelta(minutes=i)
         Comment.objects.filter(pk=comment.pk).update(
             created_at=at, hidden_at=timezone.now() if i % 9 == 4 else None
@@ -141,6 +146,7 @@ def _comments_reference(viewer: User | None, post: Post, url: str) -> dict[str, 
         "next": paginator.get_next_link(),
         "previous": paginator.get_previous_link(),
         "results": [str(c.uuid) for c in page],
+        "cards": json.loads(JSONRenderer().render(CommentSerializer(page, many=True).data)),
     }
 
 
@@ -162,17 +168,35 @@ def test_comment_pages_are_the_orms_pages(
     while url:
         urls.append(url)
         body = client.get(url).json()
-        page = {**body, "results": [row["uuid"] for row in body["results"]]}
+        page = {
+            **body,
+            "results": [row["uuid"] for row in body["results"]],
+            "cards": body["results"],
+        }
         assert page == _comments_reference(viewer, conversation, url), url
         seen += page["results"]
         url = page["next"]
     url = client.get(urls[-1]).json()["previous"]
     while url:
         body = client.get(url).json()
-        page = {**body, "results": [row["uuid"] for row in body["results"]]}
+        page = {
+            **body,
+            "results": [row["uuid"] for row in body["results"]],
+            "cards": body["results"],
+        }
         assert page == _comments_reference(viewer, conversation, url), url
         url = page["previous"]
     assert len(seen) == len(set(seen)) > 20
+    # The comments mention someone who blocks "few" and "many": hidden from them alone.
+    mentioned = {
+        m["handle"]
+        for row in client.get(f"/api/comments/?post={conversation.uuid}&page_size=100").json()[
+            "results"
+        ]
+        for m in row["mentions"]
+    }
+    assert "author0" in mentioned
+    assert ("author3" in mentioned) == (kind not in ("few", "many"))
     _served_compiled("comments.post")
     _served_compiled("posts.visible")  # the post, through post_get_visible
 
@@ -204,6 +228,11 @@ def test_a_post_read_by_uuid_is_the_orms_first(kind: str, world: dict[str, User]
     answer every post as the ORM's ``.first()`` does: hidden posts, drafts (the viewer's own
     and others'), blocked, suspended and inactive authors; the same card for the detail."""
     viewer = None if kind == "anonymous" else world[kind]
+    blocker = User.objects.get(handle="author3")  # blocks "few" and "many"
+    for writer in (world["few"], world["many"]):  # drafts of their own, and others'
+        for status in (Post.Status.DRAFT, Post.Status.PUBLISHED):
+            post = make_post(writer, f"@{blocker.handle} @author0 {status}", status=status)
+            mentions_sync(target=post, author=writer)
     answered = 0
     for post in Post.objects.order_by("pk"):
         detail = selectors.post_qs(viewer=viewer).filter(uuid=post.uuid).first()
@@ -216,6 +245,10 @@ def test_a_post_read_by_uuid_is_the_orms_first(kind: str, world: dict[str, User]
             assert detail is not None
             assert PostSerializer(got).data == PostSerializer(detail).data
             answered += 1
+            if post.text.startswith("@author3"):
+                mentioned = {m["handle"] for m in PostSerializer(got).data["mentions"]}
+                # A mention of someone who blocks the viewer is not shown to the viewer.
+                assert ("author3" in mentioned) == (kind not in ("few", "many")), post.text
         try:
             bare = selectors.post_get_visible(viewer=viewer, uuid=post.uuid)
         except Http404:
@@ -223,6 +256,9 @@ def test_a_post_read_by_uuid_is_the_orms_first(kind: str, world: dict[str, User]
         else:
             assert visible is not None and bare.pk == visible.pk
     assert 0 < answered < Post.objects.count()
+    own_draft = Post.objects.filter(author=viewer, status=Post.Status.DRAFT).first()
+    if own_draft is not None:  # "few" and "many" read their own drafts, no one else's
+        assert selectors.post_get(viewer=viewer, uuid=own_draft.uuid).pk == own_draft.pk
     with pytest.raises(Http404):
         selectors.post_get(viewer=viewer, uuid="not-a-uuid")
     # One shape each for this kind of viewer.

@@ -100,7 +100,7 @@ class FirstSegmentResolver(URLResolver):
     include (two ``ResolverMatch`` merges fewer: resolving ``/api/posts/latest/`` took 20 µs in
     a loop, 14 µs so; issue 17). The match,
     its route and its names are what the plain include of that group would give (no include
-    here has a namespace or default arguments), and ``reverse()`` walks ``url_patterns``, the
+    here has a namespace; each route keeps its own default arguments), and ``reverse()`` walks ``url_patterns``, the
     includes, as for any include.
     """
 

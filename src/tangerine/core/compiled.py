@@ -170,6 +170,13 @@ def _compile(
     build: Callable[[Mapping[str, Any]], QuerySet[Any]], slots: Mapping[str, Slot], using: str
 ) -> CompiledQuery | None:
     connection = connections[using]
+    stand_ins = {
+        name: tuple(slot.param(v, connection) for v in slot.stand_ins)
+        for name, slot in slots.items()
+    }
+    pairs = list(stand_ins.values())
+    if any(pair in pairs[:i] for i, pair in enumerate(pairs)):
+        raise ValueError(f"two slots share their stand-ins: {sorted(slots)}")
     builds = []
     for i in (0, 1):
         qs = build({name: slot.stand_ins[i] for name, slot in slots.items()})
@@ -179,12 +186,6 @@ def _compile(
     (compiler, sql, params), (_, other_sql, other_params) = builds
     if sql != other_sql or len(params) != len(other_params):
         return None
-    stand_ins = {
-        name: tuple(slot.param(v, connection) for v in slot.stand_ins)
-        for name, slot in slots.items()
-    }
-    if len(set(stand_ins.values())) < len(stand_ins):
-        raise ValueError(f"two slots share their stand-ins: {sorted(slots)}")
     holes = []
     for position, (first, second) in enumerate(zip(params, other_params, strict=True)):
         names = [n for n, (a, b) in stand_ins.items() if first == a and second == b]
