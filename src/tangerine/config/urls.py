@@ -98,10 +98,9 @@ class FirstSegmentResolver(URLResolver):
     Each group resolves through Django's own ``URLResolver`` (under the same prefix) over its
     routes written out in full (``posts/latest/``), one level instead of an include in an
     include (two ``ResolverMatch`` merges fewer: resolving ``/api/posts/latest/`` took 20 µs in
-    a loop, 14 µs so; issue 17). The match,
-    its route and its names are what the plain include of that group would give (no include
-    here has a namespace; each route keeps its own default arguments), and ``reverse()`` walks ``url_patterns``, the
-    includes, as for any include.
+    a loop, 14 µs so; issue 17). The match, its route and its names are what the plain include
+    of that group would give (no include here has a namespace; each route keeps its own default
+    arguments), and ``reverse()`` walks ``url_patterns``, the includes, as for any include.
     """
 
     def __init__(self, route: str, groups: dict[str, list[URLPattern]]) -> None:
