@@ -4,10 +4,11 @@
    keeps what is there).
 2. In this process (Django test client): every endpoint's queries per request, for DRF and
    for the peer, and a check that both answer the same JSON.
-3. One uvicorn process (``DEBUG=false``, throttles raised, Redis cache as in production)
-   pinned to core 0; the load generator (``loadgen.py``) pinned to core 1. For each endpoint
-   and connection count, DRF and peer back to back (order alternating), each measured as
-   requests/s, p50/p99 and the server's CPU ms per request (``/proc/<pid>/stat`` delta).
+3. One uvicorn process (``DEBUG=false``, throttles raised, Redis cache as in production), or
+   ``--processes`` worker processes under its supervisor, pinned to core 0; the load
+   generator (``loadgen.py``) pinned to core 1. For each endpoint and connection count, DRF
+   and peer back to back (order alternating), each measured as requests/s, p50/p99 and the
+   server's CPU ms per request (``/proc/<pid>/stat`` deltas of uvicorn and its children).
 4. ``bench/results/api.json`` (with the load average) and ``bench/report.py`` refreshes the
    README table and plots.
 
@@ -32,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from bench.chat import procstat  # noqa: E402
 from bench.data import generate as data  # noqa: E402
 
 RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results")
@@ -183,7 +185,9 @@ def pin(core: int) -> list[str]:
     return []
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, processes: int = 1) -> subprocess.Popen[bytes]:
+    """uvicorn on core 0; with ``processes`` > 1, that many worker processes under uvicorn's
+    supervisor, all on core 0 (the load generator has core 1)."""
     cmd = [
         *pin(0),
         str(ROOT / ".venv" / "bin" / "uvicorn"),
@@ -191,6 +195,7 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         "--app-dir", "src", "--host", "127.0.0.1", "--port", str(port),
         "--no-access-log", "--no-proxy-headers", "--ws-per-message-deflate", "false",
         "--log-level", "warning",
+        *(["--workers", str(processes)] if processes > 1 else []),
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
     deadline = time.monotonic() + 300  # a loaded shared machine imports slowly
@@ -204,11 +209,6 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("uvicorn did not start in 300 s")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load(
@@ -279,9 +279,9 @@ def measure(
             for impl, path in impls:
                 if path is None:
                     continue
-                before = cpu_seconds(pid)
+                before = procstat.tree_cpu_seconds(pid)
                 result = load(port, [(path, headers)], conns, duration)
-                cpu = cpu_seconds(pid) - before
+                cpu = procstat.tree_cpu_seconds(pid) - before
                 result["connections_after"] = connections_open()
                 result.update(
                     endpoint=name,
@@ -380,7 +380,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for name, check in checks.items():
         print(f"{name:18} {check}")
     port = free_port()
-    server = start_server(server_env(db_url, var_dir), port)
+    server = start_server(server_env(db_url, var_dir), port, args.processes)
     try:
         rows = measure(
             port,
@@ -406,6 +406,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "duration_s": args.duration,
         "rounds": args.rounds,
         "cpus": os.cpu_count(),
+        "processes": args.processes,
         "pinned": bool(pin(0)),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "checks": checks,
@@ -427,6 +428,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="comma-separated endpoint names")
     parser.add_argument(
         "--rounds", type=int, default=1, help="DRF and peer pairs per cell; medians reported"
+    )
+    parser.add_argument(
+        "--processes", type=int, default=1, help="API processes (uvicorn --workers), on core 0"
     )
     parser.add_argument("--output", default=str(RESULTS / "api.json"))
     args = parser.parse_args(argv)

@@ -46,9 +46,41 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state, ppid, ...)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn's worker processes under its supervisor)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+    tree, frontier = [pid], {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        tree += sorted(frontier)
+    return tree
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU of ``pid`` and its descendants, in seconds."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            total += cpu_seconds(member)
+        except OSError:  # ended meanwhile
+            continue
+    return total
 
 
 def threads(pid: int) -> int:
