@@ -350,18 +350,24 @@ def test_language_form_refuses_bad_input_and_stays_on_the_site(servers: Servers)
 def test_the_cookie_wins_over_an_older_stored_choice(
     browser: Any, servers: Servers, world: World
 ) -> None:
-    """A choice made with the form (cookie only) is not undone by an older one in localStorage."""
-    with _post_in_korean(browser, servers, world) as page:
-        context = page.context
-        page.evaluate(
+    """A choice made with the form (cookie only) is not undone by an older one in localStorage.
+
+    Both are in place before the page's first script runs (an init script stores the old choice):
+    writing them into a live page would race its own first read of the stored choice."""
+    context = browser.new_context(base_url=servers.base_url, locale="ko-KR")
+    try:
+        context.add_cookies([{"name": "lang", "value": "en", "url": servers.base_url}])
+        context.add_init_script(
             "localStorage.setItem('tangerine-locale',"
             " JSON.stringify({state: {locale: 'ko'}, version: 0}))"
         )
-        context.add_cookies([{"name": "lang", "value": "en", "url": servers.base_url}])
-        page.reload()
+        page = context.new_page()
+        page.goto(f"/posts/{world.post}")
         expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
         # After hydration and the stored choice's read, still English, and it is now stored.
         stored = "() => JSON.parse(localStorage.getItem('tangerine-locale')).state.locale"
         wait_until(page, lambda: page.evaluate(stored) == "en")
         expect(page.get_by_text("1 comments", exact=True)).to_be_visible()
         assert {c["name"]: c["value"] for c in context.cookies()}.get("lang") == "en"
+    finally:
+        context.close()
