@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -152,6 +154,49 @@ def test_bad_filters_are_a_400_naming_the_parameter(
 def test_an_unreadable_cursor_is_a_404_not_a_500(anon: APIClient) -> None:
     assert anon.get(LIST, {"cursor": "!!not-base64"}).status_code == 404
     assert anon.get(LIST, {"cursor": "WzFd"}).status_code == 404  # [1]: wrong length
+
+
+def _cursor(values: list[object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("sort", "values"),
+    [
+        ("price_asc", ["on_sale", "abc", 1]),  # a price that is not a number
+        ("price_asc", [5, 3, 1]),  # a status that is not text
+        ("popular", ["on_sale", {"a": 1}, 2]),
+        ("popular", ["on_sale", True, 2]),  # a boolean is not a count
+        ("price_desc", ["on_sale", 10**30, 1]),  # past 64 bits
+        ("latest", ["on_sale", "2020-01-01T00:00:00+00:00", "zz"]),  # an id that is not one
+        ("latest", ["on_sale", "2020-01-01T00:00:00", 1]),  # a time without its offset
+        ("latest", ["on_sale", 1_600_000_000, 1]),
+        ("latest", ["x" * 65, "2020-01-01T00:00:00+00:00", 1]),
+    ],
+)
+def test_a_cursor_with_values_of_the_wrong_type_is_a_404_not_a_500(
+    anon: APIClient, sort: str, values: list[object]
+) -> None:
+    ProductFactory.create()
+    response = anon.get(LIST, {"sort": sort, "cursor": _cursor(values)})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Invalid cursor."
+
+
+def test_an_edited_cursor_of_the_right_types_still_pages(anon: APIClient) -> None:
+    """The checks refuse types, not values: a cursor past every product is an empty page."""
+    ProductFactory.create(price=10)
+    response = anon.get(LIST, {"sort": "price_asc", "cursor": _cursor(["sold_out", 2**63 - 1, 1])})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_the_saved_list_refuses_a_cursor_of_the_wrong_types(make_user: Callable[..., User]) -> None:
+    client = client_for(make_user())
+    bad: list[list[object]] = [["2020-01-01T00:00:00+00:00", "x"], ["soon", 1], [1, 1]]
+    for values in bad:
+        response = client.get("/api/products/saved/", {"cursor": _cursor(values)})
+        assert response.status_code == 404, values
 
 
 # ---- sorts and cursors ---------------------------------------------------------------------

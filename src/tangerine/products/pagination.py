@@ -26,13 +26,21 @@ from tangerine.core.pagination import MAX_PAGE_SIZE, page_size_from
 DEFAULT_PAGE_SIZE = 20
 
 
+# A cursor's integers must fit the database's 64-bit columns (a larger one is not a 500).
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+_TEXT_MAX = 64
+
+
 @dataclass(frozen=True)
 class Key:
-    """One ordering field: ``attr`` is read from the row (a field or an annotation)."""
+    """One ordering field: ``attr`` is read from the row (a field or an annotation), an
+    integer unless ``is_datetime`` or ``is_text`` says otherwise (a cursor's value is checked
+    against it)."""
 
     attr: str
     descending: bool = False
     is_datetime: bool = False
+    is_text: bool = False
 
     @property
     def order_by(self) -> str:
@@ -44,16 +52,32 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _value(key: Key, value: Any) -> Any:
+    """A cursor's value for ``key``, or ValueError: the cursor is the client's to edit, and a
+    value of the wrong type would fail in the database."""
+    if key.is_datetime:
+        if not isinstance(value, str):
+            raise ValueError
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:  # the cursors written here always carry the offset
+            raise ValueError
+        return moment
+    if key.is_text:
+        if not isinstance(value, str) or len(value) > _TEXT_MAX:
+            raise ValueError
+        return value
+    if type(value) is not int or not _INT_MIN <= value <= _INT_MAX:
+        raise ValueError
+    return value
+
+
 def _decode(cursor: str, keys: tuple[Key, ...]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
         if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError
-        return [
-            datetime.fromisoformat(v) if key.is_datetime else v
-            for key, v in zip(keys, values, strict=True)
-        ]
+        return [_value(key, v) for key, v in zip(keys, values, strict=True)]
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise NotFound("Invalid cursor.") from exc
 

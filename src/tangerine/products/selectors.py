@@ -78,7 +78,7 @@ def product_list_latest(*, viewer: Viewer) -> QuerySet[Product]:
 # The orderings of the list (``?sort=``). Each starts with the status (on_sale < reserved <
 # sold_out, as the codes sort) and ends with the primary key, so keyset cursors never tie; each
 # has its index (models.Product.Meta.indexes).
-_STATUS = Key("status")
+_STATUS = Key("status", is_text=True)
 _ID_DESC = Key("id", descending=True)
 SORTS: dict[str, tuple[Key, ...]] = {
     "latest": (_STATUS, Key("created_at", descending=True, is_datetime=True), _ID_DESC),
