@@ -33,6 +33,7 @@ from tangerine.posts import cards
 from tangerine.posts import selectors as post_selectors
 from tangerine.posts.services import post_view_count
 from tangerine.products import selectors as product_selectors
+from tangerine.products import serializers as product_serializers
 from tangerine.products.pagination import keyset_page
 
 PAGE_SIZE = 20
@@ -141,7 +142,7 @@ def _product(product: Any) -> dict[str, Any]:
         "price": product.price,
         "currency": product.currency,
         "link": product.link,
-        "images": [_image(pi.image) for pi in product.product_images.all()],
+        "images": [_image(image) for image in product_serializers.images_of(product)],
         "like_count": product.like_count,
         "view_count": product.view_count,
         "status": product.status,

@@ -15,9 +15,10 @@ from rest_framework.renderers import JSONRenderer
 
 from tangerine.accounts.models import User
 from tangerine.images.models import Image
+from tangerine.images.serializers import image_refs
 from tangerine.products import selectors
 from tangerine.products.models import LinkStatus, Product, ProductImage, Status
-from tangerine.products.serializers import ProductSerializer
+from tangerine.products.serializers import ProductSerializer, images_of
 from tests.factories import ImageFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,27 @@ def test_a_subclass_with_fields_of_its_own_keeps_drfs_walk(alice: User) -> None:
 
     product = ProductFactory.create(owner=alice, index=False)
     assert Extra(product).data["extra"] == 7
+
+
+def test_the_images_column_equals_the_relation_in_position_order(alice: User) -> None:
+    """``product_qs`` reads a product's images as a JSON column (``images.cards``): the same
+    refs as the ``ProductImage`` rows by position, whatever order they were attached in, with
+    variants of ready images and none of pending ones; a product without images has none."""
+    product = ProductFactory.create(owner=alice, index=False)
+    bare = ProductFactory.create(owner=alice, index=False)
+    pending = ImageFactory.create(owner=alice, status=Image.Status.PENDING, variants=[])
+    for position, image in (
+        (2, ImageFactory.create(owner=alice)),
+        (0, pending),
+        (1, ImageFactory.create(owner=alice)),
+    ):
+        ProductImage.objects.create(product=product, image=image, position=position)
+    by_pk = {p.pk: p for p in selectors.product_qs(viewer=alice)}
+    links = ProductImage.objects.filter(product=product).select_related("image")
+    expected = image_refs(pi.image for pi in links.order_by("position"))
+    assert image_refs(images_of(by_pk[product.pk])) == expected
+    assert expected[0]["uuid"] == str(pending.uuid)
+    assert any(ref["variants"] for ref in expected)
+    assert images_of(by_pk[bare.pk]) == []
+    # A product read elsewhere falls back to its rows, still by position.
+    assert image_refs(images_of(Product.objects.get(pk=product.pk))) == expected

@@ -24,6 +24,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Block, Mute, User
+from tangerine.core.cardsql import exists_for_viewer
 from tangerine.core.compiled import CompiledPage, first_compiled, pk_slot, uuid_slot
 from tangerine.core.pagination import CursorWindow
 from tangerine.follows.models import Follow
@@ -58,7 +59,7 @@ def liked_by(like_model: type[Any], field: str, viewer: Viewer, ref: str = "pk")
     if not _authenticated(viewer):
         return Value(False, output_field=BooleanField())
     assert viewer is not None  # noqa: S101 (for the type checker: authenticated)
-    return cards.exists_for_viewer(like_model, "user", field, viewer.pk, ref)
+    return exists_for_viewer(like_model, "user", field, viewer.pk, ref)
 
 
 def is_following(viewer: Viewer, ref: str) -> Any:
@@ -119,7 +120,7 @@ def _not_muted(qs: QuerySet[Any], viewer: Viewer, author_ref: str) -> QuerySet[A
     if not _authenticated(viewer):
         return qs
     assert viewer is not None  # noqa: S101 (for the type checker: authenticated)
-    muted = cards.exists_for_viewer(Mute, "muter", "muted", viewer.pk, f"{author_ref}_id")
+    muted = exists_for_viewer(Mute, "muter", "muted", viewer.pk, f"{author_ref}_id")
     return qs.filter(~muted)
 
 

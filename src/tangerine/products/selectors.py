@@ -12,11 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Case,
-    Exists,
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -28,6 +26,8 @@ from rest_framework.exceptions import PermissionDenied
 
 from tangerine.accounts.auth import Viewer
 from tangerine.accounts.models import Mute, User
+from tangerine.core.cardsql import exists_for_viewer
+from tangerine.images.cards import images_column
 from tangerine.images.selectors import parse_uuid
 from tangerine.products.models import Product, ProductImage, ProductSave
 from tangerine.products.pagination import Key
@@ -41,36 +41,30 @@ def product_qs(*, viewer: Viewer) -> QuerySet[Product]:
     """Products the viewer may see, with owner, owner's profile image and images.
 
     Queries when evaluated: 1 (products joined with owner and profile image; block checks and
-    the viewer's ``saved`` flag are EXISTS subqueries) + 1 (product images with their images).
+    the viewer's ``saved`` flag are EXISTS subqueries; the images a JSON column, ``card_images``,
+    read by ``serializers.images_of``).
     """
     saved: Any = (
-        Exists(ProductSave.objects.filter(product=OuterRef("pk"), user=viewer))
-        if _authenticated(viewer)
+        exists_for_viewer(ProductSave, "user", "product", viewer.pk, "id")
+        if _authenticated(viewer) and viewer is not None
         else Value(False)
     )
-    return (
-        Product.objects.visible_to(viewer)
-        .annotate(saved=saved)
-        .select_related("owner__profile_image")
-        .prefetch_related(
-            Prefetch(
-                "product_images",
-                queryset=ProductImage.objects.select_related("image").order_by("position"),
-            )
-        )
-    )
+    qs = Product.objects.visible_to(viewer)
+    return qs.annotate(
+        saved=saved, card_images=images_column(ProductImage, "product", qs.db)
+    ).select_related("owner__profile_image")
 
 
 def _not_muted(qs: QuerySet[Product], viewer: Viewer) -> QuerySet[Product]:
-    if not _authenticated(viewer):
+    if not _authenticated(viewer) or viewer is None:
         return qs
-    return qs.filter(~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("owner"))))
+    return qs.filter(~exists_for_viewer(Mute, "muter", "muted", viewer.pk, "owner_id"))
 
 
 def product_list_latest(*, viewer: Viewer) -> QuerySet[Product]:
     """Everyone's latest products (without muted owners), newest first.
 
-    Queries for a page: 1 (page of products) + 1 (images).
+    Queries for a page: 1.
     """
     return _not_muted(product_qs(viewer=viewer), viewer).order_by("-created_at", "-id")
 
@@ -99,7 +93,7 @@ def product_list_filtered(
     """Everyone's products (without muted owners) matching the filters; prices inclusive.
 
     Unordered: page it with ``pagination.keyset_page`` and ``SORTS[sort]``.
-    Queries for a page: 1 (page of products) + 1 (images).
+    Queries for a page: 1.
     """
     qs = _not_muted(product_qs(viewer=viewer), viewer)
     if category:
@@ -120,7 +114,7 @@ SAVED_KEYS = (Key("saved_at", descending=True, is_datetime=True), Key("save_id",
 def product_list_saved(*, user: User) -> QuerySet[Product]:
     """The products ``user`` saved that they may still see, with ``saved_at`` and ``save_id``.
 
-    Page with ``SAVED_KEYS``. Queries for a page: 1 (products joined with the saves) + 1 (images).
+    Page with ``SAVED_KEYS``. Queries for a page: 1 (products joined with the saves).
     """
     mine = ProductSave.objects.filter(user=user, product=OuterRef("pk"))
     return (
@@ -134,7 +128,7 @@ def product_list_saved(*, user: User) -> QuerySet[Product]:
 
 
 def product_list_for_user(*, viewer: Viewer, owner: User) -> QuerySet[Product]:
-    """One user's latest products, newest first. Queries for a page: 1 + 1 (images)."""
+    """One user's latest products, newest first. Queries for a page: 1."""
     return product_qs(viewer=viewer).filter(owner=owner).order_by("-created_at", "-id")
 
 
@@ -144,7 +138,7 @@ def product_list_recommended(*, viewer: Viewer) -> QuerySet[Product]:
     Products of the last ``PRODUCT_RECOMMEND_DAYS`` days come first, ranked by
     ``3 * like_count + view_count``, then by recency; older products follow in the same order, so
     the list is never empty while any product exists. Muted owners are left out.
-    Queries for a page: 1 (count, page-number pagination) + 1 (page) + 1 (images).
+    Queries for a page: 1 (count, page-number pagination) + 1 (page).
     """
     cutoff = timezone.now() - timedelta(days=settings.PRODUCT_RECOMMEND_DAYS)
     qs = _not_muted(product_qs(viewer=viewer), viewer).annotate(
