@@ -272,11 +272,11 @@ def products(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "latest")
     if sort not in product_selectors.SORTS:
         return _json({"code": "invalid", "fields": {"sort": ["Unknown sort."]}}, status=400)
-    qs = product_selectors.product_list_filtered(viewer=_viewer(request))
+    page = product_selectors.product_page(viewer=_viewer(request), sort=sort)
     rows: list[Model]
     rows, next_url = keyset_page(
         _Query(request),  # type: ignore[arg-type]
-        qs,
+        page,
         keys=product_selectors.SORTS[sort],
     )
     return _json({"next": next_url, "previous": None, "results": [_product(p) for p in rows]})

@@ -20,8 +20,10 @@ from tangerine.core.compiled import (
     CompiledPage,
     NotCompilableError,
     compiled_query,
+    count_slot,
     first_compiled,
     pk_slot,
+    text_slot,
     uuid_slot,
 )
 from tangerine.posts.models import Post
@@ -89,6 +91,26 @@ def test_a_value_that_is_not_a_slot_is_refused(make_user: Callable[..., User]) -
 
     with pytest.raises(NotCompilableError):
         compiled_query("leaky", leaky, {"author": pk_slot()}, "default")
+
+
+def test_a_slot_the_orm_drops_is_refused(make_user: Callable[..., User]) -> None:
+    """The ORM drops a comparison with a value outside its column's range (``view_count >=
+    -1`` is always true): with negative stand-ins the slot lands nowhere, and compiling that
+    would ignore every real value. Refused; ``count_slot``'s stand-ins are inside the range."""
+    alice = make_user(handle="alice")
+    seen = make_post(alice, "seen", index=False, view_count=5)
+    make_post(alice, "unseen", index=False)
+
+    def seen_at_least(values: Mapping[str, Any]) -> QuerySet[Post]:
+        return Post.objects.filter(view_count__gte=values["n"], status=values["status"])
+
+    status = text_slot(Post._meta.get_field("status"))
+    with pytest.raises(NotCompilableError):
+        compiled_query("dropped", seen_at_least, {"n": pk_slot(), "status": status}, "default")
+    query = compiled_query("kept", seen_at_least, {"n": count_slot(), "status": status}, "default")
+    assert [p.pk for p in query.run({"n": 3, "status": "published"})] == [seen.pk]
+    assert query.run({"n": 3, "status": "draft"}) == []
+    assert len(query.run({"n": 0, "status": "published"})) == 2
 
 
 def _page(author: User) -> CompiledPage:

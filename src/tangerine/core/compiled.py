@@ -73,6 +73,18 @@ def datetime_slot(field: Field[Any, Any]) -> Slot:
     return Slot(field, (first, first + timedelta(days=1, seconds=2)))
 
 
+def count_slot(nth: int = 0) -> Slot:
+    """A non-negative integer (a price, a count): stand-ins inside every integer column's
+    range, so the ORM keeps the comparison (a negative one against a positive column would
+    be dropped as always true or never)."""
+    return Slot(None, (2_000_000_017 + 10 * nth, 2_000_000_019 + 10 * nth))
+
+
+def text_slot(field: Field[Any, Any], nth: int = 0) -> Slot:
+    """A short text (a category, a status); ``nth`` tells apart two of them in one query."""
+    return Slot(field, (f"\x1fstand-in-{nth}-a", f"\x1fstand-in-{nth}-b"))
+
+
 @dataclass(frozen=True)
 class CompiledQuery:
     """A compiled model queryset: ``run(values)`` gives its model instances for those slot
@@ -193,6 +205,10 @@ def _compile(
             holes.append((position, names[0]))
         elif first != second or any(first in pair for pair in stand_ins.values()):
             return None
+    # A slot that landed nowhere was dropped by the builder (the ORM turns a comparison with a
+    # value out of a column's range into "always" or "never"): its real values might not be.
+    if {name for _, name in holes} != set(slots):
+        return None
     return CompiledQuery(using, compiler, sql, params, tuple(holes), dict(slots))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,7 +83,7 @@ def _decode(cursor: str, keys: tuple[Key, ...]) -> list[Any]:
         raise NotFound("Invalid cursor.") from exc
 
 
-def _after(keys: tuple[Key, ...], values: list[Any]) -> Q:
+def after(keys: tuple[Key, ...], values: list[Any]) -> Q:
     """Rows strictly after ``values`` in the ordering ``keys`` (lexicographic)."""
     condition = Q(pk__in=[])
     for i, key in enumerate(keys):
@@ -93,10 +94,26 @@ def _after(keys: tuple[Key, ...], values: list[Any]) -> Q:
     return condition
 
 
+# A page's rows: the cursor's values (None on the first page) and how many rows at most.
+PageReader = Callable[[list[Any] | None, int], list[Any]]
+
+
+def queryset_reader(qs: QuerySet[Any], keys: tuple[Key, ...]) -> PageReader:
+    """The rows of ``qs`` ordered by ``keys``, after a cursor's values, through the ORM."""
+
+    def read(values: list[Any] | None, limit: int) -> list[Any]:
+        page = qs if values is None else qs.filter(after(keys, values))
+        return list(page.order_by(*(key.order_by for key in keys))[:limit])
+
+    return read
+
+
 def keyset_page(
-    request: Request, qs: QuerySet[Any], *, keys: tuple[Key, ...]
+    request: Request, source: QuerySet[Any] | PageReader, *, keys: tuple[Key, ...]
 ) -> tuple[list[Any], str | None]:
-    """One page of ``qs`` ordered by ``keys`` and the absolute link of the next page (or None).
+    """One page of ``source`` ordered by ``keys`` and the absolute link of the next page (or
+    None). ``source`` is a queryset, or a ``PageReader`` that reads the same rows another way
+    (``selectors.product_page``: compiled once per shape).
 
     ``?cursor=`` continues after a previous page; ``?page_size=`` (1 … 100, default 20).
     An unreadable cursor is a 404 (as DRF's cursor pagination answers). Queries: the page's own
@@ -104,13 +121,13 @@ def keyset_page(
     """
     size = page_size_from(request, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     cursor = request.query_params.get("cursor")
-    if cursor:
-        qs = qs.filter(_after(keys, _decode(cursor, keys)))
-    rows = list(qs.order_by(*(key.order_by for key in keys))[: size + 1])
+    values = _decode(cursor, keys) if cursor else None
+    read = queryset_reader(source, keys) if isinstance(source, QuerySet) else source
+    rows = read(values, size + 1)
     next_url = None
     if len(rows) > size:
         rows = rows[:size]
         last: Model = rows[-1]
-        values = [getattr(last, key.attr) for key in keys]
-        next_url = replace_query_param(request.build_absolute_uri(), "cursor", _encode(values))
+        next_values = [getattr(last, key.attr) for key in keys]
+        next_url = replace_query_param(request.build_absolute_uri(), "cursor", _encode(next_values))
     return rows, next_url

@@ -72,8 +72,8 @@ class ProductListCreateView(generics.GenericAPIView[Any]):
         # A blank filter (?status=) is a 400 naming it, as the schema says, not "no filter".
         filters = validated_query(ProductListQuerySerializer, request)
         sort = filters.pop("sort")
-        qs = selectors.product_list_filtered(viewer=request_viewer(request), **filters)
-        rows, next_url = keyset_page(request, qs, keys=selectors.SORTS[sort])
+        page = selectors.product_page(viewer=request_viewer(request), sort=sort, **filters)
+        rows, next_url = keyset_page(request, page, keys=selectors.SORTS[sort])
         return Response(
             {
                 "next": next_url,
