@@ -113,6 +113,24 @@ def test_a_slot_the_orm_drops_is_refused(make_user: Callable[..., User]) -> None
     assert len(query.run({"n": 0, "status": "published"})) == 2
 
 
+def test_past_the_limit_the_least_recently_used_shape_goes(
+    make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many rare shapes (a client sweeping page sizes) push out the rare ones, not every shape:
+    the one in use stays compiled."""
+    monkeypatch.setattr(compiled, "MAX_SHAPES", 3)
+    alice = make_user(handle="alice")
+    make_post(alice, "a", index=False)
+    slots = {"author": pk_slot()}
+    hot = compiled_query("hot", _posts_of, slots, "default")
+    for rare in range(10):
+        compiled_query(("rare", rare), _posts_of, slots, "default")
+        assert compiled_query("hot", _posts_of, slots, "default") is hot  # used: kept
+    assert len(compiled._compiled) == 3
+    assert ("default", ("rare", 0)) not in compiled._compiled
+    assert [p.author_id for p in hot.run({"author": alice.pk})] == [alice.pk]
+
+
 def _page(author: User) -> CompiledPage:
     return CompiledPage(
         key="test-page",

@@ -106,13 +106,35 @@ def test_every_page_is_the_orms_page(kind: str, viewers: dict[str, User | None])
     shapes = [v for key, v in compiled._compiled.items() if "'products.list'" in repr(key)]
     assert shapes, "no product page was compiled"
     assert all(v is not None for v in shapes), "a shape fell back to the ORM"
-    # Blocked, muted, suspended and hidden stay out for the viewer; staff sees the hidden one.
-    seen = {p.owner.handle for p in selectors.product_page(viewer=viewer, sort="latest")(None, 99)}
-    assert ("blk" in seen, "mut" in seen, "sus" in seen) == {
-        "anonymous": (True, True, False),
-        "viewer": (False, False, False),
-        "staff": (True, True, True),
+    # Blocked, muted, suspended and hidden stay out for the viewer; staff sees them all.
+    rows = selectors.product_page(viewer=viewer, sort="latest")(None, 99)
+    seen = {p.owner.handle for p in rows}
+    hidden = any(p.hidden_at is not None for p in rows)
+    assert ("blk" in seen, "mut" in seen, "sus" in seen, hidden) == {
+        "anonymous": (True, True, False, False),
+        "viewer": (False, False, False, False),
+        "staff": (True, True, True, True),
     }[kind]
+
+
+def test_two_viewers_share_a_shape_not_their_rows(viewers: dict[str, User | None]) -> None:
+    """A shape compiled for one signed-in viewer serves another with other blocks, mutes and
+    saves: each gets their own rows and flags (the viewer is a slot, never a constant)."""
+    first = viewers["viewer"]
+    assert first is not None
+    second = UserFactory.create(handle="second")
+    Block.objects.create(blocker=User.objects.get(handle="mut"), blocked=second)
+    saved = Product.objects.filter(owner__handle="blk").get()
+    ProductSave.objects.create(product=saved, user=second, day=timezone.now().date())
+    for viewer in (first, second, first):
+        for sort in selectors.SORTS:
+            assert _walk(viewer, sort, {}, 4) == len(selectors.product_list_filtered(viewer=viewer))
+    shapes = [k for k in compiled._compiled if "'products.list'" in repr(k)]
+    assert len(shapes) == 2 * len(selectors.SORTS)  # first pages and later ones, per sort
+    rows = selectors.product_page(viewer=second, sort="latest")(None, 99)
+    owners = {p.owner.handle for p in rows}
+    assert "blk" in owners and "mut" not in owners  # blocked by "mut"; "blk" is not theirs
+    assert {p.pk for p in rows if p.saved} == {saved.pk}
 
 
 @pytest.mark.parametrize(

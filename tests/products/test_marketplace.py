@@ -172,6 +172,10 @@ def _cursor(values: list[object]) -> str:
         ("latest", ["on_sale", "2020-01-01T00:00:00", 1]),  # a time without its offset
         ("latest", ["on_sale", 1_600_000_000, 1]),
         ("latest", ["x" * 65, "2020-01-01T00:00:00+00:00", 1]),
+        ("latest", ["on\x00sale", "2020-01-01T00:00:00+00:00", 1]),  # NUL: PostgreSQL refuses it
+        ("latest", ["\ud800", "2020-01-01T00:00:00+00:00", 1]),  # a lone surrogate
+        ("latest", ["on_sale", "0001-01-01T00:00:00+01:00", 1]),  # before the calendar's start
+        ("latest", ["on_sale", "9999-12-31T23:59:59-01:00", 1]),  # after its end
     ],
 )
 def test_a_cursor_with_values_of_the_wrong_type_is_a_404_not_a_500(

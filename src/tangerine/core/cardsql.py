@@ -25,7 +25,8 @@ OUTER = "{outer}"  # where the outer row's column goes in a card column's SQL
 class CardColumn(Expression):
     """Raw SQL around a column of the outer row (``outer``, the item's ``id`` by default: a
     source expression, so Django relabels it wherever the query is used), with the viewer's
-    parameters."""
+    parameters. The SQL names ``OUTER`` before any ``%s`` of ``params`` (the outer column's
+    own parameters, if it had any, come first)."""
 
     def __init__(
         self, sql: str, params: tuple[Any, ...], outer: str = "id", output_field: Any = None
@@ -92,6 +93,6 @@ def exists_for_viewer(
     without building and compiling a queryset per request (the viewer's like of a post, a
     mute of its author, a save of a product)."""
     mine, theirs = column("x", model, viewer_field), column("x", model, outer_field)
-    where = f"{mine} = %s AND {theirs} = {OUTER}"
+    where = f"{theirs} = {OUTER} AND {mine} = %s"  # the outer column's parameters come first
     sql = f"EXISTS (SELECT 1 FROM {table(model, 'x')} WHERE {where})"  # noqa: S608
     return CardColumn(sql, (viewer_pk,), outer, BooleanField())

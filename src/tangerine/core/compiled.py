@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -74,9 +75,13 @@ def datetime_slot(field: Field[Any, Any]) -> Slot:
 
 
 def count_slot(nth: int = 0) -> Slot:
-    """A non-negative integer (a price, a count): stand-ins inside every integer column's
-    range, so the ORM keeps the comparison (a negative one against a positive column would
-    be dropped as always true or never)."""
+    """A non-negative integer (a price, a count), passed to the database as the Python ``int``
+    it is: the caller checks the type (a cursor's decoder, a query serializer). Not through the
+    column's field: on PostgreSQL that adapts it to the column's own type (``int4``), which
+    mangles a cursor's value past the column's range, where the ORM would have read "always"
+    or "never". The stand-ins are inside the range of integer and big-integer columns, so the
+    ORM keeps the comparison (a negative one against a positive column is dropped); not for
+    small-integer columns, where the slot would land nowhere and the shape be refused."""
     return Slot(None, (2_000_000_017 + 10 * nth, 2_000_000_019 + 10 * nth))
 
 
@@ -148,7 +153,9 @@ def _models(compiler: SQLCompiler, rows: list[Any], db: str) -> Iterator[Model]:
         yield obj
 
 
-_compiled: dict[Hashable, CompiledQuery | None] = {}
+# The shapes by recency of use: past MAX_SHAPES the least recently used goes, so a client
+# making many rare shapes (page sizes, filter sets, cursors) cannot push out the ones in use.
+_compiled: OrderedDict[Hashable, CompiledQuery | None] = OrderedDict()
 _lock = threading.Lock()
 MAX_SHAPES = 512
 
@@ -164,13 +171,15 @@ def compiled_query(
     the self-check fails (remembered: the shape is not tried again)."""
     full_key = (using, key)
     try:
-        found = _compiled[full_key]
+        with _lock:
+            found = _compiled[full_key]
+            _compiled.move_to_end(full_key)
     except KeyError:
         found = _compile(build, slots, using)
         with _lock:
-            if len(_compiled) >= MAX_SHAPES:
-                _compiled.clear()
             _compiled[full_key] = found
+            while len(_compiled) > MAX_SHAPES:
+                _compiled.popitem(last=False)
         if found is None:
             logger.warning("query shape %r depends on more than its slots: not compiled", key)
     if found is None:

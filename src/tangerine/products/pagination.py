@@ -14,7 +14,7 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
@@ -62,10 +62,11 @@ def _value(key: Key, value: Any) -> Any:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:  # the cursors written here always carry the offset
             raise ValueError
-        return moment
+        return moment.astimezone(UTC)  # OverflowError at the ends of the calendar
     if key.is_text:
-        if not isinstance(value, str) or len(value) > _TEXT_MAX:
+        if not isinstance(value, str) or len(value) > _TEXT_MAX or "\x00" in value:
             raise ValueError
+        value.encode()  # a lone surrogate is no text a database takes (UnicodeEncodeError)
         return value
     if type(value) is not int or not _INT_MIN <= value <= _INT_MAX:
         raise ValueError
@@ -79,7 +80,7 @@ def _decode(cursor: str, keys: tuple[Key, ...]) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError
         return [_value(key, v) for key, v in zip(keys, values, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, binascii.Error) as exc:
         raise NotFound("Invalid cursor.") from exc
 
 

@@ -75,7 +75,8 @@ _LINK_STATUS = {str(value): value for value in LinkStatus.values}
 
 def images_of(product: Product) -> list[Any]:
     """The product's images by position: the ``card_images`` column of ``selectors.product_qs``
-    (no query), else its prefetched ``product_images`` (other readers prefetch them)."""
+    (no query), else its ``product_images`` (prefetch them with their images: otherwise a
+    query for the links and one per image)."""
     if hasattr(product, "card_images"):
         return card_images(product.card_images)
     links = sorted(product.product_images.all(), key=lambda pi: (pi.position, pi.pk))
