@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,34 @@ def test_offline_reconnect_catches_up_and_delivers_pending_once(
     # on a busy machine; the default 5 s once ran out in a full clean-clone run.
     expect(page_b.get_by_test_id("chat-message")).to_have_count(5, timeout=15_000)
     assert shown(page_b) == expected
+
+
+def test_a_failed_first_history_request_is_tried_again(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    """On a phone the room's first history request can fail (the network drops while the page
+    loads): the room asks again and shows its history, instead of staying empty."""
+    alice = make_account("hr_a")
+    bob = make_account("hr_b")
+    room = create_room(servers, alice, bob)
+    page_a = open_room(new_page, alice, room)
+    send_ui(page_a, "먼저 보낸 메시지", 1)
+    page_b = new_page()
+    ui_login(page_b, bob)
+    failed: list[str] = []
+
+    def first_fails(route: Any) -> None:
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    page_b.route(re.compile(rf"/api/chats/rooms/{room}/messages/\?page_size=30$"), first_fails)
+    page_b.goto(f"/chat/{room}")
+    expect(page_b.get_by_test_id("chat-message")).to_have_count(1, timeout=10_000)
+    assert len(failed) == 1
+    assert shown(page_b) == [(1, "먼저 보낸 메시지")]
 
 
 def test_send_during_a_reconnect_attempt_opens_no_second_socket(

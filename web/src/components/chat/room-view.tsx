@@ -199,9 +199,24 @@ export function RoomView({ uuid }: { uuid: string }) {
     return () => useChat.setState((s) => (s.activeRoom === uuid ? { activeRoom: null } : s));
   }, [uuid]);
 
+  // The first page of history, tried again after a failure (a phone's network drop, a request
+  // cut off while the page loads): once 1 s later, then twice as long each time up to 30 s.
+  // Without this one failed request left the room empty until the user navigated away.
+  const [historyTries, setHistoryTries] = useState(0);
   useEffect(() => {
-    if (historyNext === undefined) void loadOlder(uuid).catch(() => undefined);
-  }, [uuid, historyNext]);
+    if (historyNext !== undefined) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    loadOlder(uuid).catch(() => {
+      if (cancelled) return;
+      const wait = Math.min(30_000, 1000 * 2 ** historyTries);
+      timer = setTimeout(() => setHistoryTries((n) => n + 1), wait);
+    });
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [uuid, historyNext, historyTries]);
 
   const lastSeq = messages.length > 0 ? messages[messages.length - 1].seq : 0;
   const unread = room.data?.unread_count ?? 0;
