@@ -105,20 +105,24 @@ def product_list_filtered(
     Unordered: page it with ``pagination.keyset_page`` and ``SORTS[sort]``.
     Queries for a page: 1.
     """
+    given = _filters_given(
+        {"category": category, "status": status, "min_price": min_price, "max_price": max_price}
+    )
     qs = _not_muted(product_qs(viewer=viewer), viewer)
-    if category:
-        qs = qs.filter(category=category)
-    if status:
-        qs = qs.filter(status=status)
-    if min_price is not None:
-        qs = qs.filter(price__gte=min_price)
-    if max_price is not None:
-        qs = qs.filter(price__lte=max_price)
-    return qs
+    return qs.filter(**{_FILTER_LOOKUPS[name]: value for name, value in given.items()})
+
+
+_FILTER_LOOKUPS = {
+    "category": "category",
+    "status": "status",
+    "min_price": "price__gte",
+    "max_price": "price__lte",
+}
 
 
 def _filters_given(filters: dict[str, Any]) -> dict[str, Any]:
-    """The filters ``product_list_filtered`` applies (a blank category or status is none)."""
+    """The filters ``product_list_filtered`` applies (a blank category or status is none; a
+    price of 0 is one), for it and for the shapes of ``product_page``."""
     return {
         name: value
         for name, value in filters.items()
