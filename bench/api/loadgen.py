@@ -8,15 +8,25 @@ HTTP client library's (``wrk``/``oha`` are not on PyPI), so one core drives one 
 
     python bench/api/loadgen.py '{"port": 8000, "targets": [["/api/posts/latest/", {}]],
                                   "connections": 8, "duration": 3, "warmup": 0.5}'
+
+With ``"sides"`` instead of ``"targets"`` (``{"drf": [[path, headers]], "peer": [...]}``), it
+compares them in alternating slices over the same kept-alive connections: after ``warmup``
+seconds split between the sides, ``pairs`` times one slice of ``slice`` seconds of each side,
+in the order A B, then B A, and so on, so that a slow spell of a shared machine falls on both
+sides alike. Each slice ends when its last request has been answered (none runs into the next
+side's slice), and with ``"cpu_pids"`` it reads those processes' CPU time at both ends. Prints
+one JSON line: ``{"slices": [...]}``, one entry per slice with its side and pair.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 
@@ -57,6 +67,24 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _exchange(
+    pool: list[Connection], c: int, host: str, port: int, request: bytes
+) -> int | None:
+    """Send ``request`` on ``pool[c]`` and read the answer: its status, or None when the
+    connection broke (then ``pool[c]`` is a new one)."""
+    reader, writer = pool[c]
+    writer.write(request)
+    try:
+        return await _read_response(reader)
+    except (asyncio.IncompleteReadError, ConnectionError):
+        writer.close()
+        pool[c] = await asyncio.open_connection(host, port)
+        return None
+
+
 async def _client(
     host: str,
     port: int,
@@ -68,28 +96,24 @@ async def _client(
     statuses: Counter[int],
     total: list[int],
 ) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
+    conn = [await asyncio.open_connection(host, port)]
     i = offset
     try:
         while True:
             sent = time.perf_counter()
             if sent >= stop_at:
                 break
-            writer.write(requests[i % len(requests)])
+            status = await _exchange(conn, 0, host, port, requests[i % len(requests)])
             i += 1
-            try:
-                status = await _read_response(reader)
-            except (asyncio.IncompleteReadError, ConnectionError):
+            if status is None:
                 statuses[-1] += 1
-                writer.close()
-                reader, writer = await asyncio.open_connection(host, port)
                 continue
             total[0] += 1
             if sent >= start_at:
                 latencies.append((time.perf_counter() - sent) * 1000)
                 statuses[status] += 1
     finally:
-        writer.close()
+        conn[0][1].close()
 
 
 async def run(config: dict[str, Any]) -> dict[str, Any]:
@@ -126,5 +150,93 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU of ``pids`` (``/proc/<pid>/stat``), in seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def _slice(
+    pool: list[Connection],
+    host: str,
+    port: int,
+    requests: list[bytes],
+    seconds: float,
+) -> tuple[list[float], Counter[int], float]:
+    """Every connection of ``pool`` sends ``requests`` in turn for ``seconds``; returns the
+    latencies, the statuses and the time from the start to the last answer."""
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    start = time.perf_counter()
+    stop_at = start + seconds
+
+    async def client(c: int) -> None:
+        i = c
+        while time.perf_counter() < stop_at:
+            sent = time.perf_counter()
+            status = await _exchange(pool, c, host, port, requests[i % len(requests)])
+            i += 1
+            if status is None:
+                statuses[-1] += 1
+                continue
+            latencies.append((time.perf_counter() - sent) * 1000)
+            statuses[status] += 1
+
+    await asyncio.gather(*(client(c) for c in range(len(pool))))
+    return latencies, statuses, time.perf_counter() - start
+
+
+async def run_sides(config: dict[str, Any]) -> dict[str, Any]:
+    host = config.get("host", "127.0.0.1")
+    port = config["port"]
+    sides = {
+        name: [_request(host, path, headers) for path, headers in targets]
+        for name, targets in config["sides"].items()
+    }
+    pids = [int(p) for p in config.get("cpu_pids", [])]
+    pool = [await asyncio.open_connection(host, port) for _ in range(int(config["connections"]))]
+    warmup = float(config.get("warmup", 0.5)) / len(sides)
+    for requests in sides.values():
+        await _slice(pool, host, port, requests, warmup)
+    slices = []
+    for pair in range(int(config["pairs"])):
+        order = list(sides.items()) if pair % 2 == 0 else list(reversed(sides.items()))
+        for name, requests in order:
+            cpu_before = cpu_seconds(pids)
+            latencies, statuses, seconds = await _slice(
+                pool, host, port, requests, float(config["slice"])
+            )
+            cpu = cpu_seconds(pids) - cpu_before
+            done = len(latencies)
+            slices.append(
+                {
+                    "side": name,
+                    "pair": pair,
+                    "connections": len(pool),
+                    "requests": done,
+                    "total_requests": done,
+                    "seconds": round(seconds, 3),
+                    "rps": round(done / max(seconds, 1e-9), 1),
+                    "p50_ms": round(percentile(latencies, 0.50), 2),
+                    "p90_ms": round(percentile(latencies, 0.90), 2),
+                    "p99_ms": round(percentile(latencies, 0.99), 2),
+                    "max_ms": round(max(latencies, default=0.0), 2),
+                    "statuses": {str(k): v for k, v in sorted(statuses.items())},
+                    "cpu_ms_per_request": round(cpu * 1000 / max(done, 1), 2) if pids else None,
+                }
+            )
+    for _, writer in pool:
+        writer.close()
+    return {"slices": slices}
+
+
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(run(json.loads(sys.argv[1])))), flush=True)
+    config = json.loads(sys.argv[1])
+    main = run_sides(config) if "sides" in config else run(config)
+    print(json.dumps(asyncio.run(main)), flush=True)

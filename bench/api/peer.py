@@ -21,7 +21,10 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
 
 from tangerine.accounts.authentication import JWTAuthentication
 from tangerine.accounts.models import User
@@ -297,3 +300,20 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "unread_count": unread,
         }
     )
+
+
+# ---- the floor: no query beyond authentication, no serializer ----------------------------
+
+
+class HelloView(APIView):
+    """The smallest DRF endpoint: the project's default authentication, permission, throttle,
+    negotiation and renderer classes, and ``{"handle": ...}`` of the signed-in user. Beside
+    ``hello`` it measures DRF's fixed cost a request, which the other cells carry too."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"handle": getattr(request.user, "handle", None)})
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    return _json({"handle": viewer.handle if viewer is not None else None})

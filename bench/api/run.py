@@ -6,9 +6,11 @@
    for the peer, and a check that both answer the same JSON.
 3. One uvicorn process (``DEBUG=false``, throttles raised, Redis cache as in production), or
    ``--processes`` worker processes under its supervisor, pinned to core 0; the load
-   generator (``loadgen.py``) pinned to core 1. For each endpoint and connection count, DRF
-   and peer back to back (order alternating), each measured as requests/s, p50/p99 and the
-   server's CPU ms per request (``/proc/<pid>/stat`` deltas of uvicorn and its children).
+   generator (``loadgen.py``) pinned to core 1. For each endpoint and connection count,
+   ``--duration`` seconds of DRF and of the peer in ``--rounds`` pairs of alternating slices
+   over the same connections, each slice measured as requests/s, p50/p99 and the server's
+   CPU ms per request (``/proc/<pid>/stat`` deltas of uvicorn and its children); medians over
+   the rounds, and the median of each round's DRF/peer ratio.
 4. ``bench/results/api.json`` (with the load average) and ``bench/report.py`` refreshes the
    README table and plots.
 
@@ -92,6 +94,7 @@ def endpoints(sample: dict[str, Any]) -> dict[str, tuple[str, str | None, str | 
         )
     out["notifications"] = ("/api/notifications/", "/peer/notifications/", "popular")
     out["search_users"] = ("/api/search/?q=user&type=user", None, "few")
+    out["hello"] = ("/bench/hello/", "/peer/hello/", "few")  # DRF's fixed cost (peer.py)
     return out
 
 
@@ -211,6 +214,18 @@ def start_server(env: dict[str, str], port: int, processes: int = 1) -> subproce
     raise RuntimeError("uvicorn did not start in 300 s")
 
 
+def _loadgen(config: dict[str, Any], timeout: float) -> dict[str, Any]:
+    out = subprocess.run(
+        [*pin(1), sys.executable, str(ROOT / "bench" / "api" / "loadgen.py"), json.dumps(config)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def load(
     port: int, targets: list[tuple[str, dict[str, str]]], conns: int, duration: float
 ) -> dict[str, Any]:
@@ -221,15 +236,30 @@ def load(
         "duration": duration,
         "warmup": min(0.5, duration / 2),
     }
-    out = subprocess.run(
-        [*pin(1), sys.executable, str(ROOT / "bench" / "api" / "loadgen.py"), json.dumps(config)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=duration + 120,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    return _loadgen(config, duration + 120)
+
+
+def load_sides(
+    port: int,
+    pid: int,
+    sides: dict[str, list[tuple[str, dict[str, str]]]],
+    conns: int,
+    duration: float,
+    pairs: int,
+) -> list[dict[str, Any]]:
+    """``duration`` seconds of each side, in ``pairs`` alternating slices over the same
+    connections (``loadgen.py``), with the server's CPU per slice."""
+    config = {
+        "port": port,
+        "sides": sides,
+        "connections": conns,
+        "pairs": pairs,
+        "slice": duration / pairs,
+        "warmup": 0.5,
+        "cpu_pids": procstat.process_tree(pid),
+    }
+    slices: list[dict[str, Any]] = _loadgen(config, 2 * duration + 120)["slices"]
+    return slices
 
 
 def connections_open() -> dict[str, int]:
@@ -260,10 +290,11 @@ def measure(
     duration: float,
     rounds: int = 1,
 ) -> list[dict[str, Any]]:
-    """One row per endpoint, connections, implementation and round; each round measures DRF
-    and the peer back to back, which goes first alternating."""
+    """One row per endpoint, connections, implementation and round: ``duration`` seconds of
+    DRF and of the peer in ``rounds`` pairs of alternating slices (``load_sides``), so that a
+    noisy spell of the shared machine falls on both alike and each round's ratio compares
+    slices a fraction of a second apart."""
     rows = []
-    flip = False
     for drf, peer, viewer in eps.values():  # warm the server (imports, first queries)
         headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}
         for path in (drf, peer):
@@ -271,31 +302,31 @@ def measure(
                 load(port, [(path, headers)], 1, 0.2)
     for name, (drf, peer, viewer) in eps.items():
         headers = {"Authorization": f"Bearer {sample['tokens'][viewer]}"} if viewer else {}
-        for conns, round_ in ((c, r) for c in connections for r in range(rounds)):
-            impls = [("drf", drf), ("peer", peer)]
-            if flip:
-                impls.reverse()
-            flip = not flip
-            for impl, path in impls:
-                if path is None:
-                    continue
-                before = procstat.tree_cpu_seconds(pid)
-                result = load(port, [(path, headers)], conns, duration)
-                cpu = procstat.tree_cpu_seconds(pid) - before
-                result["connections_after"] = connections_open()
+        sides = {"drf": [(drf, headers)]}
+        if peer is not None:
+            sides["peer"] = [(peer, headers)]
+        for conns in connections:
+            slices = load_sides(port, pid, sides, conns, duration, rounds)
+            after = connections_open()
+            for result in slices:
                 result.update(
                     endpoint=name,
-                    impl=impl,
-                    round=round_,
-                    cpu_ms_per_request=round(cpu * 1000 / max(result["total_requests"], 1), 2),
+                    impl=result.pop("side"),
+                    round=result.pop("pair"),
+                    connections_after=after,
                     load_average=round(os.getloadavg()[0], 2),
                 )
                 rows.append(result)
+            for impl in sides:
+                mine = [r for r in slices if r["impl"] == impl]
                 print(
-                    f"{name:18} {impl:4} c={conns:<3} {result['rps']:>8.1f} req/s "
-                    f"p50 {result['p50_ms']:>8.1f} ms p99 {result['p99_ms']:>8.1f} ms "
-                    f"cpu {result['cpu_ms_per_request']:>6.2f} ms/req {result['statuses']} "
-                    f"open pg/redis {result['connections_after']}",
+                    f"{name:18} {impl:4} c={conns:<3} "
+                    f"{_median([r['rps'] for r in mine]):>8.1f} req/s "
+                    f"p50 {_median([r['p50_ms'] for r in mine]):>8.1f} ms "
+                    f"p99 {_median([r['p99_ms'] for r in mine]):>8.1f} ms "
+                    f"cpu {_median([r['cpu_ms_per_request'] for r in mine]):>6.2f} ms/req "
+                    f"{sum(sum(r['statuses'].values()) for r in mine)} answers "
+                    f"open pg/redis {after}",
                     flush=True,
                 )
     return rows
@@ -424,10 +455,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--posts", type=int, default=2000, help="other sizes scale with it")
     parser.add_argument("--reuse", action="store_true", help="measure the data already there")
     parser.add_argument("--connections", default="1,8,32")
-    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds of each side per cell")
     parser.add_argument("--only", help="comma-separated endpoint names")
     parser.add_argument(
-        "--rounds", type=int, default=1, help="DRF and peer pairs per cell; medians reported"
+        "--rounds",
+        type=int,
+        default=6,
+        help="DRF and peer slices per cell, alternating (--duration split among them)",
     )
     parser.add_argument(
         "--processes", type=int, default=1, help="API processes (uvicorn --workers), on core 0"

@@ -49,6 +49,24 @@ def test_api_under_load(tmp_path: Path) -> None:
     assert all(c["drf_status"] == 200 for c in record["checks"].values())
     assert all(c.get("same_json", True) for c in record["checks"].values())
     assert record["ratios"] and all(r["rps_ratio"] for r in record["ratios"])
+    # DRF and the peer alternate in slices (loadgen.py's sides): every round has both.
+    rounds = {(r["endpoint"], r["round"], r["impl"]) for r in record["round_rows"]}
+    assert ("feed", 0, "drf") in rounds and ("feed", 0, "peer") in rounds
+    assert all(r["cpu_ms_per_request"] is not None for r in record["round_rows"])
+    # The in-process tools read the database the smoke run left.
+    for tool in (
+        ["bench/api/cpu_compare.py", "--rounds", "2", "-n", "2", "--only", "latest,hello"],
+        ["bench/api/cpu_profile.py", "--only", "latest", "-n", "3", "--top", "3", "--peer"],
+    ):
+        proc = subprocess.run(  # noqa: S603 (our own script)
+            [sys.executable, *tool, "--db", "tangerine_bench_smoke"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert "latest" in proc.stdout
 
 
 @pytest.mark.postgres
