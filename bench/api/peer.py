@@ -32,6 +32,7 @@ from tangerine.core import viewers
 from tangerine.core.pagination import CursorWindow
 from tangerine.images.serializers import variants_for
 from tangerine.notifications import selectors as notification_selectors
+from tangerine.notifications.cards import card_actors
 from tangerine.posts import cards
 from tangerine.posts import selectors as post_selectors
 from tangerine.posts.services import post_view_count
@@ -167,13 +168,13 @@ def _product(product: Any) -> dict[str, Any]:
 
 
 def _notification(n: Any) -> dict[str, Any]:
-    rows = list(n.shown_actor_rows)
+    actors = card_actors(n.card_actors)
     count = int(n.actor_count)
     return {
         "uuid": str(n.uuid),
         "kind": n.kind,
-        "actor": _user(rows[0].actor) if rows else None,
-        "actors": [_user(r.actor) for r in rows],
+        "actor": _user(actors[0]) if actors else None,
+        "actors": [_user(actor) for actor in actors],
         "actor_count": count,
         "others_count": max(count - 1, 0),
         "target": {

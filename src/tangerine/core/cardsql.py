@@ -57,23 +57,38 @@ def column(alias: str, model: type[Any], field: str) -> str:
     return f"{alias}.{quote(str(model._meta.get_field(field).column))}"
 
 
-def json_rows_sql(vendor: str, fields: dict[str, str], source: str, where: str, order: str) -> str:
+def json_rows_sql(
+    vendor: str,
+    fields: dict[str, str],
+    source: str,
+    where: str,
+    order: str,
+    limit: int | None = None,
+) -> str:
     """A subquery: JSON array of one ``[field, ...]`` array per row of ``source`` matching
-    ``where``, ordered by ``order``. ``fields`` name -> column (``variants`` is JSON).
+    ``where``, ordered by ``order``, the first ``limit`` of them if given. ``fields`` name ->
+    column (``variants`` is JSON).
 
     Every piece is built by the callers from quoted model identifiers; values (the viewer) are
     parameters."""
+    columns = ", ".join(f"{col} AS {quote(name)}" for name, col in fields.items())
+    cut = "" if limit is None else f" LIMIT {int(limit)}"
     if vendor == "postgresql":
-        row = ", ".join(fields.values())
-        select = f"jsonb_agg(jsonb_build_array({row}) ORDER BY {order})"
-        return f"(SELECT {select} FROM {source} WHERE {where})"  # noqa: S608 (see above)
+        if limit is None:
+            row = ", ".join(fields.values())
+            select = f"jsonb_agg(jsonb_build_array({row}) ORDER BY {order})"
+            return f"(SELECT {select} FROM {source} WHERE {where})"  # noqa: S608 (see above)
+        # The first rows in a derived table, numbered so that the aggregate keeps their order.
+        row = ", ".join(f"c.{quote(name)}" for name in fields)
+        number = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "_n"'
+        inner = f"SELECT {columns}, {number} FROM {source} WHERE {where} ORDER BY {order}{cut}"  # noqa: S608
+        return f'(SELECT jsonb_agg(jsonb_build_array({row}) ORDER BY c."_n") FROM ({inner}) c)'  # noqa: S608
     # SQLite: json_group_array keeps the order of an ordered derived table; a JSON column is
     # text there, embedded as JSON with json().
-    columns = ", ".join(f"{col} AS {quote(name)}" for name, col in fields.items())
     row = ", ".join(
         f"json(c.{quote(name)})" if name == "variants" else f"c.{quote(name)}" for name in fields
     )
-    inner = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}"  # noqa: S608
+    inner = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}{cut}"  # noqa: S608
     return f"(SELECT json_group_array(json_array({row})) FROM ({inner}) c)"  # noqa: S608
 
 

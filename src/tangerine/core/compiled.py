@@ -255,9 +255,9 @@ class CompiledPage:
     ``build(values)`` gives the list's queryset for slot values (``values`` as given here, and
     the cursor's position as ``bound:<lookup>``); ``key`` names everything else its SQL
     depends on. The page is ``build(...).order_by(...).filter(<bound>)[start:stop]`` exactly; a
-    shape that fails the self-check runs exactly that through the ORM. ``after(rows)`` runs on
-    the page's rows either way (``prefetch_related_objects``: a compiled query prefetches
-    nothing itself)."""
+    shape that fails the self-check runs exactly that through the ORM. A compiled query
+    prefetches nothing: what a page shows of related rows is columns of its own rows
+    (``core.cardsql``)."""
 
     def __init__(
         self,
@@ -268,10 +268,8 @@ class CompiledPage:
         values: Mapping[str, Any],
         bound_field: Field[Any, Any],
         using: str,
-        after: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.key = key
-        self.after = after
         self.build = build
         self.slots = slots
         self.values = values
@@ -317,6 +315,4 @@ class CompiledPage:
             rows = compiled_query(key, self._page, slots, self.using).run(values)
         except NotCompilableError:
             rows = list(self._page(values))
-        if self.after is not None:
-            self.after(rows)
         return iter(rows)

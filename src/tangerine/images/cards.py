@@ -51,14 +51,14 @@ def images_column(through: type[Any], item: str, using: str) -> Expression:
     return CardColumn(sql, ())
 
 
-def _variants(value: Any) -> list[dict[str, Any]]:
-    # An image's variants are a JSON column of their own: nested JSON, or its text.
+def variants_of(value: Any) -> list[dict[str, Any]]:
+    """An image's variants from a card column: nested JSON, or its text (SQLite)."""
     return list(json.loads(value) if isinstance(value, str) else value or [])
 
 
 def card_images(value: Any) -> list[CardImage]:
     """The images of a ``images_column`` value, in order."""
     return [
-        CardImage(uuid.UUID(str(u)), str(status), width, height, _variants(variants))
+        CardImage(uuid.UUID(str(u)), str(status), width, height, variants_of(variants))
         for u, status, width, height, variants in json_rows(value)
     ]

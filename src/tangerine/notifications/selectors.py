@@ -2,32 +2,23 @@
 since blocked, been blocked by, or muted (the same rules that stop new ones being created).
 
 A notification's actors are its ``NotificationActor`` rows; a group (``GROUPED_KINDS``) has one
-per person. What the list shows of them is computed per page in constant queries: the count of
-actors the recipient may still see (a subquery), and the newest three of them with their profile
-images (one prefetch query, sliced per notification). A notification whose actors are all hidden
-from the recipient is left out; one that never had actors (moderation) or whose actors all
-deleted their accounts stays, with ``actor`` null.
+per person. What the list shows of them is part of each row, so a page is one query: the count
+of actors the recipient may still see (a subquery), and the newest three of them with their
+profile images (a JSON column, ``cards.actors_column``). A notification whose actors are all
+hidden from the recipient is left out; one that never had actors (moderation) or whose actors
+all deleted their accounts stays, with ``actor`` null.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import (
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    prefetch_related_objects,
-)
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from tangerine.accounts.models import Block, Mute, User
 from tangerine.core.compiled import CompiledPage, NotCompilableError, compiled_query, pk_slot
+from tangerine.notifications.cards import actors_column
 from tangerine.notifications.models import (
     DisabledKind,
     Kind,
@@ -38,8 +29,6 @@ from tangerine.notifications.models import (
 from tangerine.posts.models import Comment, Post, Reply
 from tangerine.products.models import Product
 
-# How many of a group's actors the list carries (avatars); the count covers all of them.
-SHOWN_ACTORS = 3
 # The unread count stops here: the badge shows "99+" above 99, and each unread row costs the
 # visibility filter's EXISTS (0.15 ms a row at 200k posts: 83 ms for 554 unread rows).
 UNREAD_COUNT_MAX = 100
@@ -106,12 +95,8 @@ def _build_qs_for_recipient(recipient: User) -> QuerySet[Notification]:
 
 
 def notification_list(*, recipient: User) -> QuerySet[Notification]:
-    """Two queries per page: the page with each row's visible actor count, then the newest
-    ``SHOWN_ACTORS`` visible actors of every row on it (profile images joined)."""
-    return _list_rows(recipient).prefetch_related(_shown_actors(recipient))
-
-
-def _list_rows(recipient: User) -> QuerySet[Notification]:
+    """One query per page: each row with its visible actor count and its newest
+    ``SHOWN_ACTORS`` visible actors (``card_actors``, profile images included)."""
     count = (
         visible_actor_rows(recipient=recipient)
         .filter(notification=OuterRef("pk"))
@@ -120,18 +105,11 @@ def _list_rows(recipient: User) -> QuerySet[Notification]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return notification_qs_for_recipient(recipient=recipient).annotate(
-        actor_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    qs = notification_qs_for_recipient(recipient=recipient)
+    return qs.annotate(
+        actor_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        card_actors=actors_column(recipient.pk, qs.db),
     )
-
-
-def _shown_actors(recipient: User) -> Prefetch[Any]:
-    shown = (
-        visible_actor_rows(recipient=recipient)
-        .select_related("actor", "actor__profile_image")
-        .order_by("-created_at", "-id")
-    )
-    return Prefetch("actor_rows", queryset=shown[:SHOWN_ACTORS], to_attr="shown_actor_rows")
 
 
 def _stand_in(recipient: User, pk: Any) -> User:
@@ -142,16 +120,15 @@ def _stand_in(recipient: User, pk: Any) -> User:
 
 def notification_page(*, recipient: User) -> CompiledPage:
     """``notification_list`` for ``CursorPagination``, compiled once per kind of recipient
-    (``core.compiled``): its filter (five EXISTS, nested three deep) and the actor count cost
-    ~10 ms of CPU to build and compile per request; the actors' prefetch runs on the page."""
+    (``core.compiled``): its filter (five EXISTS, nested three deep), the actor count and the
+    actors' column cost ~10 ms of CPU to build and compile per request."""
     return CompiledPage(
         key=("notifications.list", bool(recipient.is_staff)),
-        build=lambda values: _list_rows(_stand_in(recipient, values["recipient"])),
+        build=lambda values: notification_list(recipient=_stand_in(recipient, values["recipient"])),
         slots={"recipient": pk_slot()},
         values={"recipient": recipient.pk},
         bound_field=Notification._meta.get_field("latest_at"),
         using=Notification.objects.db,
-        after=lambda rows: prefetch_related_objects(rows, _shown_actors(recipient)),
     )
 
 

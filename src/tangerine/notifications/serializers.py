@@ -9,6 +9,7 @@ from tangerine.accounts.serializers import UserBriefSerializer, user_brief
 from tangerine.core.cards import CardSerializerMixin
 from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import StrictBooleanField, StrictUUIDField
+from tangerine.notifications.cards import card_actors
 from tangerine.notifications.models import ALWAYS_ON, Kind, Notification, TargetType
 from tangerine.notifications.selectors import UNREAD_COUNT_MAX
 
@@ -28,18 +29,12 @@ class NotificationTargetSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class _Row:
-    """An actor row stand-in for a notification serialized outside the list selector."""
-
-    def __init__(self, actor: Any) -> None:
-        self.actor = actor
-
-
-def _actor_rows(notification: Notification) -> list[Any]:
-    rows = getattr(notification, "shown_actor_rows", None)
-    if rows is None:  # not from the list selector: the stored actor alone
-        return [] if notification.actor is None else [_Row(notification.actor)]
-    return list(rows)
+def notification_actors(notification: Notification) -> list[Any]:
+    """The actors the list shows, newest first: the ``card_actors`` column of
+    ``selectors.notification_list``; for a notification read otherwise, its stored actor."""
+    if hasattr(notification, "card_actors"):
+        return card_actors(notification.card_actors)
+    return [] if notification.actor is None else [notification.actor]
 
 
 _KIND = {str(value): value for value in Kind.values}
@@ -49,15 +44,15 @@ def notification_card(notification: Notification) -> dict[str, Any]:
     """``NotificationSerializer``'s representation, built directly: DRF's walk over its ten
     fields (five method fields, a nested brief per actor) was most of a notification page's
     rendering. ``tests/notifications/test_notification_cards.py`` pins the two as equal."""
-    rows = _actor_rows(notification)
+    actors = notification_actors(notification)
     stored = getattr(notification, "actor_count", None)
-    actor_count = len(rows) if stored is None else int(stored)
+    actor_count = len(actors) if stored is None else int(stored)
     kind = notification.kind
     return {
         "uuid": str(notification.uuid),
         "kind": kind if kind in ("", None) else _KIND.get(str(kind), kind),
-        "actor": user_brief(rows[0].actor) if rows else None,
-        "actors": [user_brief(row.actor) for row in rows],
+        "actor": user_brief(actors[0]) if actors else None,
+        "actors": [user_brief(actor) for actor in actors],
         "actor_count": actor_count,
         "others_count": max(actor_count - 1, 0),
         "target": {
@@ -115,22 +110,19 @@ class NotificationSerializer(CardSerializerMixin, serializers.ModelSerializer[No
 
     card = staticmethod(notification_card)
 
-    def _actor_rows(self, notification: Notification) -> list[Any]:
-        return _actor_rows(notification)
-
     @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_actor(self, notification: Notification) -> dict[str, Any] | None:
-        rows = self._actor_rows(notification)
-        return _USER_BRIEF.to_representation(rows[0].actor) if rows else None
+        actors = notification_actors(notification)
+        return _USER_BRIEF.to_representation(actors[0]) if actors else None
 
     @extend_schema_field(UserBriefSerializer(many=True))
     def get_actors(self, notification: Notification) -> list[dict[str, Any]]:
-        return [_USER_BRIEF.to_representation(row.actor) for row in self._actor_rows(notification)]
+        return [_USER_BRIEF.to_representation(actor) for actor in notification_actors(notification)]
 
     @extend_schema_field(serializers.IntegerField(min_value=0))
     def get_actor_count(self, notification: Notification) -> int:
         count = getattr(notification, "actor_count", None)
-        return len(self._actor_rows(notification)) if count is None else int(count)
+        return len(notification_actors(notification)) if count is None else int(count)
 
     @extend_schema_field(serializers.IntegerField(min_value=0))
     def get_others_count(self, notification: Notification) -> int:
