@@ -154,8 +154,9 @@ def test_query_count_does_not_grow_with_results(
     client = as_user(carol)
     client.get("/api/search/", {"q": "speaker"})  # warm the process-wide caches (Kiwi, model)
     # auth 1; posts and products each: df, scores, visibility, cards, images = 5 (the corpus
-    # size and average length are remembered from the first request); users 1.
-    with django_assert_num_queries(1 + 5 + 5 + 1):
+    # size and average length are remembered from the first request); users 2 (candidates,
+    # then the page's users with their images).
+    with django_assert_num_queries(1 + 5 + 5 + 2):
         response = client.get("/api/search/", {"q": "speaker", "page_size": 50})
     assert response.status_code == 200
     assert response.json()["post"]["count"] == n
