@@ -90,12 +90,22 @@ def headline(name: str, r: dict[str, Any]) -> str:
 
 
 def api_section(r: dict[str, Any]) -> list[str]:
+    if r.get("method") == "alternating slices":
+        method = (
+            f"{r.get('duration_s')} s of each side per cell in {r.get('rounds')} alternating "
+            "slices over the same connections; medians, and the median of each pair's ratio "
+            "with its range"
+        )
+    else:
+        method = (
+            f"{r.get('duration_s')} s per cell, {r.get('rounds', 1)} round(s) of DRF and the "
+            "peer back to back, medians"
+        )
     lines = [
         f"### api ({r.get('date')}, {r.get('posts', '?'):,} posts, {r.get('note')}; load "
         f"average {r.get('load_average_before', '?')} before, {r.get('load_average_after', '?')}"
-        f" after; {r.get('duration_s')} s per cell, {r.get('rounds', 1)} round(s) of DRF and "
-        "the peer back to back, medians; server and load generator pinned to "
-        f"different cores: {r.get('pinned')})",
+        f" after; {method}; server and load generator pinned to different cores: "
+        f"{r.get('pinned')})",
         "",
         "| endpoint | conns | DRF req/s | peer req/s | **DRF/peer req/s** | DRF p50 ms | peer p50 "
         "ms | DRF p99 ms | peer p99 ms | DRF CPU ms/req | peer CPU ms/req | **CPU ratio** "
@@ -113,9 +123,12 @@ def api_section(r: dict[str, Any]) -> list[str]:
         check = checks.get(name, {})
         queries = f"{check.get('drf_queries', '?')}/{check.get('peer_queries', '—')}"
         same = {True: "yes", False: "**no**"}.get(check.get("same_json"), "—")
+        spread = ratio.get("rps_ratio_range")
+        sliced = spread and r.get("method") == "alternating slices"
+        spread_text = f" ({spread[0]:.2f} to {spread[1]:.2f})" if sliced else ""
         lines.append(
             f"| {name} | {conns} | {_fmt(drf['rps'])} | {_fmt(peer.get('rps'))} | "
-            f"**{_fmt(ratio.get('rps_ratio'), 2)}** | {_fmt(drf['p50_ms'])} | "
+            f"**{_fmt(ratio.get('rps_ratio'), 2)}**{spread_text} | {_fmt(drf['p50_ms'])} | "
             f"{_fmt(peer.get('p50_ms'))} | {_fmt(drf['p99_ms'])} | {_fmt(peer.get('p99_ms'))} | "
             f"{_fmt(drf['cpu_ms_per_request'], 2)} | {_fmt(peer.get('cpu_ms_per_request'), 2)}"
             f" | **{_fmt(ratio.get('cpu_ratio'), 2)}** | {queries} | {same} |"

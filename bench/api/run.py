@@ -436,6 +436,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "data": data_result and {k: data_result[k] for k in ("sizes", "rows_per_s", "seconds")},
         "duration_s": args.duration,
         "rounds": args.rounds,
+        "method": "alternating slices",  # since round 11 (README: api, step 4)
         "cpus": os.cpu_count(),
         "processes": args.processes,
         "pinned": bool(pin(0)),
