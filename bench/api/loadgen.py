@@ -135,13 +135,19 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         )
     )
     # Requests in flight at stop_at finish after it: count the time they really took.
-    seconds = max(time.perf_counter() - start_at, 1e-9)
+    seconds = time.perf_counter() - start_at
+    return {**_figures(connections, latencies, statuses, seconds), "total_requests": total[0]}
+
+
+def _figures(
+    connections: int, latencies: list[float], statuses: Counter[int], seconds: float
+) -> dict[str, Any]:
+    """What one measurement reports: requests/s over ``seconds``, latency percentiles."""
     return {
         "connections": connections,
         "requests": len(latencies),
-        "total_requests": total[0],
         "seconds": round(seconds, 3),
-        "rps": round(len(latencies) / seconds, 1),
+        "rps": round(len(latencies) / max(seconds, 1e-9), 1),
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p90_ms": round(percentile(latencies, 0.90), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
@@ -218,16 +224,8 @@ async def run_sides(config: dict[str, Any]) -> dict[str, Any]:
                 {
                     "side": name,
                     "pair": pair,
-                    "connections": len(pool),
-                    "requests": done,
-                    "total_requests": done,
-                    "seconds": round(seconds, 3),
-                    "rps": round(done / max(seconds, 1e-9), 1),
-                    "p50_ms": round(percentile(latencies, 0.50), 2),
-                    "p90_ms": round(percentile(latencies, 0.90), 2),
-                    "p99_ms": round(percentile(latencies, 0.99), 2),
-                    "max_ms": round(max(latencies, default=0.0), 2),
-                    "statuses": {str(k): v for k, v in sorted(statuses.items())},
+                    **_figures(len(pool), latencies, statuses, seconds),
+                    "total_requests": done,  # a slice ends when its last answer is in
                     "cpu_ms_per_request": round(cpu * 1000 / max(done, 1), 2) if pids else None,
                 }
             )

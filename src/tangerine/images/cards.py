@@ -29,6 +29,11 @@ class CardImage:
     variants: list[dict[str, Any]]
 
 
+def image_columns(alias: str) -> dict[str, str]:
+    """The ``Image`` columns a card reads (``CardImage``'s fields), of the row ``alias``."""
+    return {f: column(alias, Image, f) for f in ("uuid", "status", "width", "height", "variants")}
+
+
 @functools.lru_cache(maxsize=8)
 def _images_sql(vendor: str, label: str, item: str) -> str:
     """The images of the outer item through the model ``label`` (its ``item`` foreign key and
@@ -36,7 +41,7 @@ def _images_sql(vendor: str, label: str, item: str) -> str:
     through = apps.get_model(label)
     return json_rows_sql(
         vendor,
-        {f: column("i", Image, f) for f in ("uuid", "status", "width", "height", "variants")},
+        image_columns("i"),
         f"{table(through, 'ti')} INNER JOIN {table(Image, 'i')} ON "
         f"{column('i', Image, 'id')} = {column('ti', through, 'image')}",
         f"{column('ti', through, item)} = {OUTER}",
@@ -51,14 +56,16 @@ def images_column(through: type[Any], item: str, using: str) -> Expression:
     return CardColumn(sql, ())
 
 
-def variants_of(value: Any) -> list[dict[str, Any]]:
-    """An image's variants from a card column: nested JSON, or its text (SQLite)."""
+def _variants(value: Any) -> list[dict[str, Any]]:
+    # An image's variants are a JSON column of their own: nested JSON, or its text (SQLite).
     return list(json.loads(value) if isinstance(value, str) else value or [])
+
+
+def card_image(uuid_: Any, status: Any, width: Any, height: Any, variants: Any) -> CardImage:
+    """One image of a card column, from the values of ``image_columns``."""
+    return CardImage(uuid.UUID(str(uuid_)), str(status), width, height, _variants(variants))
 
 
 def card_images(value: Any) -> list[CardImage]:
     """The images of a ``images_column`` value, in order."""
-    return [
-        CardImage(uuid.UUID(str(u)), str(status), width, height, variants_of(variants))
-        for u, status, width, height, variants in json_rows(value)
-    ]
+    return [card_image(*row) for row in json_rows(value)]

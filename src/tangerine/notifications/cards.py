@@ -19,9 +19,10 @@ from typing import Any
 from django.db import connections
 from django.db.models import Expression
 
-from tangerine.accounts.models import Block, Mute, User
+from tangerine.accounts.models import Mute, User
+from tangerine.accounts.visibility import active_user_sql, no_block_sql
 from tangerine.core.cardsql import OUTER, CardColumn, column, json_rows, json_rows_sql, table
-from tangerine.images.cards import CardImage, variants_of
+from tangerine.images.cards import CardImage, card_image, image_columns
 from tangerine.images.models import Image
 from tangerine.notifications.models import NotificationActor
 
@@ -50,13 +51,8 @@ def _actors_sql(vendor: str) -> str:
     fields = {
         "handle": column("u", User, "handle"),
         "display_name": column("u", User, "display_name"),
-        **{f: column("i", Image, f) for f in ("uuid", "status", "width", "height", "variants")},
+        **image_columns("i"),
     }
-    blocker, blocked = column("b", Block, "blocker"), column("b", Block, "blocked")
-    blocks = (
-        f"SELECT 1 FROM {table(Block, 'b')} WHERE ({blocker} = %s AND {blocked} = {actor}) "  # noqa: S608 (identifiers only)
-        f"OR ({blocker} = {actor} AND {blocked} = %s)"
-    )
     mutes = (
         f"SELECT 1 FROM {table(Mute, 'm')} WHERE {column('m', Mute, 'muter')} = %s "  # noqa: S608
         f"AND {column('m', Mute, 'muted')} = {actor}"
@@ -69,8 +65,7 @@ def _actors_sql(vendor: str) -> str:
     )
     where = (
         f"{column('na', NotificationActor, 'notification')} = {OUTER} "
-        f"AND {column('u', User, 'is_active')} AND {column('u', User, 'suspended_at')} IS NULL "
-        f"AND NOT EXISTS ({blocks}) AND NOT EXISTS ({mutes})"
+        f"AND {active_user_sql(vendor, 'u')} AND {no_block_sql(actor)} AND NOT EXISTS ({mutes})"
     )
     order = (
         f"{column('na', NotificationActor, 'created_at')} DESC, "
@@ -86,10 +81,8 @@ def actors_column(recipient_pk: Any, using: str) -> Expression:
     return CardColumn(sql, (recipient_pk, recipient_pk, recipient_pk))
 
 
-def _image(uuid_: Any, status: Any, width: Any, height: Any, variants: Any) -> CardImage | None:
-    if uuid_ is None:  # no profile image (the outer join's nulls)
-        return None
-    return CardImage(uuid.UUID(str(uuid_)), str(status), width, height, variants_of(variants))
+def _image(uuid_: Any, *rest: Any) -> CardImage | None:
+    return None if uuid_ is None else card_image(uuid_, *rest)  # None: no profile image
 
 
 def card_actors(value: Any) -> list[CardActor]:

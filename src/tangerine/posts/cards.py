@@ -27,7 +27,8 @@ from django.db import connections
 from django.db.models import Expression
 
 from tangerine.accounts.auth import Viewer
-from tangerine.accounts.models import Block, User
+from tangerine.accounts.models import User
+from tangerine.accounts.visibility import active_user_sql, no_block_sql
 from tangerine.core.cardsql import OUTER, CardColumn, column, json_rows, json_rows_sql, table
 from tangerine.images.cards import card_images, images_column
 from tangerine.posts.models import Mention, Post, PostImage, PostTag, Tag
@@ -55,19 +56,10 @@ def _mentions_sql(vendor: str, signed_in: bool, item: str) -> str:
     true = "true" if vendor == "postgresql" else "1"
     visible = (
         f"{column('m', Mention, item)} = {OUTER} AND {column('m', Mention, 'in_text')} = {true}"
-        f" AND {column('u', User, 'is_active')} = {true}"
-        f" AND {column('u', User, 'suspended_at')} IS NULL"
+        f" AND {active_user_sql(vendor, 'u')}"
     )
     if signed_in:
-        blocker, blocked, them = (
-            column("b", Block, "blocker"),
-            column("b", Block, "blocked"),
-            column("u", User, "id"),
-        )
-        visible += (
-            f" AND NOT EXISTS (SELECT 1 FROM {table(Block, 'b')} WHERE ({blocker} = %s AND "  # noqa: S608
-            f"{blocked} = {them}) OR ({blocker} = {them} AND {blocked} = %s))"
-        )
+        visible += f" AND {no_block_sql(column('u', User, 'id'))}"
     return json_rows_sql(
         vendor,
         {f: column("u", User, f) for f in ("handle", "display_name")},
