@@ -23,7 +23,7 @@ from tangerine.products.serializers import (
     InsightsQuerySerializer,
     ProductListQuerySerializer,
 )
-from tangerine.search.serializers import PageQuerySerializer
+from tangerine.search.serializers import PageQuerySerializer, SearchQuerySerializer
 
 CATEGORY = next(iter(CATEGORIES))
 VALUES: dict[str, list[str]] = {
@@ -34,6 +34,15 @@ VALUES: dict[str, list[str]] = {
     "sort": ["latest", "price_asc", "price_desc", "popular", "bad", ""],
     "cursor": ["abc"],
     "page_size": ["5"],
+}
+
+
+SEARCH_VALUES: dict[str, list[str]] = {
+    "q": ["감귤", "  tangerine  ", "@minji", "", "   ", "a\x00b", "x" * 200, "x" * 201, "0"],
+    "type": ["user", "post,product", " user , post ", "user,user", "", ",", "room", "USER"],
+    "page": ["1", "2", "0", "01", "1000", "1001"],
+    "page_size": ["5", "50", "51", "0"],
+    "sort": ["ignored"],
 }
 
 
@@ -55,21 +64,42 @@ def _ours(serializer_class: Any, request: Request) -> Any:
         return ("400", exc.detail)
 
 
-def test_every_query_gets_what_the_serializer_gives() -> None:
-    rng = random.Random(17)
+def _same_answers(serializer_class: Any, values: dict[str, list[str]], seed: int, n: int) -> None:
+    """Every single parameter and ``n`` random mixes: our answer is the serializer's, and
+    both answers (data and 400) were exercised."""
+    rng = random.Random(seed)
     cases: list[dict[str, str]] = [{}] + [
-        {name: value} for name, values in VALUES.items() for value in values
+        {name: value} for name, options in values.items() for value in options
     ]
-    for _ in range(600):
-        names = rng.sample(sorted(VALUES), rng.randint(1, len(VALUES)))
-        cases.append({name: rng.choice(VALUES[name]) for name in names})
+    for _ in range(n):
+        names = rng.sample(sorted(values), rng.randint(1, len(values)))
+        cases.append({name: rng.choice(values[name]) for name in names})
     accepted = 0
     for params in cases:
         request = _request(params)
-        expected = _drf(ProductListQuerySerializer, request)
-        assert _ours(ProductListQuerySerializer, request) == expected, params
+        expected = _drf(serializer_class, request)
+        assert _ours(serializer_class, request) == expected, params
         accepted += isinstance(expected, dict)
-    assert 50 < accepted < len(cases)  # both answers were exercised
+    assert 50 < accepted < len(cases)
+
+
+def test_every_query_gets_what_the_serializer_gives() -> None:
+    _same_answers(ProductListQuerySerializer, VALUES, seed=17, n=600)
+
+
+def test_every_search_gets_what_the_serializer_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text fields (trimmed, blank, NUL, too long, a pattern) and ``validate_type``, which DRF
+    runs on the given value and on the default alike."""
+    assert query._readers(SearchQuerySerializer) is not None
+    _same_answers(SearchQuerySerializer, SEARCH_VALUES, seed=7, n=400)
+    built: list[Any] = []
+    monkeypatch.setattr(SearchQuerySerializer, "is_valid", lambda self, **kw: built.append(self))
+    defaults = validated_query(SearchQuerySerializer, _request({"q": " 귤 "}))
+    assert defaults == {"q": "귤", "type": ["post", "product", "user"], "page": 1, "page_size": 20}
+    assert validated_query(SearchQuerySerializer, _request({"q": "a", "type": "user,post"}))[
+        "type"
+    ] == ["user", "post"]
+    assert built == []  # the usual values never built the serializer's fields
 
 
 def test_the_usual_values_do_not_build_the_serializer(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,6 +135,18 @@ class _Picky(serializers.Serializer[Any]):
         return value
 
 
+class _NeedsField:
+    requires_context = True
+
+    def __call__(self, value: str, field: Any) -> None:
+        if value != field.field_name:
+            raise serializers.ValidationError("Only its own name.")
+
+
+class _Contextual(serializers.Serializer[Any]):
+    name = serializers.CharField(validators=[_NeedsField()])
+
+
 class _Dated(serializers.Serializer[Any]):
     day = serializers.DateField()
 
@@ -116,8 +158,11 @@ class _Needed(serializers.Serializer[Any]):
 @pytest.mark.parametrize(
     ("serializer_class", "params", "fast"),
     [
-        (_Picky, {"size": "3"}, False),
-        (_Picky, {"size": "4"}, False),
+        # validate_<field> runs as DRF runs it: its error is the serializer's 400.
+        (_Picky, {"size": "3"}, True),
+        (_Picky, {"size": "4"}, True),
+        (_Picky, {}, True),
+        (_Contextual, {"name": "ab"}, False),
         (_Dated, {"day": "2026-12-07"}, False),
         (_Dated, {"day": "yesterday"}, False),
         (_Needed, {}, True),

@@ -8,7 +8,9 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from tangerine.accounts.serializers import UserBriefSerializer
+from tangerine.accounts.serializers import UserBriefSerializer, user_brief
+from tangerine.core.cards import CardSerializerMixin
+from tangerine.core.formats import iso_datetime
 from tangerine.core.schema import NOT_BLANK, SPACE
 from tangerine.images.serializers import ImageRefSerializer, image_ref
 from tangerine.products.serializers import ProductSerializer
@@ -75,7 +77,77 @@ class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
     item = ReasonItemSerializer(allow_null=True)
 
 
-class _HitBase(serializers.Serializer[Any]):
+# Hits are cards (core/cards.py): built by plain functions with exactly the output of the
+# declared fields, which stay for the schema. DRF's field walk (dotted sources, a nested
+# serializer per author and image) cost more CPU than the rest of a user search (issue 17:
+# ~1 ms of a ~5 ms request). ``tests/search/test_hit_cards.py`` pins both as equal.
+
+
+def _hit(hit: Any) -> dict[str, Any]:
+    """``_HitBase``'s fields."""
+    return {
+        "kind": str(hit.kind),
+        "score": float(hit.score),
+        "highlights": [None if word is None else str(word) for word in hit.highlights],
+    }
+
+
+def post_hit_card(hit: Any) -> dict[str, Any]:
+    """``PostHitSerializer``'s fields for one hit, in their order."""
+    post = hit.obj
+    return {
+        **_hit(hit),
+        "uuid": str(post.uuid),
+        "title": str(post.title),
+        "snippet": str(hit.snippet),
+        "snippet_html": str(hit.snippet_html),
+        "author": user_brief(post.author),
+        "like_count": int(post.like_count),
+        "comment_count": int(post.comment_count),
+        "created_at": iso_datetime(post.created_at),
+    }
+
+
+def product_hit_card(hit: Any) -> dict[str, Any]:
+    """``ProductHitSerializer``'s fields for one hit, in their order."""
+    product = hit.obj
+    image = first_image(product, "product_images")
+    return {
+        **_hit(hit),
+        "uuid": str(product.uuid),
+        "name": str(product.name),
+        "snippet": str(hit.snippet),
+        "snippet_html": str(hit.snippet_html),
+        "price": int(product.price),
+        "currency": str(product.currency),
+        "image": image_ref(image) if image is not None else None,
+        "owner": user_brief(product.owner),
+        "created_at": iso_datetime(product.created_at),
+    }
+
+
+def user_hit_card(hit: Any) -> dict[str, Any]:
+    """``UserHitSerializer``'s fields for one hit, in their order."""
+    user = hit.obj
+    image = user.profile_image if user.profile_image_id is not None else None
+    return {
+        **_hit(hit),
+        "handle": str(user.handle),
+        "display_name": str(user.display_name),
+        "profile_image": image_ref(image) if image is not None else None,
+        "follower_count": int(user.follower_count),
+    }
+
+
+HIT_CARDS = {"post": post_hit_card, "product": product_hit_card, "user": user_hit_card}
+
+
+def top_hit_card(hit: Any) -> dict[str, Any]:
+    """A hit of any kind in the merged ranking (``top``): its own kind's card."""
+    return HIT_CARDS[hit.kind](hit)
+
+
+class _HitBase(CardSerializerMixin, serializers.Serializer[Any]):
     kind = serializers.CharField()
     score = serializers.FloatField()
     highlights = serializers.ListField(child=serializers.CharField())
@@ -93,6 +165,8 @@ class PostHitSerializer(_HitBase):
     comment_count = serializers.IntegerField(source="obj.comment_count")
     created_at = serializers.DateTimeField(source="obj.created_at")
 
+    card = staticmethod(post_hit_card)
+
 
 class ProductHitSerializer(_HitBase):
     uuid = serializers.UUIDField(source="obj.uuid")
@@ -105,6 +179,8 @@ class ProductHitSerializer(_HitBase):
     owner = UserBriefSerializer(source="obj.owner")
     created_at = serializers.DateTimeField(source="obj.created_at")
 
+    card = staticmethod(product_hit_card)
+
     @extend_schema_field(ImageRefSerializer(allow_null=True))
     def get_image(self, hit: Any) -> Any:
         image = first_image(hit.obj, "product_images")
@@ -116,6 +192,8 @@ class UserHitSerializer(_HitBase):
     display_name = serializers.CharField(source="obj.display_name")
     profile_image = ImageRefSerializer(source="obj.profile_image", allow_null=True)
     follower_count = serializers.IntegerField(source="obj.follower_count")
+
+    card = staticmethod(user_hit_card)
 
 
 def _section(hit_serializer: type[serializers.Serializer[Any]]) -> type:
@@ -131,26 +209,6 @@ def _section(hit_serializer: type[serializers.Serializer[Any]]) -> type:
             "results": hit_serializer(many=True),
         },
     )
-
-
-class TopHitSerializer(serializers.Serializer[Any]):
-    """A hit of any kind in the merged ranking: the fields of that kind's own section."""
-
-    _BY_KIND: dict[str, type[serializers.Serializer[Any]]] = {
-        "post": PostHitSerializer,
-        "product": ProductHitSerializer,
-        "user": UserHitSerializer,
-    }
-
-    def to_representation(self, instance: Any) -> Any:
-        # One serializer per kind for the whole list (this serializer is the list's child): a
-        # serializer per hit deep-copied its fields each time, and those copies are reference
-        # cycles that only the garbage collector frees (bench/search/README.md, round 6).
-        by_kind: dict[str, serializers.Serializer[Any]] = self.__dict__.setdefault("_by_kind", {})
-        child = by_kind.get(instance.kind)
-        if child is None:
-            child = by_kind[instance.kind] = self._BY_KIND[instance.kind]()
-        return child.to_representation(instance)
 
 
 class TopSearchSectionSerializer(serializers.Serializer[dict[str, Any]]):

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_viewer
 from tangerine.core import metrics, ratelimit, viewers
+from tangerine.core.cards import card_list
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import numbered_page
 from tangerine.core.query import validated_query
@@ -35,8 +36,8 @@ from tangerine.search.serializers import (
     SimilarPostSerializer,
     SimilarProductPageSerializer,
     SimilarProductSerializer,
-    TopHitSerializer,
     UserHitSerializer,
+    top_hit_card,
 )
 
 HIT_SERIALIZERS: dict[str, Any] = {
@@ -90,7 +91,7 @@ class SearchView(APIView):
                     page=page,
                     page_size=page_size,
                     count=section.count,
-                    results=HIT_SERIALIZERS[kind](section.hits, many=True).data,
+                    results=card_list(HIT_SERIALIZERS[kind], section.hits),
                     extra={"type": kind},
                 ),
             }
@@ -102,7 +103,7 @@ class SearchView(APIView):
                     page=page,
                     page_size=page_size,
                     count=result.top.count,
-                    results=TopHitSerializer(result.top.hits, many=True).data,
+                    results=[top_hit_card(hit) for hit in result.top.hits],
                     extra={"type": ",".join(data["type"])},
                 ),
             }
