@@ -59,9 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         bodies = {}
         for variant, path in variants.items():
             for _ in range(5):
-                body = json.loads(get(path))
-            if isinstance(body, dict) and isinstance(body.get("next"), str):
-                body["next"] = body["next"].replace("/peer/", "/api/", 1)
+                body = api_run.as_api(json.loads(get(path)))
             if name == "post_detail":  # each request counts a view (or not: once per viewer)
                 body.pop("view_count", None)
             bodies[variant] = body

@@ -12,6 +12,7 @@ First pages only (the benchmark never follows ``next``); ``page_size`` is the de
 from __future__ import annotations
 
 import json
+import time
 from base64 import b64encode
 from datetime import datetime
 from typing import Any
@@ -28,8 +29,8 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.authentication import JWTAuthentication
 from tangerine.accounts.models import User
-from tangerine.core import viewers
-from tangerine.core.pagination import CursorWindow
+from tangerine.core import metrics, viewers
+from tangerine.core.pagination import CursorWindow, page_links
 from tangerine.images.serializers import variants_for
 from tangerine.notifications import selectors as notification_selectors
 from tangerine.notifications.cards import card_actors
@@ -39,6 +40,8 @@ from tangerine.posts.services import post_view_count
 from tangerine.products import selectors as product_selectors
 from tangerine.products import serializers as product_serializers
 from tangerine.products.pagination import keyset_page
+from tangerine.search import selectors as search_selectors
+from tangerine.search import services as search_services
 
 PAGE_SIZE = 20
 _auth = JWTAuthentication()
@@ -301,6 +304,62 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "unread_count": unread,
         }
     )
+
+
+def _user_hit(hit: Any) -> dict[str, Any]:
+    user = hit.obj
+    return {
+        "kind": hit.kind,
+        "score": float(hit.score),
+        "highlights": [str(word) for word in hit.highlights],
+        "handle": user.handle,
+        "display_name": user.display_name,
+        "profile_image": _image(user.profile_image) if user.profile_image_id else None,
+        "follower_count": user.follower_count,
+    }
+
+
+def search_users(request: HttpRequest) -> HttpResponse:
+    """``/api/search/?type=user``: the same selector, metrics and degraded check as the view;
+    the query read by hand (``q`` required, ``type`` only ``user``, ``page`` a number)."""
+    q = request.GET.get("q", "").strip()
+    if not q or len(q) > search_selectors.QUERY_MAX_LENGTH:
+        return _json({"code": "invalid", "fields": {"q": ["Enter a search."]}}, status=400)
+    if request.GET.get("type", "").strip() != "user":
+        return _json({"code": "invalid", "fields": {"type": ["Only user."]}}, status=400)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return _json({"code": "invalid", "fields": {"page": ["A number."]}}, status=400)
+    started = time.perf_counter()
+    result = search_selectors.search(
+        q=q, kinds=["user"], viewer=_viewer(request), page=page, page_size=PAGE_SIZE
+    )
+    metrics.search_seconds.labels("user").observe(time.perf_counter() - started)
+    degraded = not result.dense or search_services.missing_vector_count(max_age=10) > 0
+    section = result.sections["user"]
+    next_url, previous = page_links(
+        request,  # type: ignore[arg-type]
+        page=page,
+        page_size=PAGE_SIZE,
+        count=section.count,
+        extra={"type": "user"},
+    )
+    body: dict[str, Any] = {
+        "q": q,
+        "dense": result.dense,
+        "degraded": degraded,
+        "user": {
+            "page": page,
+            "count": section.count,
+            "next": next_url,
+            "previous": previous,
+            "results": [_user_hit(hit) for hit in section.hits],
+        },
+    }
+    if result.suggestions:
+        body["suggestions"] = result.suggestions
+    return _json(body)
 
 
 # ---- the floor: no query beyond authentication, no serializer ----------------------------

@@ -93,7 +93,7 @@ def endpoints(sample: dict[str, Any]) -> dict[str, tuple[str, str | None, str | 
             "few",
         )
     out["notifications"] = ("/api/notifications/", "/peer/notifications/", "popular")
-    out["search_users"] = ("/api/search/?q=user&type=user", None, "few")
+    out["search_users"] = ("/api/search/?q=user&type=user", "/peer/search/?q=user&type=user", "few")
     out["hello"] = ("/bench/hello/", "/peer/hello/", "few")  # DRF's fixed cost (peer.py)
     return out
 
@@ -146,6 +146,18 @@ def sample_objects() -> dict[str, Any]:
     }
 
 
+def as_api(body: Any) -> Any:
+    """``body`` with the peer's own links (``next``, a search section's ``next``) as the API's:
+    the only difference a peer's answer may have."""
+    if isinstance(body, dict):
+        return {key: as_api(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [as_api(value) for value in body]
+    if isinstance(body, str) and body.startswith("http") and "/peer/" in body:
+        return body.replace("/peer/", "/api/", 1)
+    return body
+
+
 def inspect(eps: dict[str, Any], sample: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Queries per request (second request, warm) and whether DRF and peer answer alike."""
     from django.db import connection
@@ -166,10 +178,7 @@ def inspect(eps: dict[str, Any], sample: dict[str, Any]) -> dict[str, dict[str, 
                 response = client.get(path, headers=headers)
             row[f"{impl}_status"] = response.status_code
             row[f"{impl}_queries"] = len(ctx.captured_queries)
-            body = response.json()
-            if isinstance(body, dict) and isinstance(body.get("next"), str):
-                body["next"] = body["next"].replace("/peer/", "/api/", 1)  # same link otherwise
-            bodies[impl] = body
+            bodies[impl] = as_api(response.json())
         if "peer" in bodies:
             row["same_json"] = bodies["drf"] == bodies["peer"]
         out[name] = row

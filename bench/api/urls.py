@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("peer/comments/", peer.comments),
     path("peer/products/", peer.products),
     path("peer/notifications/", peer.notifications),
+    path("peer/search/", peer.search_users),
     path("peer/hello/", peer.hello),
     path("bench/hello/", peer.HelloView.as_view()),
 ]

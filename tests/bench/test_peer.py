@@ -55,6 +55,7 @@ def test_generator_writes_consistent_counters(tiny: dict[str, Any]) -> None:
 def test_peer_answers_the_same_json_with_the_same_queries(tiny: dict[str, Any]) -> None:
     checks = run.inspect(run.endpoints(tiny["sample"]), tiny["sample"])
     assert set(checks) >= {"feed", "latest", "post_detail", "comments", "notifications"}
+    assert checks["search_users"]["same_json"]
     for name, check in checks.items():
         assert check["drf_status"] == 200, name
         if "peer_status" in check:
@@ -70,6 +71,8 @@ def test_peer_refuses_a_missing_token_and_a_missing_post(tiny: dict[str, Any]) -
     missing = "/peer/posts/p/00000000-0000-4000-8000-000000000000/"
     assert client.get(missing).status_code == 404
     assert client.get("/peer/products/?sort=nonsense").status_code == 400
+    assert client.get("/peer/search/?type=user").status_code == 400
+    assert client.get("/peer/search/?q=u&type=post").status_code == 400
 
 
 def test_feed_queries_stay_constant_as_data_grows(tiny: dict[str, Any]) -> None:
