@@ -87,3 +87,27 @@ def test_four_likes_read_as_one_line_and_settings_switch_kinds_off(
         expect(page.get_by_test_id("pref-post_like")).to_have_attribute("aria-checked", "true")
         with servers.api(alice.access) as client:
             assert client.get("/api/notifications/preferences/").json()["post_like"] is True
+
+
+def test_one_more_follower_reads_in_the_singular(
+    servers: Servers, new_page: Any, make_account: Any
+) -> None:
+    """ "and 1 other", not "and 1 others"; Korean has one form ("외 1명")."""
+    owner = make_account("ng_owner", display_name="한라봉 농장")
+    fans = [make_account(f"ng_fan{i}") for i in range(2)]
+    for fan in fans:
+        with servers.api(fan.access) as client:
+            followed = client.post("/api/follows/", json={"handle": owner.handle})
+        assert followed.status_code in (200, 201), followed.text
+    newest = fans[-1].handle
+
+    page = new_page(width=800, height=900)
+    ui_login(page, owner)
+    page.goto("/notifications")
+    line = page.get_by_test_id("notification").nth(0)
+    expect(line).to_have_attribute("data-kind", "follow")
+    expect(line).to_contain_text(f"@{newest}님 외 1명이 회원님을 팔로우했습니다")
+    _use_locale(page, "en")
+    expect(line).to_contain_text(f"@{newest} and 1 other followed you")
+    expect(line).not_to_contain_text("others")
+    page.screenshot(path=SCREENSHOTS / "e2e-notifications-one-other-en-800.png")

@@ -64,7 +64,9 @@ function describe(n: Notification, t: T): { text: string; quote: string } {
     }
     default: {
       const others = n.others_count;
-      const key = (GROUPED.has(n.kind) && others > 0 ? `notif.${n.kind}_group` : `notif.${n.kind}`) as MessageKey;
+      // "and 1 other", "and 2 others": one more actor has a sentence of its own.
+      const group = others === 1 ? "_group_one" : "_group";
+      const key = (GROUPED.has(n.kind) && others > 0 ? `notif.${n.kind}${group}` : `notif.${n.kind}`) as MessageKey;
       return { text: t(key, { actor, n: others }), quote: preview };
     }
   }
