@@ -41,6 +41,12 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+# What a benchmark measures, for results written before they said it themselves.
+WHAT = {
+    "growth": "p50 and queries per request from 20k to 200k posts, with EXPLAIN ANALYZE",
+}
+
+
 def headline(name: str, r: dict[str, Any]) -> str:
     if r.get("returncode"):
         return f"**failed** (exit {r['returncode']})"
@@ -84,6 +90,23 @@ def headline(name: str, r: dict[str, Any]) -> str:
     if name == "images" and r.get("medians"):
         m = r["medians"]
         return f"{m.get('seconds', 0):.3f} s, peak RSS {m.get('peak_rss_mb', 0):.1f} MB"
+    if name == "growth" and len(r.get("runs") or []) >= 2:
+        small, large = r["runs"][0], r["runs"][-1]
+        grown, constant = [], True
+        for endpoint, before in small["endpoints"].items():
+            after = large["endpoints"].get(endpoint)
+            if after is None:
+                continue
+            grown.append((after["drf"]["p50_ms"] / before["drf"]["p50_ms"], endpoint))
+            constant = constant and after["drf"]["queries"] == before["drf"]["queries"]
+        if not grown:
+            return ""
+        worst, endpoint = max(grown)
+        return (
+            f"p50 at {large['posts']:,} / {small['posts']:,} posts: at most {worst:.2f}x "
+            f"({endpoint}); queries per request "
+            + ("the same at both sizes" if constant else "**grew**")
+        )
     if name == "search" and r.get("latency"):
         return ", ".join(f"{k}" for k in list(r["latency"])[:3])
     return ""
@@ -200,7 +223,7 @@ def render(records: dict[str, dict[str, Any]]) -> str:
     ]
     for name, r in records.items():
         lines.append(
-            f"| [{name}](#{name}) | {r.get('what', '')} | {r.get('date', '?')} | "
+            f"| [{name}](#{name}) | {r.get('what') or WHAT.get(name, '')} | {r.get('date', '?')} | "
             f"{r.get('load_average_before', '?')} | {headline(name, r)} |"
         )
     lines.append("")
