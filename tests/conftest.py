@@ -64,10 +64,13 @@ def _isolated_media(settings: Settings, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Rate-limit counters must not leak between tests."""
+    """Rate-limit counters and remembered tokens must not leak between tests."""
     from django.core.cache import cache
 
+    from tangerine.accounts.authentication import VERIFIED_TOKENS
+
     cache.clear()
+    VERIFIED_TOKENS.clear()  # and tokens checked by an earlier test
 
 
 @pytest.fixture
