@@ -321,19 +321,23 @@ def _user_hit(hit: Any) -> dict[str, Any]:
 
 def search_users(request: HttpRequest) -> HttpResponse:
     """``/api/search/?type=user``: the same selector, metrics and degraded check as the view;
-    the query read by hand (``q`` required, ``type`` only ``user``, ``page`` a number)."""
+    the query read by hand (``q`` required, no NUL, ``type`` only ``user``, ``page`` 1-1000 and
+    ``page_size`` 1-50 in digits: the usual requests, not every one DRF's serializer takes)."""
     q = request.GET.get("q", "").strip()
-    if not q or len(q) > search_selectors.QUERY_MAX_LENGTH:
+    if not q or len(q) > search_selectors.QUERY_MAX_LENGTH or "\x00" in q:
         return _json({"code": "invalid", "fields": {"q": ["Enter a search."]}}, status=400)
     if request.GET.get("type", "").strip() != "user":
         return _json({"code": "invalid", "fields": {"type": ["Only user."]}}, status=400)
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        return _json({"code": "invalid", "fields": {"page": ["A number."]}}, status=400)
+    numbers = {}
+    for name, default, high in (("page", 1, 1000), ("page_size", PAGE_SIZE, 50)):
+        text = request.GET.get(name, str(default))
+        if not text.isdigit() or not 1 <= int(text) <= high:
+            return _json({"code": "invalid", "fields": {name: [f"1 to {high}."]}}, status=400)
+        numbers[name] = int(text)
+    page, page_size = numbers["page"], numbers["page_size"]
     started = time.perf_counter()
     result = search_selectors.search(
-        q=q, kinds=["user"], viewer=_viewer(request), page=page, page_size=PAGE_SIZE
+        q=q, kinds=["user"], viewer=_viewer(request), page=page, page_size=page_size
     )
     metrics.search_seconds.labels("user").observe(time.perf_counter() - started)
     degraded = not result.dense or search_services.missing_vector_count(max_age=10) > 0
@@ -341,7 +345,7 @@ def search_users(request: HttpRequest) -> HttpResponse:
     next_url, previous = page_links(
         request,  # type: ignore[arg-type]
         page=page,
-        page_size=PAGE_SIZE,
+        page_size=page_size,
         count=section.count,
         extra={"type": "user"},
     )

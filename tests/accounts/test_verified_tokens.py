@@ -75,12 +75,15 @@ def test_an_expired_token_is_refused_though_it_was_remembered(
     access = str(token)
     assert _get(access).status_code == 200
     expires = token.payload["exp"]
-    monkeypatch.setattr(authentication.time, "time", lambda: expires - 0.5)
+    monkeypatch.setattr(VERIFIED_TOKENS, "clock", lambda: expires - 0.5)
     assert _get(access).status_code == 200  # still inside its lifetime: found
     # Past its expiry the remembered answer is gone; checked in full, simplejwt's leeway
     # (5 s) still accepts it, and after that it is refused.
-    monkeypatch.setattr(authentication.time, "time", lambda: expires + 0.5)
+    monkeypatch.setattr(VERIFIED_TOKENS, "clock", lambda: expires + 0.5)
     assert VERIFIED_TOKENS.get(access.encode()) is None
+    # Inside the leeway it is accepted, checked in full each time, and not remembered again.
+    assert _get(access).status_code == 200
+    assert len(VERIFIED_TOKENS) == 0
     signed_long_ago = AccessToken.for_user(alice)
     signed_long_ago[TOKEN_VERSION_CLAIM] = alice.token_version
     signed_long_ago.set_exp(from_time=timezone.now() - timedelta(minutes=10))
@@ -110,12 +113,9 @@ def test_a_refresh_token_never_authenticates_even_after_an_access_token_did(
     assert len(VERIFIED_TOKENS) == 1
 
 
-def test_the_store_stays_bounded_and_drops_expired_ones_first(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    store = VerifiedTokens(size=8)
+def test_the_store_stays_bounded_and_drops_expired_ones_first() -> None:
     now = [1_000.0]
-    monkeypatch.setattr(authentication.time, "time", lambda: now[0])
+    store = VerifiedTokens(size=8, clock=lambda: now[0])
 
     class Stub:
         def __init__(self, exp: float) -> None:
@@ -134,6 +134,9 @@ def test_the_store_stays_bounded_and_drops_expired_ones_first(
     assert store.get(b"more19") is not None  # the newest stay, the oldest went
     store.keep(b"no-exp", type("NoExp", (), {"payload": {}})())
     store.keep(b"bool-exp", Stub(True))  # type: ignore[arg-type]
+    size = len(store)
+    store.keep(b"already-expired", Stub(1_050))  # type: ignore[arg-type]
+    assert len(store) == size  # nothing kept
     assert store.get(b"no-exp") is None and store.get(b"bool-exp") is None
 
 

@@ -73,6 +73,8 @@ def test_peer_refuses_a_missing_token_and_a_missing_post(tiny: dict[str, Any]) -
     assert client.get("/peer/products/?sort=nonsense").status_code == 400
     assert client.get("/peer/search/?type=user").status_code == 400
     assert client.get("/peer/search/?q=u&type=post").status_code == 400
+    for bad in ("q=%00&type=user", "q=u&type=user&page=0", "q=u&type=user&page=-1"):
+        assert client.get(f"/peer/search/?{bad}").status_code == 400, bad
 
 
 def test_feed_queries_stay_constant_as_data_grows(tiny: dict[str, Any]) -> None:

@@ -147,6 +147,11 @@ class _Contextual(serializers.Serializer[Any]):
     name = serializers.CharField(validators=[_NeedsField()])
 
 
+class _WithReadOnly(serializers.Serializer[Any]):
+    q = serializers.CharField()
+    shown = serializers.CharField(read_only=True, default="x")
+
+
 class _Dated(serializers.Serializer[Any]):
     day = serializers.DateField()
 
@@ -163,6 +168,7 @@ class _Needed(serializers.Serializer[Any]):
         (_Picky, {"size": "4"}, True),
         (_Picky, {}, True),
         (_Contextual, {"name": "ab"}, False),
+        (_WithReadOnly, {"q": "a", "shown": "y"}, False),
         (_Dated, {"day": "2026-12-07"}, False),
         (_Dated, {"day": "yesterday"}, False),
         (_Needed, {}, True),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework_simplejwt import authentication
@@ -25,8 +26,9 @@ class VerifiedTokens:
     ``size`` tokens per process; when full, expired ones go first, then the oldest.
     """
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 4096, clock: Callable[[], float] = time.time) -> None:
         self.size = size
+        self.clock = clock
         self._lock = threading.Lock()
         self._tokens: dict[bytes, tuple[float, Token]] = {}
 
@@ -35,7 +37,7 @@ class VerifiedTokens:
         if found is None:
             return None
         expires, token = found
-        if time.time() < expires:
+        if self.clock() < expires:
             return token
         with self._lock:
             self._tokens.pop(raw, None)
@@ -45,13 +47,15 @@ class VerifiedTokens:
         expires = token.payload.get("exp")
         if not isinstance(expires, int | float) or isinstance(expires, bool):
             return
+        if expires <= self.clock():
+            return  # accepted within simplejwt's leeway: checked in full until it is refused
         with self._lock:
             if raw not in self._tokens and len(self._tokens) >= self.size:
                 self._make_room()
             self._tokens[raw] = (float(expires), token)
 
     def _make_room(self) -> None:
-        now = time.time()
+        now = self.clock()
         expired = [raw for raw, (expires, _) in self._tokens.items() if expires <= now]
         for raw in expired or list(self._tokens)[: max(1, self.size // 8)]:
             del self._tokens[raw]

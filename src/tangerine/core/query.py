@@ -86,8 +86,8 @@ def _readers(serializer_class: type[serializers.Serializer[Any]]) -> dict[str, A
         return None
     readers: dict[str, Any] = {}
     for name, field in probe.fields.items():  # with any a serializer adds in __init__
-        if field.source not in (None, name):
-            return None
+        if field.source not in (None, name) or field.read_only:
+            return None  # DRF reads a read-only field from no query; a source elsewhere
         if field.default is not empty and callable(field.default):
             return None
         if any(getattr(v, "requires_context", False) for v in field.validators):
