@@ -22,13 +22,18 @@ export default function NotificationsPage() {
   };
   return (
     <Card className="mx-auto max-w-2xl">
-      <div className="mb-3 flex items-center justify-between gap-2">
-        <PageTitle className="mb-0">{t("notif.title")}</PageTitle>
-        <div className="flex items-center gap-2">
+      {/* On a phone in English the title and both actions do not fit on one line: the actions
+          move under the title (right-aligned), and no word is split. */}
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <PageTitle className="mb-0 whitespace-nowrap" data-nowrap>
+          {t("notif.title")}
+        </PageTitle>
+        <div className="ml-auto flex items-center gap-2">
         <Link
           href="/settings/notifications"
-          className="text-sm text-orange-600 hover:underline"
+          className="whitespace-nowrap text-sm text-orange-600 hover:underline"
           data-testid="notification-settings-link"
+          data-nowrap
         >
           {t("notif.settings")}
         </Link>
