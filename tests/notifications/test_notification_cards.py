@@ -15,7 +15,7 @@ from tangerine.notifications import selectors, services
 from tangerine.notifications.models import Notification
 from tangerine.notifications.serializers import NotificationSerializer
 from tests.factories import ImageFactory
-from tests.posts.test_cards import _both_ways
+from tests.support.cards import assert_card_is_the_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,9 @@ def test_notification_cards_equal_the_declared_fields(
     kinds = {n.kind for n in listed}
     assert {"follow", "post_like", "comment", "warning"} <= kinds
     for notification in listed:
-        _both_ways(NotificationSerializer, notification)
+        assert_card_is_the_fields(NotificationSerializer, notification)
     for notification in Notification.objects.filter(recipient=alice):  # bare rows
-        _both_ways(NotificationSerializer, notification)
+        assert_card_is_the_fields(NotificationSerializer, notification)
     group = next(n for n in listed if n.kind == "follow")
     card = NotificationSerializer(group).data
     assert card["actor_count"] == 2 and card["others_count"] == 1  # dave muted, erin gone

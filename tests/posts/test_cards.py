@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from tangerine.accounts.models import Block, User
@@ -36,17 +35,9 @@ from tangerine.posts.models import (
 )
 from tangerine.posts.serializers import CommentSerializer, PostSerializer, ReplySerializer
 from tests.factories import ImageFactory, UserFactory, make_comment, make_post, make_reply
+from tests.support.cards import assert_card_is_the_fields
 
 pytestmark = pytest.mark.django_db
-
-
-def _both_ways(serializer_class: type[serializers.Serializer[Any]], item: Any) -> None:
-    direct = serializer_class(item).data
-    generic = serializers.ModelSerializer.to_representation(serializer_class(), item)
-    assert dict(direct) == generic
-    assert list(direct) == list(generic)  # the same key order
-    render = JSONRenderer().render
-    assert render(direct) == render(generic)
 
 
 @pytest.fixture
@@ -79,21 +70,21 @@ def test_post_cards_equal_the_declared_fields(
     for viewer in (alice, bob, mod, None):
         # Through the selector: prefetched tags, images, mentions and ``liked``.
         for post in selectors.post_qs(viewer=viewer).filter(pk__in=pks):
-            _both_ways(PostSerializer, post)
+            assert_card_is_the_fields(PostSerializer, post)
             seen += 1
     assert seen == 2 + 1 + 2 + 1  # alice: her draft too; staff: the hidden post too
     for pk in pks:  # bare rows: no annotation, relations read on demand
-        _both_ways(PostSerializer, Post.objects.get(pk=pk))
+        assert_card_is_the_fields(PostSerializer, Post.objects.get(pk=pk))
 
 
 def test_a_fresh_instance_with_enum_members_renders_the_same(alice: User) -> None:
     post = make_post(alice, text="fresh", category=Category.FOOD, status=Post.Status.PUBLISHED)
     post.category = Category.FOOD
     post.status = Post.Status.PUBLISHED
-    _both_ways(PostSerializer, post)
+    assert_card_is_the_fields(PostSerializer, post)
     blank = make_post(alice, text="blank category")
     blank.category = ""
-    _both_ways(PostSerializer, blank)
+    assert_card_is_the_fields(PostSerializer, blank)
 
 
 def test_comment_and_reply_cards_equal_the_declared_fields(
@@ -101,16 +92,16 @@ def test_comment_and_reply_cards_equal_the_declared_fields(
 ) -> None:
     for viewer in (alice, bob, None):
         comment = selectors.comment_get(viewer=viewer, uuid=cards["comment"].uuid)
-        _both_ways(CommentSerializer, comment)
+        assert_card_is_the_fields(CommentSerializer, comment)
         reply = selectors.reply_get(viewer=viewer, uuid=cards["reply"].uuid)
-        _both_ways(ReplySerializer, reply)
-    _both_ways(CommentSerializer, Comment.objects.get(pk=cards["comment"].pk))
-    _both_ways(ReplySerializer, Reply.objects.get(pk=cards["reply"].pk))
+        assert_card_is_the_fields(ReplySerializer, reply)
+    assert_card_is_the_fields(CommentSerializer, Comment.objects.get(pk=cards["comment"].pk))
+    assert_card_is_the_fields(ReplySerializer, Reply.objects.get(pk=cards["reply"].pk))
 
 
 def test_user_briefs_equal_the_declared_fields(alice: User, bob: User, cards: Any) -> None:
     for user in (User.objects.get(pk=alice.pk), User.objects.get(pk=bob.pk)):
-        _both_ways(UserBriefSerializer, user)
+        assert_card_is_the_fields(UserBriefSerializer, user)
     assert UserBriefSerializer(User.objects.get(pk=alice.pk)).data["profile_image"]["variants"]
 
 

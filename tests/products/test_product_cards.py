@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 
 from tangerine.accounts.models import User
 from tangerine.images.models import Image
@@ -20,17 +19,13 @@ from tangerine.products import selectors
 from tangerine.products.models import LinkStatus, Product, ProductImage, Status
 from tangerine.products.serializers import ProductSerializer, images_of
 from tests.factories import ImageFactory, ProductFactory
+from tests.support.cards import assert_card_is_the_fields
 
 pytestmark = pytest.mark.django_db
 
 
 def _both_ways(item: Any) -> None:
-    direct = ProductSerializer(item).data
-    generic = serializers.ModelSerializer.to_representation(ProductSerializer(), item)
-    assert dict(direct) == generic
-    assert list(direct) == list(generic)
-    render = JSONRenderer().render
-    assert render(direct) == render(generic)
+    assert_card_is_the_fields(ProductSerializer, item)
 
 
 def test_product_cards_equal_the_declared_fields(alice: User, bob: User) -> None:
