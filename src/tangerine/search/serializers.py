@@ -108,10 +108,14 @@ def post_hit_card(hit: Any) -> dict[str, Any]:
     }
 
 
+def _product_image(product: Any) -> dict[str, Any] | None:
+    image = first_image(product, "product_images")
+    return image_ref(image) if image is not None else None
+
+
 def product_hit_card(hit: Any) -> dict[str, Any]:
     """``ProductHitSerializer``'s fields for one hit, in their order."""
     product = hit.obj
-    image = first_image(product, "product_images")
     return {
         **_hit(hit),
         "uuid": str(product.uuid),
@@ -120,7 +124,7 @@ def product_hit_card(hit: Any) -> dict[str, Any]:
         "snippet_html": str(hit.snippet_html),
         "price": int(product.price),
         "currency": str(product.currency),
-        "image": image_ref(image) if image is not None else None,
+        "image": _product_image(product),
         "owner": user_brief(product.owner),
         "created_at": iso_datetime(product.created_at),
     }
@@ -183,8 +187,7 @@ class ProductHitSerializer(_HitBase):
 
     @extend_schema_field(ImageRefSerializer(allow_null=True))
     def get_image(self, hit: Any) -> Any:
-        image = first_image(hit.obj, "product_images")
-        return image_ref(image) if image is not None else None
+        return _product_image(hit.obj)
 
 
 class UserHitSerializer(_HitBase):

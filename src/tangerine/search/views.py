@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from tangerine.accounts.auth import request_viewer
 from tangerine.core import metrics, ratelimit, viewers
-from tangerine.core.cards import card_list
 from tangerine.core.errors import error_schema
 from tangerine.core.pagination import numbered_page
 from tangerine.core.query import validated_query
@@ -22,10 +21,9 @@ from tangerine.core.schema import body_rules
 from tangerine.search import selectors, services
 from tangerine.search.serializers import (
     EVENTS_MAX,
+    HIT_CARDS,
     EventSerializer,
     PageQuerySerializer,
-    PostHitSerializer,
-    ProductHitSerializer,
     ProductRecommendPageSerializer,
     RecommendedPostSerializer,
     RecommendedProductItemSerializer,
@@ -36,16 +34,8 @@ from tangerine.search.serializers import (
     SimilarPostSerializer,
     SimilarProductPageSerializer,
     SimilarProductSerializer,
-    UserHitSerializer,
     top_hit_card,
 )
-
-HIT_SERIALIZERS: dict[str, Any] = {
-    "post": PostHitSerializer,
-    "product": ProductHitSerializer,
-    "user": UserHitSerializer,
-}
-
 
 viewer_key = viewers.viewer_key
 
@@ -91,7 +81,7 @@ class SearchView(APIView):
                     page=page,
                     page_size=page_size,
                     count=section.count,
-                    results=card_list(HIT_SERIALIZERS[kind], section.hits),
+                    results=[HIT_CARDS[kind](hit) for hit in section.hits],
                     extra={"type": kind},
                 ),
             }
